@@ -1,0 +1,63 @@
+/**
+ * API boundary of the core: everything the adapters (language server, CLI, preview, Markdown)
+ * need goes through here. Pure, synchronous, deterministic, IO-free; runs in Node and browsers.
+ */
+import { parse } from './syntax/parser';
+import { LineIndex } from './syntax/text';
+import { check } from './check/checker';
+import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
+import type { File } from './syntax/ast';
+import type { Model } from './model';
+
+export interface Analysis {
+  text: string;
+  file: File;
+  lines: LineIndex;
+  /** Syntax findings first, then the checker's, each group in source order. */
+  findings: Finding[];
+  model: Model;
+  locale: Locale;
+}
+
+export interface AnalyzeOptions {
+  locale?: Locale;
+}
+
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const locale = options.locale ?? 'en';
+  const lines = new LineIndex(text);
+  const { file, issues } = parse(text);
+  const findings: Finding[] = issues.map((i) => {
+    const def = FINDINGS[i.key];
+    return {
+      code: def.code,
+      key: i.key,
+      severity: def.severity,
+      rule: def.rule,
+      start: i.start,
+      end: i.end,
+      args: i.args,
+      message: formatMessage(i.key, i.args, locale),
+      related: [],
+      fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
+    };
+  });
+  const result = check(file, lines, { locale });
+  const syntaxCount = findings.length;
+  for (const f of result.findings) findings.push(f);
+  // Events refer to checker findings by index; shift them past the syntax findings.
+  if (syntaxCount > 0) for (const ev of result.model.events) if (ev.kind === 'segment') ev.findings = ev.findings.map((i) => i + syntaxCount);
+  return { text, file, lines, findings, model: result.model, locale };
+}
+
+export { parse } from './syntax/parser';
+export { LineIndex } from './syntax/text';
+export type { Span, Position } from './syntax/text';
+export * from './check/findings';
+export type * from './model';
+export type * as ast from './syntax/ast';
+export { TcpState, ALL_STATES, STATE_DOCS, stateDoc, rfcName, lookupState } from './tcp/states';
+export { RULE } from './tcp/machine';
+export { localeFor, phrase } from './l10n/strings';
+export { extractFences } from './markdown';
+export type { Fence } from './markdown';

@@ -1,0 +1,68 @@
+/**
+ * Phrases that complete finding messages and hover text, in every locale. Findings keep their
+ * templates in `check/findings.ts`; these are the reasons and explanations placed inside them.
+ */
+import type { Locale } from '../check/findings';
+
+const phrases = {
+  noConnection: ['the connection does not exist', '连接不存在'],
+  listenOnlySyn: ['a listening endpoint only answers SYNs (or sends its own SYN)', '处于监听状态的端点只回应 SYN（或主动发送 SYN）'],
+  synSentOnlySyn: ['until the handshake completes it can only send or retransmit its SYN', '握手完成前只能发送或重传自己的 SYN'],
+  dataWaits: ['data waits until the connection is ESTABLISHED', '数据要等到连接进入 ESTABLISHED 才能发送'],
+  noSynWhenSynced: ['a synchronized connection never sends SYN', '已同步的连接不会再发送 SYN'],
+  noDataAfterFin: ['it has sent its FIN, so it has no more data to send', '它已发送 FIN，不能再发送数据'],
+  finAlreadySent: ['it has already sent its FIN (a retransmission repeats its sequence number)', '它已经发送过 FIN（重传时应使用相同的序号）'],
+  ackNeedsSyn: ['nothing has been received yet, so there is nothing to acknowledge', '尚未收到任何报文段，没有可确认的内容'],
+  timeWaitOnlyAck: ['in TIME_WAIT it only acknowledges a retransmitted FIN', 'TIME_WAIT 状态下只会确认对方重传的 FIN'],
+  synAckOnlyFromSynRcvd: ['SYN,ACK answers a SYN; this endpoint has not received one', 'SYN,ACK 是对 SYN 的应答，而该端点尚未收到 SYN'],
+
+  closedAnswersRst: ['there is no connection, so it answers with RST {0}', '没有连接，因此回复 RST {0}'],
+  listenAnswersRst: ['an ACK to a listening endpoint is answered with RST {0}', '发往监听端点的 ACK 会被回复 RST {0}'],
+  listenIgnores: ['a listening endpoint ignores everything but SYN', '监听状态的端点只处理 SYN，其余一律丢弃'],
+  badAckSynSent: ['its ACK does not acknowledge our SYN (expected ack={0}), so it is answered with RST', '其 ACK 没有确认本方的 SYN（应为 ack={0}），因此回复 RST'],
+  rstIgnoredSynSent: ['an RST whose ACK does not acknowledge our SYN is ignored', 'ACK 未确认本方 SYN 的 RST 会被忽略'],
+  synSentNeedsSyn: ['in SYN_SENT only a SYN (or an RST) is processed', 'SYN_SENT 状态只处理 SYN（或 RST）'],
+  noAckDropped: ['a segment without the ACK flag is dropped in a synchronized state', '在已同步状态下，未设置 ACK 的报文段会被丢弃'],
+  synChallenge: ['a SYN on a synchronized connection is answered with a challenge ACK (RFC 5961)', '已同步的连接收到 SYN 时会回复挑战 ACK（RFC 5961）'],
+  badAckSynRcvd: ['its ack does not acknowledge our SYN,ACK (expected {0}), so it is answered with RST', '其 ack 没有确认本方的 SYN,ACK（应为 {0}），因此回复 RST'],
+  outOfWindow: ['it lies outside the receive window, so it is dropped and re-acknowledged', '它不在接收窗口内，会被丢弃并重新发送 ACK'],
+  afterTimeWait: ['the connection has ended', '连接已经结束'],
+
+  callListenNotClosed: ['listen needs a CLOSED endpoint', 'listen 需要端点处于 CLOSED'],
+  callOpenExists: ['open fails: the connection already exists', 'open 失败：连接已经存在'],
+  callCloseClosing: ['close fails: the connection is already closing', 'close 失败：连接已在关闭中'],
+  callNoConnection: ['fails: the connection does not exist', '失败：连接不存在'],
+
+  whySyn: ["{0}'s SYN at line {1} takes one sequence number", '{0} 在第 {1} 行的 SYN 占用一个序号'],
+  whyFin: ["{0}'s FIN at line {1} takes one sequence number", '{0} 在第 {1} 行的 FIN 占用一个序号'],
+  whyData: ["{0}'s {2} bytes at line {1} end there", '{0} 在第 {1} 行发送的 {2} 字节数据到此为止'],
+  whySynData: ["{0}'s SYN at line {1} takes one number and its {2} bytes follow", '{0} 在第 {1} 行的 SYN 占用一个序号，其后是 {2} 字节数据'],
+  whyIsn: ["{0}'s initial sequence number is {2} (line {1})", '{0} 的初始序号为 {2}（第 {1} 行）'],
+  whyBound: ['it continues from line {1}', '承接第 {1} 行'],
+  whyNone: ['nothing has been received yet', '尚未收到任何数据'],
+  expectSeq: ['{0} has sent everything before {1} (SND.NXT)', '{0} 已发送了 {1} 之前的所有序号（SND.NXT）'],
+  expectAck: ['it is the next byte {0} expects from {1} (RCV.NXT)', '这是 {0} 期望从 {1} 收到的下一个序号（RCV.NXT）'],
+  stateWhy: ['its last event was line {0} ({1})', '它最近的事件在第 {0} 行（{1}）'],
+  stateNever: ['nothing has happened to it yet', '它尚未经历任何事件'],
+  backlogRule: ['implementations drop SYNs beyond the listen backlog', '实现会丢弃超出监听队列（backlog）的 SYN'],
+
+  retransmission: ['retransmission', '重传'],
+  keepalive: ['keep-alive probe', '保活探测'],
+  windowProbe: ['window probe', '窗口探测'],
+  dupAck: ['duplicate ACK', '重复 ACK'],
+  outOfOrder: ['out of order: queued until the gap is filled', '乱序：缓存到空缺补上为止'],
+  duplicate: ['duplicate: already received', '重复：此前已收到'],
+} satisfies Record<string, [string, string]>;
+
+export type PhraseKey = keyof typeof phrases;
+
+export function phrase(key: PhraseKey, locale: Locale, ...args: (string | number)[]): string {
+  const p = phrases[key];
+  const t = locale === 'zh-cn' ? p[1] : p[0];
+  return t.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+}
+
+/** Pick the locale for a language tag such as `zh-CN`, `zh-Hans`, `en-US`. */
+export function localeFor(tag: string | undefined): Locale {
+  return tag && /^zh/i.test(tag) ? 'zh-cn' : 'en';
+}
