@@ -22,7 +22,7 @@ export interface TcbView {
   rcvWnd: number;
 }
 
-export type SendClass = 'new' | 'retransmission' | 'keepalive' | 'window-probe' | 'dup-ack' | 'rst-reply';
+export type SendClass = 'new' | 'retransmission' | 'keepalive' | 'window-probe' | 'dup-ack' | 'rst-reply' | 'old-duplicate';
 
 export interface Delivery {
   /** Offsets of the statement at which the segment arrived (the segment itself, or `deliver`). */

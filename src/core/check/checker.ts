@@ -535,6 +535,15 @@ class Checker {
     const lineNo = this.line(st.start);
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
+    // An old duplicate from an earlier incarnation: the network delivers it, its sender's
+    // current connection has nothing to do with it (RFC 9293 §3.5, Figure 8).
+    if (modifiers.has('old')) {
+      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, () => s.iss) : undefined;
+      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, () => s.irs) : undefined;
+      this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, '', '', findingStart, modifiers);
+      return;
+    }
+
     // TIME_WAIT reuse: a new SYN before 2MSL has passed.
     if (seg.syn && s.state === TcpState.TIME_WAIT) {
       this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [from.info.name, to.info.name, RULE.timeWait]);
@@ -581,7 +590,9 @@ class Checker {
     if (st.seq) {
       const written = this.evaluate(st.seq.value, c, expectedSeq, issBase);
       seqValue = written;
-      if (expectedSeq && !equal(written, expectedSeq)) {
+      // An RST of one's own (not a reply) is judged by the receiver's window (§3.10.7.4 second).
+      const ownRst = seg.rst && !s.owesRst;
+      if (expectedSeq && !equal(written, expectedSeq) && !ownRst) {
         const probe: Seg = { ...seg, seq: written };
         if (!seg.rst && isRetransmission(s, probe) && !newIss) sendClass = 'retransmission';
         else if (!seg.rst && isKeepAlive(s, probe)) sendClass = 'keepalive';
@@ -676,17 +687,23 @@ class Checker {
       s.lastAckWasPure = len === 0 && !seg.syn && !seg.fin;
       s.lastAckSent = ackValue;
     }
+    this.emit(st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
+  }
+
+  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: Set<ast.FlagName>, sendClass: SendClass, sBefore: TcbView, seqWhy: string, ackWhy: string, findingStart: number, modifiers: Set<ast.Modifier>): void {
+    const from = st.from.text;
+    const to = st.to.text;
     const ev: SegmentEvent = {
       kind: 'segment',
       stmt: st,
-      from: from.info.name,
-      to: to.info.name,
+      from,
+      to,
       flags: ast.FLAG_NAMES.filter((f) => flags.has(f)),
       seq: seg.seq || st.seq ? this.numberView(seg.seq, s.iss, c, seqWhy) : undefined,
-      ack: seg.ack ? this.numberView(ackValue, s.irs, c, ackWhy) : undefined,
-      len,
+      ack: seg.ack ? this.numberView(seg.ackNo, s.irs, c, ackWhy) : undefined,
+      len: seg.len,
       sendClass,
-      send: { before: sBefore, after: this.view(s, from.info.name, to.info.name, c) },
+      send: { before: sBefore, after: this.view(s, from, to, c) },
       fate: modifiers.has('lost') ? 'lost' : st.delay ? 'delayed' : modifiers.has('dup') ? 'duplicated' : 'delivered',
       delayId: st.delay?.value.text,
       deliveries: [],

@@ -43,7 +43,7 @@ export type AppMessage =
   | { kind: 'http'; span: Span; startLine: string; connection?: 'close' | 'keep-alive' }
   | { kind: 'tls'; span: Span; version?: '1.2' | '1.3'; messages: { name: string; span: Span }[] };
 
-export type Modifier = 'lost' | 'dup' | 'dropped' | 'rtx';
+export type Modifier = 'lost' | 'dup' | 'dropped' | 'rtx' | 'old';
 
 export interface SegmentStmt extends Span {
   kind: 'segment';

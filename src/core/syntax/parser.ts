@@ -31,7 +31,7 @@ const CALLS = new Map<string, ast.CallName>([
   ['shutdown', 'shutdown'],
   ['abort', 'abort'],
 ]);
-const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx']);
+const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx', 'old']);
 const MODIFIER_ALIASES: Record<string, ast.Modifier> = { duplicate: 'dup', retransmit: 'rtx', retransmission: 'rtx', drop: 'dropped', loss: 'lost' };
 export const TLS_MESSAGES = [
   'ClientHello', 'ServerHello', 'HelloRetryRequest', 'EncryptedExtensions', 'Certificate', 'ServerKeyExchange',
@@ -39,7 +39,7 @@ export const TLS_MESSAGES = [
   'Finished', 'NewSessionTicket', 'ApplicationData', 'Alert',
 ];
 const TLS_LOOKUP = new Map(TLS_MESSAGES.map((m) => [m.toLowerCase(), m]));
-const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx or delay=';
+const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=';
 const STATEMENT_WORDS = "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
 const MAX32 = 0xffffffff;
 

@@ -168,7 +168,9 @@ export function isKeepAlive(t: Tcb, seg: Seg): boolean {
 export function applySend(t: Tcb, seg: Seg, why: Why): void {
   t.used = true;
   if (seg.rst) {
-    t.state = TcpState.CLOSED;
+    // An RST that answers an unacceptable segment leaves the state alone (§3.10.7.1-3);
+    // any other RST aborts the connection (§3.10.5).
+    if (!t.owesRst) t.state = TcpState.CLOSED;
     t.owesRst = undefined;
     return;
   }
@@ -248,6 +250,7 @@ export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqV
         return { kind: 'rst', reason: 'listenAnswersRst', reasonArgs: [`seq=${fmt(seg.ackNo)}`], rule: RULE.listen };
       }
       if (!seg.syn) return { kind: 'dropped', reason: 'listenIgnores', rule: RULE.listen };
+      resetSequence(t);
       t.used = true;
       t.passive = true;
       t.irs = seg.seq;
@@ -320,7 +323,11 @@ function receiveSynchronized(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v:
   if (seg.rst) {
     // Second: RST. Exactly RCV.NXT resets; elsewhere in the window earns a challenge ACK; outside, dropped.
     if (!seg.seq || !t.rcvNxt || equal(seg.seq, t.rcvNxt)) {
-      t.state = t.passive && t.state === TcpState.SYN_RCVD ? TcpState.LISTEN : TcpState.CLOSED;
+      if (t.passive && t.state === TcpState.SYN_RCVD) {
+        // A passive open returns to LISTEN (§3.10.7.4 second, SYN-RECEIVED).
+        t.state = TcpState.LISTEN;
+        resetSequence(t);
+      } else t.state = TcpState.CLOSED;
       return { kind: 'reset', rule: RULE.other };
     }
     if (acceptable) return { kind: 'challenge', rule: RULE.challengeAck };
@@ -331,7 +338,7 @@ function receiveSynchronized(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v:
   }
   // Fourth: SYN in a synchronized state.
   if (seg.syn) {
-    if (t.state === TcpState.SYN_RCVD && seg.seq && t.irs && equal(seg.seq, t.irs)) {
+    if (t.state === TcpState.SYN_RCVD && !seg.ack && seg.seq && t.irs && equal(seg.seq, t.irs)) {
       return { kind: 'duplicate', rule: RULE.other }; // retransmitted SYN: answered by SYN,ACK again
     }
     if (t.state === TcpState.TIME_WAIT) {
@@ -416,6 +423,15 @@ function receiveSynchronized(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v:
     kind = 'duplicate';
   }
   return { kind, rule: RULE.other };
+}
+
+/** Forget one incarnation's sequence variables. */
+export function resetSequence(t: Tcb): void {
+  t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
+  t.sndNxtWhy = t.rcvNxtWhy = undefined;
+  t.finReceived = false;
+  t.ooo = [];
+  t.lastAckSent = undefined;
 }
 
 function drainQueue(t: Tcb): void {

@@ -1,0 +1,30 @@
+// Bundles every runtime of the extension with esbuild. Entries whose source does not exist yet
+// are skipped with a note, so a partial tree still builds.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+const entries = [
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', platform: 'node', format: 'cjs' },
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { in: 'src/extension/extension-browser.ts', out: 'dist/extension-browser.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
+  { in: 'src/server/node.ts', out: 'dist/server.js', platform: 'node', format: 'cjs' },
+  { in: 'src/server/browser.ts', out: 'dist/server-browser.js', platform: 'browser', format: 'iife' },
+  { in: 'src/webview/main.ts', out: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { in: 'src/markdown/preview.ts', out: 'dist/markdown-preview.js', platform: 'browser', format: 'iife' },
+];
+
+mkdirSync('dist', { recursive: true });
+const started = Date.now();
+await Promise.all(
+  entries.map(async (e) => {
+    if (!existsSync(e.in)) {
+      console.log(`build: skip ${e.in} (not present)`);
+      return;
+    }
+    await build({ ...common, entryPoints: [e.in], outfile: e.out, platform: e.platform, format: e.format, target: e.platform === 'node' ? 'node20' : 'es2020', external: e.external ?? [], mainFields: e.platform === 'browser' ? ['browser', 'module', 'main'] : ['module', 'main'] });
+  }),
+);
+console.log(`build: done in ${Date.now() - started} ms`);

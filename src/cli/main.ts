@@ -1,0 +1,219 @@
+/**
+ * The `tcpflow` command line: check `.tcpflow` files and ```tcpflow blocks in Markdown notes,
+ * render a flow as Mermaid, import captures and packetdrill scripts. A thin adapter: all
+ * analysis is the core's.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
+import { renderMermaid } from '../core/render/mermaid';
+import { expandInputs } from './files';
+import { importCommand, exportCommand } from './transfer';
+
+const VERSION = '0.1.0';
+
+const HELP = `tcpflow ${VERSION} — check and draw TCP conversations
+
+Usage:
+  tcpflow check <files|dirs|globs...> [--format text|json] [--lang en|zh-cn]
+  tcpflow render <file> [-o out.mmd] [--numbers written|absolute|relative] [--states off|change|always] [--autonumber]
+  tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow] [--conn N] [--port P] [--host H] [--absolute]
+  tcpflow export <flow.tcpflow> -o <flow.pcap>
+
+check reads .tcpflow files and every \`\`\`tcpflow block in Markdown files (.md).
+Exit status: 0 clean (warnings allowed), 1 errors found, 2 unusable input.
+`;
+
+export class UsageError extends Error {}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** Options that take a value; everything else starting with -- is a switch. */
+const VALUED = new Set(['--format', '--lang', '-o', '--output', '--numbers', '--states', '--conn', '--port', '--host']);
+const SWITCHES = new Set(['--autonumber', '--absolute', '--help', '-h', '--version']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-') && a !== '-') {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(0, eq) : a;
+      if (VALUED.has(name)) {
+        const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+        if (value === undefined) throw new UsageError(`option ${name} needs a value`);
+        flags.set(name === '--output' ? '-o' : name, value);
+      } else if (SWITCHES.has(name)) flags.set(name, true);
+      else throw new UsageError(`unknown option ${name}`);
+      continue;
+    }
+    positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function pickLocale(flags: Map<string, string | true>, env: Io['env']): Locale {
+  const lang = flags.get('--lang');
+  if (typeof lang === 'string') {
+    if (!/^(en|zh(-cn)?)$/i.test(lang)) throw new UsageError(`--lang must be en or zh-cn, not ${lang}`);
+    return localeFor(lang);
+  }
+  return localeFor(env.LC_ALL || env.LC_MESSAGES || env.LANG);
+}
+
+export interface Reported {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+/** Check one file's text (a .tcpflow file, or Markdown with fences). */
+export function checkText(fileName: string, text: string, locale: Locale): Reported[] {
+  const out: Reported[] = [];
+  const push = (f: Finding, lines: LineIndex, shift: number) => {
+    const s = lines.positionAt(f.start + shift);
+    const e = lines.positionAt(f.end + shift);
+    out.push({ file: fileName, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: f.severity, code: f.code, message: f.message });
+  };
+  if (/\.(md|markdown)$/i.test(fileName)) {
+    const lines = new LineIndex(text);
+    for (const fence of extractFences(text)) {
+      const a = analyze(fence.content, { locale });
+      for (const f of a.findings) push(f, lines, fence.contentStart);
+    }
+  } else {
+    const a = analyze(text, { locale });
+    for (const f of a.findings) push(f, a.lines, 0);
+  }
+  return out;
+}
+
+function runCheck(args: ParsedArgs, io: Io): number {
+  const format = args.flags.get('--format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${String(format)}`);
+  const locale = pickLocale(args.flags, io.env);
+  if (args.positional.length === 0) throw new UsageError('check needs at least one file, directory or glob');
+  const { files, missing } = expandInputs(args.positional, io.cwd);
+  if (missing.length > 0) {
+    io.err(missing.map((m) => `tcpflow: no such file or no match: ${m}\n`).join(''));
+    return 2;
+  }
+  if (files.length === 0) {
+    io.err('tcpflow: no .tcpflow or Markdown files found in the given inputs\n');
+    return 2;
+  }
+  const all: Reported[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      io.err(`tcpflow: cannot read ${file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const shown = path.relative(io.cwd, file) || file;
+    all.push(...checkText(shown, text, locale));
+  }
+  if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+  else {
+    for (const r of all) io.out(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
+    const errors = all.filter((r) => r.severity === 'error').length;
+    const warnings = all.filter((r) => r.severity === 'warning').length;
+    io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)\n`);
+  }
+  return all.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+function runRender(args: ParsedArgs, io: Io): number {
+  if (args.positional.length !== 1) throw new UsageError('render takes exactly one file');
+  const file = path.resolve(io.cwd, args.positional[0]);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    io.err(`tcpflow: no such file: ${args.positional[0]}\n`);
+    return 2;
+  }
+  const numbers = args.flags.get('--numbers') ?? 'written';
+  if (numbers !== 'written' && numbers !== 'absolute' && numbers !== 'relative') throw new UsageError('--numbers must be written, absolute or relative');
+  const states = args.flags.get('--states') ?? 'change';
+  if (states !== 'off' && states !== 'change' && states !== 'always') throw new UsageError('--states must be off, change or always');
+  const locale = pickLocale(args.flags, io.env);
+  const text = fs.readFileSync(file, 'utf8');
+  let source = text;
+  if (/\.(md|markdown)$/i.test(file)) {
+    const fences = extractFences(text);
+    if (fences.length === 0) {
+      io.err(`tcpflow: ${args.positional[0]} has no \`\`\`tcpflow block\n`);
+      return 2;
+    }
+    source = fences[0].content;
+  }
+  const result = renderMermaid(analyze(source, { locale }), { numbers, states, autonumber: args.flags.get('--autonumber') === true });
+  const out = args.flags.get('-o');
+  if (typeof out === 'string') fs.writeFileSync(path.resolve(io.cwd, out), result.text);
+  else io.out(result.text.endsWith('\n') ? result.text : result.text + '\n');
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP);
+      return command ? 0 : 2;
+    }
+    if (command === '--version') {
+      io.out(`${VERSION}\n`);
+      return 0;
+    }
+    const args = parseArgs(rest);
+    if (args.flags.has('--help') || args.flags.has('-h')) {
+      io.out(HELP);
+      return 0;
+    }
+    switch (command) {
+      case 'check':
+        return runCheck(args, io);
+      case 'render':
+        return runRender(args, io);
+      case 'import':
+        return await importCommand(args, io);
+      case 'export':
+        return await exportCommand(args, io);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`tcpflow: ${e.message}\n\n${HELP}`);
+      return 2;
+    }
+    io.err(`tcpflow: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
