@@ -557,6 +557,10 @@ class Parser {
           }
           this.error('unknownWord', t.start, t.end, [t.value, SEGMENT_WORDS]);
           this.advance();
+          if (this.k() === TokenKind.Equals) {
+            this.advance();
+            this.skipValue();
+          }
           continue;
         }
       }

@@ -1,0 +1,272 @@
+/**
+ * Capture (pcap / pcapng) to `.tcpflow` text.
+ *
+ * Output conventions (see docs/import.md):
+ * - `numbers relative` (Wireshark's relative numbers) unless `absolute` is requested.
+ * - One connection: endpoints `C` (client) and `S` (server). Several: `C1`/`S1`, `C2`/`S2`, ...
+ *   numbered by the connection's position in the capture, each connection in its own `phase`.
+ * - Endpoints whose handshake was not captured start in the state the capture implies
+ *   (`endpoint C SYN_SENT`, `endpoint S ESTABLISHED`, ...) with `isn=` set to the relative base.
+ * - Every segment line ends with a comment giving the packet number and the time since the
+ *   first packet of the capture; pauses of `waitThresholdMs` (default 200 ms) or more between
+ *   two segments of a connection also become `wait` lines.
+ * - Bytes missing from the capture become `note SENDER "previous segment not captured (N bytes)"`.
+ */
+
+import { Connection, ConnectionTracker, FlowSegment, relative } from './connections';
+import { LineSegment, commentText, formatDuration, quote, segmentLine } from './emit';
+import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_RESERVED, TCP_SYN, TCP_URG } from './pcap';
+
+export type { ImportWarning } from './pcap';
+
+export interface CaptureImportOptions {
+  /** Only the connection with this 1-based index (order of first packet). */
+  conn?: number;
+  /** Only connections with an endpoint on this port. */
+  port?: number;
+  /** Only connections with an endpoint at this address (IPv6 with or without brackets). */
+  host?: string;
+  /** Absolute sequence numbers instead of relative ones. */
+  absolute?: boolean;
+  /** Pauses at least this long become `wait` lines; default 200 ms; a negative value disables them. */
+  waitThresholdMs?: number;
+  /** Which segments carry `ts=VAL/ECR`: only SYNs (default), all, or none. */
+  timestamps?: 'syn' | 'all' | 'none';
+  /** Optional `title` line. */
+  title?: string;
+}
+
+export interface CaptureImportResult {
+  text: string;
+  warnings: ImportWarning[];
+  /** Connections written to the text. */
+  connections: number;
+  /** Connections found in the capture (before filtering). */
+  found: number;
+  /** TCP segments written. */
+  segments: number;
+  summary: ReaderSummary;
+}
+
+/** Import a whole capture held in memory. */
+export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}): CaptureImportResult {
+  const tracker = new ConnectionTracker();
+  const reader = new CaptureReader((p) => tracker.add(p));
+  reader.push(bytes);
+  const summary = reader.end();
+  return render(tracker.finish(), summary, opts);
+}
+
+/**
+ * Streaming variant: feed chunks (e.g. from a file read in pieces); memory stays proportional
+ * to the number of TCP segments, never to the capture's size in bytes.
+ */
+export function importCaptureChunks(chunks: Iterable<Uint8Array>, opts: CaptureImportOptions = {}): CaptureImportResult {
+  const tracker = new ConnectionTracker();
+  const reader = new CaptureReader((p) => tracker.add(p));
+  for (const c of chunks) reader.push(c);
+  const summary = reader.end();
+  return render(tracker.finish(), summary, opts);
+}
+
+/** Streaming variant for async sources (a ReadableStream reader, a Node stream). */
+export async function importCaptureAsync(chunks: AsyncIterable<Uint8Array>, opts: CaptureImportOptions = {}): Promise<CaptureImportResult> {
+  const tracker = new ConnectionTracker();
+  const reader = new CaptureReader((p) => tracker.add(p));
+  for await (const c of chunks) reader.push(c);
+  const summary = reader.end();
+  return render(tracker.finish(), summary, opts);
+}
+
+function sameHost(a: string, b: string): boolean {
+  const norm = (s: string): string => s.trim().replace(/^\[|\]$/g, '').toLowerCase();
+  return norm(a) === norm(b);
+}
+
+function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOptions): CaptureImportResult {
+  const warnings: ImportWarning[] = [...summary.warnings];
+  const chosen = all.filter(
+    (c) =>
+      (opts.conn === undefined || c.index === opts.conn) &&
+      (opts.port === undefined || c.endpoints.some((e) => e.port === opts.port)) &&
+      (opts.host === undefined || c.endpoints.some((e) => sameHost(e.addr, opts.host ?? ''))),
+  );
+  if (all.length > 0 && chosen.length === 0) warnings.push({ message: `no connection matches the filter (the capture has ${all.length})` });
+  if (all.length === 0) warnings.push({ message: 'the capture contains no TCP segments' });
+
+  // Time origin: the first packet of the capture that we saw.
+  let t0: { sec: number; nsec: number } | undefined;
+  for (const c of all) {
+    const s = c.segments[0];
+    if (s && (!t0 || s.sec < t0.sec || (s.sec === t0.sec && s.nsec < t0.nsec))) t0 = { sec: s.sec, nsec: s.nsec };
+  }
+  const origin = t0 ?? { sec: 0, nsec: 0 };
+  const digits = summary.nanosecond ? 9 : 6;
+
+  const lines: string[] = [];
+  const segTotal = chosen.reduce((n, c) => n + c.segments.length, 0);
+  lines.push(
+    `# Imported from a ${summary.format} capture: ${plural(chosen.length, 'TCP connection')} written` +
+      (chosen.length !== all.length ? ` (of ${all.length})` : '') +
+      `, ${plural(segTotal, 'segment')}, ${plural(summary.packets, 'packet')} in the file.`,
+  );
+  lines.push('# Trailing comments: packet number and seconds since the first packet of the capture.');
+  if (!summary.complete) lines.push('# The capture is damaged or truncated: only the part that could be read is shown.');
+  if (opts.title !== undefined) lines.push(`title ${quote(opts.title)}`);
+  lines.push(opts.absolute ? 'numbers absolute' : 'numbers relative');
+
+  const multi = chosen.length > 1;
+  const names = new Map<Connection, [string, string]>();
+  for (const c of chosen) {
+    const suffix = multi ? String(c.index) : '';
+    const n: [string, string] = ['', ''];
+    n[c.client] = `C${suffix}`;
+    n[c.client === 0 ? 1 : 0] = `S${suffix}`;
+    names.set(c, n);
+  }
+
+  // Declarations first (all endpoints), then each connection's segments.
+  lines.push('');
+  for (const c of chosen) lines.push(...declarations(c, names.get(c) as [string, string]));
+
+  const threshold = opts.waitThresholdMs ?? 200;
+  for (const c of chosen) {
+    const n = names.get(c) as [string, string];
+    lines.push('');
+    const [a, b] = [c.endpoints[c.client], c.endpoints[c.client === 0 ? 1 : 0]];
+    if (multi) lines.push(`phase ${quote(`Connection ${c.index}: ${hostPort(a.addr, a.port)} -> ${hostPort(b.addr, b.port)}`)}`);
+    if (c.opening === 'none') lines.push('note "handshake not captured: the capture starts in the middle of the connection"');
+    else if (c.opening === 'synack') lines.push(`note ${n[c.client]} "SYN not captured"`);
+    if (c.tlsVersion === '1.3' && c.segments.some((s) => s.label?.tls?.records.some((r) => r.inferred))) {
+      lines.push('# TLS 1.3: encrypted handshake records are named by position (the wire shows ApplicationData).');
+    }
+    let prev: FlowSegment | undefined;
+    for (const s of c.segments) {
+      if (prev) {
+        const ms = deltaMs(prev, s);
+        if (ms < 0) lines.push(`# the next packet's timestamp is ${formatDuration(-ms) ?? '0ms'} earlier than the previous one`);
+        else if (threshold >= 0 && ms >= threshold) {
+          const d = formatDuration(ms);
+          if (d) lines.push(`wait ${d}`);
+        }
+      }
+      if (s.gapBefore) {
+        lines.push(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
+      }
+      lines.push(segmentLine(lineFor(c, s, n, opts, origin, digits)));
+      prev = s;
+    }
+  }
+  return { text: `${lines.join('\n')}\n`, warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function hostPort(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+function declarations(c: Connection, n: [string, string]): string[] {
+  const out: string[] = [];
+  const cl = c.client;
+  const sv = cl === 0 ? 1 : 0;
+  const why =
+    c.roleReason === 'syn'
+      ? 'sent the SYN'
+      : c.roleReason === 'synack'
+        ? 'received the SYN+ACK'
+        : c.roleReason === 'port'
+          ? 'guessed from the ports (no SYN captured)'
+          : 'guessed: sent the first captured segment';
+  const decl = (i: 0 | 1, role: 'client' | 'server', state: string | undefined, comment: string): string => {
+    const e = c.endpoints[i];
+    let s = state ? `endpoint ${n[i]} ${state}` : `${role} ${n[i]}`;
+    s += ` ${hostPort(e.addr, e.port)}`;
+    if (!c.isnCaptured[i] && c.baseKnown[i]) s += ` isn=${c.base[i]}`;
+    return `${s}  # ${comment}`;
+  };
+  if (c.opening === 'syn') {
+    out.push(decl(cl, 'client', undefined, `client: ${why}`));
+    out.push(decl(sv, 'server', undefined, 'server'));
+  } else if (c.opening === 'synack') {
+    out.push(decl(cl, 'client', 'SYN_SENT', `client: ${why}`));
+    out.push(decl(sv, 'server', 'SYN_RCVD', 'server'));
+  } else {
+    out.push(decl(cl, 'client', 'ESTABLISHED', `client: ${why}`));
+    out.push(decl(sv, 'server', 'ESTABLISHED', 'server'));
+  }
+  return out;
+}
+
+function deltaMs(a: FlowSegment, b: FlowSegment): number {
+  return (b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6;
+}
+
+function timeText(s: FlowSegment, origin: { sec: number; nsec: number }, digits: number): string {
+  let ns = (s.sec - origin.sec) * 1e9 + (s.nsec - origin.nsec);
+  const neg = ns < 0;
+  if (neg) ns = -ns;
+  const whole = Math.floor(ns / 1e9);
+  const frac = Math.round(ns - whole * 1e9);
+  let fs = String(frac).padStart(9, '0').slice(0, digits);
+  if (fs.length === 0) fs = '0';
+  return `${neg ? '-' : ''}${whole}.${fs}s`;
+}
+
+function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number): LineSegment {
+  const d = s.dir;
+  const o = d === 0 ? 1 : 0;
+  const abs = opts.absolute === true;
+  const seq = abs ? s.seq : relative(s.seq, c.base[d]);
+  const ack = abs ? s.ack : relative(s.ack, c.base[o]);
+  const syn = (s.flags & TCP_SYN) !== 0;
+  const tsMode = opts.timestamps ?? 'syn';
+  const line: LineSegment = {
+    from: n[d],
+    to: n[o],
+    flags: s.flags,
+    seq,
+    len: s.payloadLength,
+    win: s.window,
+    comment: [],
+  };
+  if (s.flags & TCP_ACK) line.ack = ack;
+  const op = s.options;
+  if (op.mss !== undefined) line.mss = op.mss;
+  if (op.wscale !== undefined) line.wscale = op.wscale;
+  if (op.sackOk) line.sackOk = true;
+  if (op.ts && (tsMode === 'all' || (tsMode === 'syn' && syn))) line.ts = op.ts;
+  const lab = s.label;
+  if (lab?.http) line.http = lab.http;
+  else if (lab?.tls) {
+    const messages = lab.tls.records.flatMap((r) => r.messages);
+    // The version is left to the flow (EncryptedExtensions implies TLS 1.3); it goes in the comment.
+    if (messages.length > 0) line.tls = { messages };
+  } else if (lab?.text) line.label = lab.text;
+  const mods: string[] = [];
+  if (s.rtx) mods.push('rtx');
+  if (mods.length) line.modifiers = mods;
+
+  const cm = line.comment as string[];
+  cm.push(`pkt ${s.packet}, ${timeText(s, origin, digits)}`);
+  if (op.wscale !== undefined && op.wscale > 14) cm.push(`wscale ${op.wscale} on the wire (RFC 7323 caps it at 14)`);
+  if (op.sack && op.sack.length > 0) {
+    const blocks = op.sack.map(([l, r]) => (abs ? `${l}-${r}` : `${relative(l, c.base[o])}-${relative(r, c.base[o])}`));
+    cm.push(`SACK ${blocks.join(' ')}`);
+  }
+  if (op.tfo) cm.push(op.tfo.length === 0 ? 'TFO cookie request' : `TFO cookie ${Array.from(op.tfo, (x) => x.toString(16).padStart(2, '0')).join('')}`);
+  if (op.other && op.other.length > 0) cm.push(`TCP options ${op.other.join(',')}`);
+  if (s.flags & TCP_AE) cm.push('AE flag');
+  if (s.flags & TCP_RESERVED) cm.push(`reserved flag bits 0x${(s.flags & TCP_RESERVED).toString(16)}`);
+  if (s.flags & TCP_URG) cm.push(`urgent pointer ${s.urgent}`);
+  if (s.fillsGap) cm.push('fills the earlier gap (out of order, or retransmitted after a loss before the capture point)');
+  if (s.keepAlive) cm.push('keep-alive');
+  if (s.ackedUnseen) cm.push('ACKs data the capture did not see');
+  if (lab?.serverHello?.version) cm.push(`TLS ${lab.serverHello.version}`);
+  if (lab?.tls?.records.some((r) => r.inferred)) cm.push('TLS 1.3 encrypted handshake (names inferred)');
+  line.comment = cm.map(commentText);
+  return line;
+}
+

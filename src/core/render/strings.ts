@@ -1,0 +1,22 @@
+/** The few words the diagram adds of its own, in every locale. */
+import type { Locale } from '../check/findings';
+
+const words = {
+  phaseHandshake: ['Handshake', '握手'],
+  phaseData: ['Data transfer', '数据传输'],
+  phaseTeardown: ['Teardown', '挥手'],
+  phaseTls: ['TLS handshake', 'TLS 握手'],
+  sentAtLine: ['sent at line {0}', '第 {0} 行发出'],
+  duplicateCopy: ['duplicate', '重复'],
+  oldDuplicate: ['old duplicate', '旧的重复报文段'],
+  neverDelivered: ['never delivered', '从未送达'],
+  rstReply: ['RST reply', 'RST 回复'],
+} satisfies Record<string, [string, string]>;
+
+export type WordKey = keyof typeof words;
+
+export function word(key: WordKey, locale: Locale, ...args: (string | number)[]): string {
+  const [en, zh] = words[key];
+  const template = locale === 'zh-cn' ? zh : en;
+  return template.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+}

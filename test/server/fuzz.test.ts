@@ -1,0 +1,148 @@
+/**
+ * 1,000 seeded random edit sequences through the protocol. After each sequence the published
+ * diagnostics must equal a fresh analysis of the final text, and every publication on the way
+ * must carry a version whose text it describes exactly. The final texts also exercise the
+ * formatter: it keeps every non-blank character, is idempotent, and changes no finding.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
+import { Client, ROOT, applyEdits } from './lsp';
+import { expectedFor, simplify } from './expected';
+
+const SEED = 20261123;
+const RUNS = 1000;
+const PARALLEL = 25;
+
+const corpus = [
+  ...fs
+    .readdirSync(path.join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.tcpflow'))
+    .map((f) => fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8')),
+  '',
+  'client C\nserver S\nC -> S SYN seq=1000\nS -> C SYN ACK seq=5000 ack=1001\nC -> S ACK seq=1001 ack=5001\n',
+  'client C\r\nserver S\r\nC -> S SYN seq=x\r\nS -> C SYN, ACK seq=y ack=x # wrong\r\n',
+];
+
+const snippets = [
+  'C -> S ', 'S -> C ', 'A -> B ', 'SYN ', 'ACK ', 'FIN ', 'RST ', 'SYN=1, ', 'ACK=x+1 ', 'seq=', 'ack=', 'Seq=0 ', 'x', 'y+1', 'u', '1000', '1001',
+  '\n', '\r\n', '\r', '# note', '// c', '"GET / HTTP/1.1"', '"', 'C: ESTABLISHED\n', 'S: SYN_SEND\n', 'len=10 ', 'win=0 ', ',', '，', '：', '＝', '中文', '客户端',
+  '😀', ' ', '\t', 'client C\n', 'server S\n', 'endpoint E LISTEN\n', 'wait 2MSL\n', 'C close\n', '(', ')', 'lost ', 'dup ', 'delay=d ', 'deliver d\n',
+  'numbers relative\n', 'numbers absolute\n', '→', '=', '[', ']', 'tls ClientHello ', 'http "HTTP/1.1 200 OK" ', '\u0000', '\\',
+];
+
+interface EditSpec {
+  a: number;
+  b: number;
+  text: string;
+}
+
+const editArb = fc.record({ a: fc.nat(), b: fc.nat(), text: fc.array(fc.constantFrom(...snippets), { maxLength: 4 }).map((x) => x.join('')) });
+const sequenceArb = fc.record({
+  base: fc.nat({ max: corpus.length - 1 }),
+  batches: fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+  pauses: fc.array(fc.constantFrom(0, 0, 0, 15), { minLength: 6, maxLength: 6 }),
+});
+
+/** Turn edit specs into incremental changes, each relative to the text after the previous ones. */
+function toChanges(doc: TextDocument, batch: EditSpec[]): { changes: TextDocumentContentChangeEvent[]; doc: TextDocument } {
+  const changes: TextDocumentContentChangeEvent[] = [];
+  // TextDocument.update changes the document it is given: work on a copy.
+  let d = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.getText());
+  for (const e of batch) {
+    const len = d.getText().length;
+    const x = e.a % (len + 1);
+    const y = e.b % (len + 1);
+    const change = { range: { start: d.positionAt(Math.min(x, y)), end: d.positionAt(Math.max(x, y)) }, text: e.text };
+    changes.push(change);
+    d = TextDocument.update(d, [change], d.version + 1);
+  }
+  return { changes, doc: d };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('random edit sequences', () => {
+  let c: Client;
+  before(async () => {
+    c = await Client.start();
+  });
+  after(async () => {
+    await c.stop();
+  });
+
+  const samples = fc.sample(sequenceArb, { numRuns: RUNS, seed: SEED });
+  const finals: string[] = [];
+
+  it(`${RUNS} sequences end with the diagnostics of a fresh analysis (seed ${SEED})`, async () => {
+    let next = 0;
+    const failures: string[] = [];
+    async function run(i: number): Promise<void> {
+      const s = samples[i];
+      const uri = `file:///fuzz/${i}.tcpflow`;
+      await c.open(uri, corpus[s.base]);
+      let version = 1;
+      for (let b = 0; b < s.batches.length; b++) {
+        const { changes } = toChanges(c.docs.get(uri)!, s.batches[b]);
+        version = await c.change(uri, changes);
+        if (s.pauses[b]) await sleep(s.pauses[b]);
+      }
+      const final = await c.waitForDiagnostics(uri, version);
+      const text = c.text(uri);
+      finals.push(text);
+      const want = expectedFor(text);
+      try {
+        assert.deepEqual(simplify(final.diagnostics, want), want);
+        const seen = c.published.get(uri)!;
+        let last = 0;
+        for (const p of seen) {
+          assert.equal(typeof p.version, 'number', 'every publication is versioned');
+          assert.ok(p.version! > last, `versions increase (${seen.map((x) => x.version).join(',')})`);
+          last = p.version!;
+          const then = c.texts.get(uri)!.get(p.version!)!;
+          const w = expectedFor(then);
+          assert.deepEqual(simplify(p.diagnostics, w), w, `publication for v${p.version}`);
+        }
+      } catch (e) {
+        failures.push(`sequence ${i} (seed ${SEED}): ${(e as Error).message.slice(0, 400)}\nedits: ${JSON.stringify(s)}\nfinal text: ${JSON.stringify(text)}`);
+        if (process.env.TCPFLOW_FUZZ_DUMP) fs.writeFileSync(`${process.env.TCPFLOW_FUZZ_DUMP}-${i}.json`, JSON.stringify({ text, published: c.published.get(uri), texts: [...c.texts.get(uri)!] }));
+      }
+      await c.close(uri);
+      c.published.delete(uri);
+      c.texts.delete(uri);
+    }
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < samples.length) await run(next++);
+      }),
+    );
+    assert.deepEqual(failures.slice(0, 3), []);
+    assert.equal(finals.length, RUNS);
+  });
+
+  it('formatting the final texts keeps every character, changes no finding and is idempotent', async () => {
+    const strip = (s: string) => s.replace(/\s+/g, '');
+    let formatted = 0;
+    for (let i = 0; i < finals.length; i += 4) {
+      const text = finals[i];
+      const uri = `file:///fmt/${i}.tcpflow`;
+      await c.open(uri, text);
+      const edits = await c.request<never[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const out = applyEdits(text, edits);
+      assert.equal(strip(out), strip(text), `text kept (final text ${i})`);
+      assert.deepEqual(expectedFor(out).map((d) => d.code), expectedFor(text).map((d) => d.code), `same findings (final text ${i})`);
+      if (edits.length) {
+        formatted++;
+        const v = await c.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 1 << 20, character: 0 } }, text: out }]);
+        await c.waitForDiagnostics(uri, v);
+        assert.deepEqual(await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }), [], `idempotent (final text ${i})`);
+      }
+      await c.close(uri);
+    }
+    assert.ok(formatted > 20, `the formatter had work to do (${formatted})`);
+  });
+});
