@@ -114,11 +114,14 @@ class Checker {
 
   private report(key: FindingKey, span: ast.Span, args: string[], extra: { fix?: Fix; related?: Related[]; expected?: string; actual?: string } = {}): number {
     const def = FINDINGS[key];
+    // The rule cited in the message (the last RFC argument) is the finding's rule.
+    let rule = def.rule;
+    for (const a of args) if (a.startsWith('RFC ')) rule = a;
     const f: Finding = {
       code: def.code,
       key,
       severity: def.severity,
-      rule: def.rule,
+      rule,
       start: span.start,
       end: span.end,
       args,
@@ -227,19 +230,9 @@ class Checker {
     return t;
   }
 
+  /** A snapshot of a TCB whose numbers are formatted only when read (hover, diagram). */
   private view(t: Tcb, endpoint: string, peer: string, c: Connection): TcbView {
-    return {
-      endpoint,
-      peer,
-      state: t.state,
-      sndUna: t.sndUna && this.fmt(t.sndUna, c),
-      sndNxt: t.sndNxt && this.fmt(t.sndNxt, c),
-      rcvNxt: t.rcvNxt && this.fmt(t.rcvNxt, c),
-      iss: t.iss && this.fmt(t.iss, c),
-      irs: t.irs && this.fmt(t.irs, c),
-      sndWnd: t.sndWnd,
-      rcvWnd: t.rcvWnd,
-    };
+    return new TcbSnapshot(endpoint, peer, t, this.fmtFrozen(c));
   }
 
   // ---- values ----------------------------------------------------------------------------
@@ -251,11 +244,24 @@ class Checker {
 
   /** Format a value in the notes' notation: a number, or the closest bound name plus an offset. */
   fmt(v: SeqValue | undefined, c?: Connection): string {
+    return this.format(v, c?.symbols, Infinity);
+  }
+
+  /** A formatter that sees only the names bound so far (for snapshots read later). */
+  private fmtFrozen(c: Connection): (v: SeqValue | undefined) => string {
+    const map = c.symbols;
+    const n = map.size;
+    return (v) => this.format(v, map, n);
+  }
+
+  private format(v: SeqValue | undefined, symbols: Map<string, SymbolEntry> | undefined, limit: number): string {
     if (!v) return '?';
     if (v.root === 0) return String(v.off);
     let best: { name: string; d: number } | undefined;
-    if (c) {
-      for (const [name, s] of c.symbols) {
+    if (symbols) {
+      let i = 0;
+      for (const [name, s] of symbols) {
+        if (i++ >= limit) break;
         if (s.value.root !== v.root) continue;
         const d = diff(v, s.value);
         if (d >= 0 && (!best || d <= best.d)) best = { name, d };
@@ -274,15 +280,8 @@ class Checker {
     return this.fmt(v, c);
   }
 
-  private numberView(v: SeqValue | undefined, base: SeqValue | undefined, c: Connection, why: string): NumberView {
-    const rel = v && base ? diff(v, base) : NaN;
-    return {
-      value: v,
-      text: v ? this.fmt(v, c) : '?',
-      absolute: v && v.root === 0 ? v.off : undefined,
-      relative: Number.isNaN(rel) ? undefined : rel >>> 0,
-      why,
-    };
+  private numberView(v: SeqValue | undefined, base: SeqValue | undefined, c: Connection, why: () => string): NumberView {
+    return new LazyNumber(v, base, this.fmtFrozen(c), why);
   }
 
   /**
@@ -540,7 +539,7 @@ class Checker {
     if (modifiers.has('old')) {
       seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, () => s.iss) : undefined;
       seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, () => s.irs) : undefined;
-      this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, '', '', findingStart, modifiers);
+      this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, () => '', () => '', findingStart, modifiers);
       return;
     }
 
@@ -552,7 +551,7 @@ class Checker {
     const opening = seg.syn && !seg.ack && (s.state === TcpState.CLOSED || s.state === TcpState.LISTEN || s.state === TcpState.TIME_WAIT);
     if (opening && s.used) {
       const r = c.tcbs.get(to.info.name);
-      if (!r || r.state === TcpState.CLOSED || r.state === TcpState.LISTEN || r.state === TcpState.TIME_WAIT) c.symbols.clear();
+      if (!r || r.state === TcpState.CLOSED || r.state === TcpState.LISTEN || r.state === TcpState.TIME_WAIT) c.symbols = new Map();
     }
 
     // The state may not allow this segment at all.
@@ -565,23 +564,27 @@ class Checker {
     // ---- seq ----
     const newIss = opening || (seg.syn && !s.iss);
     let expectedSeq: SeqValue | undefined;
-    let seqWhy = '';
+    let seqWhy: () => string = () => '';
     if (seg.rst && s.owesRst) {
       expectedSeq = s.owesRst.seq ?? (s.owesRst.ack ? concrete(0) : undefined);
-      seqWhy = this.p('closedAnswersRst', '');
+      seqWhy = () => this.p('closedAnswersRst', '');
     } else if (newIss) {
       expectedSeq = from.isn !== undefined ? concrete(from.isn) : undefined;
-      seqWhy = from.isn !== undefined ? this.p('whyIsn', from.info.name, this.line(from.info.decl.start), from.isn) : '';
+      const isn = from.isn;
+      seqWhy = () => (isn !== undefined ? this.p('whyIsn', from.info.name, this.line(from.info.decl.start), isn) : '');
     } else if (seg.syn && s.iss) {
       expectedSeq = s.iss;
-      seqWhy = this.p('whySyn', from.info.name, lineNo);
+      seqWhy = () => this.p('whySyn', from.info.name, lineNo);
     } else {
       expectedSeq = s.sndNxt;
-      seqWhy = this.p('expectSeq', from.info.name, this.fmt(s.sndNxt, c)) + (s.sndNxtWhy ? `; ${this.explain(s.sndNxtWhy, '')}` : '');
+      const nxt = s.sndNxt;
+      const nxtWhy = s.sndNxtWhy;
+      const fmtNow = this.fmtFrozen(c);
+      seqWhy = () => this.p('expectSeq', from.info.name, fmtNow(nxt)) + (nxtWhy ? `; ${this.explain(nxtWhy, '')}` : '');
     }
     const issBase = (): SeqValue | undefined => {
       if (s.iss && !newIss) return s.iss;
-      if (newIss) return from.isn !== undefined ? concrete(from.isn) : this.newRoot(`ISN(${from.info.name})`);
+      if (newIss) return from.isn !== undefined ? concrete(from.isn) : this.newRoot(`ISN_${from.info.name}`);
       return undefined;
     };
     let seqValue: SeqValue | undefined;
@@ -611,7 +614,7 @@ class Checker {
             seqHeldAck = true;
             this.report('seqHoldsAck', st.seq.valueSpan, [expText, writtenText, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           } else {
-            this.report('wrongSeq', st.seq.valueSpan, [expText, seqWhy, seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+            this.report('wrongSeq', st.seq.valueSpan, [expText, seqWhy(), seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           }
           seqValue = expectedSeq;
         }
@@ -626,12 +629,13 @@ class Checker {
 
     // ---- ack ----
     let expectedAck: SeqValue | undefined;
-    let ackWhy = '';
+    let ackWhy: () => string = () => '';
     if (seg.rst && s.owesRst && s.owesRst.ack) {
       expectedAck = s.owesRst.ack;
     } else {
       expectedAck = s.rcvNxt;
-      ackWhy = s.rcvNxtWhy ? this.explain(s.rcvNxtWhy, '') : this.p('expectAck', from.info.name, to.info.name);
+      const rw = s.rcvNxtWhy;
+      ackWhy = () => (rw ? this.explain(rw, '') : this.p('expectAck', from.info.name, to.info.name));
     }
     let ackValue: SeqValue | undefined;
     if (seg.ack && ackField) {
@@ -648,7 +652,7 @@ class Checker {
         } else if (peerT?.sndNxt && gt(written, peerT.sndNxt)) {
           this.report('ackUnsent', ackField.valueSpan, [writtenText, to.info.name, this.fmt(peerT.sndNxt, c), expText, RULE.other], { fix, related, expected: expText, actual: writtenText });
         } else {
-          this.report('wrongAck', ackField.valueSpan, [expText, ackWhy, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+          this.report('wrongAck', ackField.valueSpan, [expText, ackWhy(), RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
         }
         ackValue = expectedAck;
       }
@@ -690,7 +694,7 @@ class Checker {
     this.emit(st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
-  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: Set<ast.FlagName>, sendClass: SendClass, sBefore: TcbView, seqWhy: string, ackWhy: string, findingStart: number, modifiers: Set<ast.Modifier>): void {
+  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: Set<ast.FlagName>, sendClass: SendClass, sBefore: TcbView, seqWhy: () => string, ackWhy: () => string, findingStart: number, modifiers: Set<ast.Modifier>): void {
     const from = st.from.text;
     const to = st.to.text;
     const ev: SegmentEvent = {
@@ -848,4 +852,73 @@ export function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
+}
+
+class TcbSnapshot implements TcbView {
+  readonly state: TcpState;
+  readonly sndWnd?: number;
+  readonly rcvWnd: number;
+  private readonly v: (SeqValue | undefined)[];
+
+  constructor(
+    readonly endpoint: string,
+    readonly peer: string,
+    t: Tcb,
+    private readonly f: (v: SeqValue | undefined) => string,
+  ) {
+    this.state = t.state;
+    this.sndWnd = t.sndWnd;
+    this.rcvWnd = t.rcvWnd;
+    this.v = [t.sndUna, t.sndNxt, t.rcvNxt, t.iss, t.irs];
+  }
+
+  private at(i: number): string | undefined {
+    const x = this.v[i];
+    return x && this.f(x);
+  }
+  get sndUna(): string | undefined {
+    return this.at(0);
+  }
+  get sndNxt(): string | undefined {
+    return this.at(1);
+  }
+  get rcvNxt(): string | undefined {
+    return this.at(2);
+  }
+  get iss(): string | undefined {
+    return this.at(3);
+  }
+  get irs(): string | undefined {
+    return this.at(4);
+  }
+  toJSON(): TcbView {
+    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd };
+  }
+}
+
+class LazyNumber implements NumberView {
+  readonly absolute?: number;
+  readonly relative?: number;
+  private textCache?: string;
+  private whyCache?: string;
+
+  constructor(
+    readonly value: SeqValue | undefined,
+    base: SeqValue | undefined,
+    private readonly f: (v: SeqValue | undefined) => string,
+    private readonly explainer: () => string,
+  ) {
+    this.absolute = value && value.root === 0 ? value.off : undefined;
+    const rel = value && base ? diff(value, base) : NaN;
+    this.relative = Number.isNaN(rel) ? undefined : rel >>> 0;
+  }
+  get text(): string {
+    return (this.textCache ??= this.value ? this.f(this.value) : '?');
+  }
+  get why(): string {
+    return (this.whyCache ??= this.explainer());
+  }
+  toJSON(): NumberView {
+    return { value: this.value, text: this.text, absolute: this.absolute, relative: this.relative, why: this.why };
+  }
 }

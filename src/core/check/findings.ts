@@ -61,7 +61,7 @@ const defs = {
   undelivered: { code: 'TF4005', id: 'undelivered', severity: 'warning', rule: '', en: "Delayed segment '{0}' is never delivered; add 'deliver {0}' or mark it 'lost'.", zh: "延迟报文段“{0}”从未送达；请添加 deliver {0} 或标注 lost。" },
   duplicateDelay: { code: 'TF4006', id: 'duplicate-delay', severity: 'error', rule: '', en: "A delayed segment called '{0}' is already in flight.", zh: "名为“{0}”的延迟报文段已在传输中。" },
 
-  tlsOrder: { code: 'TF5001', id: 'tls-order', severity: 'error', rule: '{2}', en: 'TLS {0}: {1} is out of order here; expected {3}.', zh: 'TLS {0}：{1} 顺序错误；此处应为 {3}。' },
+  tlsOrder: { code: 'TF5001', id: 'tls-order', severity: 'error', rule: 'RFC 5246 §7.3, RFC 8446 §2', en: 'TLS {0}: {1} is out of order here; expected {3}.', zh: 'TLS {0}：{1} 顺序错误；此处应为 {3}。' },
   tlsDataBeforeFinished: { code: 'TF5002', id: 'tls-data-before-finished', severity: 'error', rule: 'RFC 8446 §2', en: '{0} sends application data before its TLS handshake is complete; expected {1} first ({2}).', zh: '{0} 在 TLS 握手完成前发送了应用数据；应先发送 {1}（{2}）。' },
   appNotEstablished: { code: 'TF5003', id: 'app-not-established', severity: 'error', rule: 'RFC 9293 §3.10.2', en: '{0} sends {1} while its connection is {2}; application data needs ESTABLISHED (or CLOSE_WAIT) ({3}).', zh: '{0} 在连接处于 {2} 时发送了 {1}；应用数据需要连接处于 ESTABLISHED（或 CLOSE_WAIT）（{3}）。' },
   httpAfterClose: { code: 'TF5004', id: 'http-after-close', severity: 'error', rule: 'RFC 9112 §9.3', en: '{0} sends another request on a connection {1} has closed ({2}); open a new connection.', zh: '{0} 在 {1} 已关闭的连接上发送了新的请求（{2}）；应建立新连接。' },

@@ -26,13 +26,15 @@ const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
  */
 function escapeLine(line: string): string {
   let out = '';
-  for (const ch of line) {
+  const chars = [...line];
+  chars.forEach((ch, i) => {
     const cp = ch.codePointAt(0) ?? 0xfffd;
     if (cp < 0x80) {
       if (cp === 0x09) out += ' ';
       else if (cp < 0x20) out += String.fromCodePoint(0x2400 + cp);
       else if (cp === 0x7f) out += '\u2421';
       else if (PLAIN_ASCII.test(ch)) out += ch;
+      else if (ch === ':' && plainColon(chars, i, out)) out += ch;
       else out += `#${cp};`;
     } else if (cp <= 0x9f || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0xfffe || cp === 0xffff) {
       out += '\ufffd';
@@ -41,8 +43,29 @@ function escapeLine(line: string): string {
     } else {
       out += ch;
     }
-  }
+  });
   return out;
+}
+
+/**
+ * A colon may stay a colon when a space (or the end) follows it and it does not end a leading
+ * `wrap` / `nowrap`. Mermaid reads `:` + non-space + `#` in a line mentioning `style` or
+ * `classDef` as a CSS colour and drops the `;` after it, and reads a text starting `wrap:` as a
+ * directive; neither can happen then. Everywhere else (`10:30`, `http://`) it is `#58;`.
+ */
+function plainColon(chars: readonly string[], i: number, before: string): boolean {
+  const next = chars[i + 1];
+  if (next !== undefined && !/\s/.test(next)) return false;
+  return !/^\s*(no)?wrap$/i.test(before);
+}
+
+/**
+ * An endpoint address (`10.0.0.1:80`, `[2001:db8::1]:443`) for a participant label: written as
+ * it is when it holds only address characters, which Mermaid reads literally at the end of a
+ * participant line; escaped like any text otherwise.
+ */
+export function mermaidAddress(address: string): string {
+  return /^[0-9A-Za-z.:[\]]+$/.test(address) ? address : mermaidText(address);
 }
 
 /**

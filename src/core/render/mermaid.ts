@@ -12,7 +12,7 @@ import type { Locale } from '../check/findings';
 import type * as ast from '../syntax/ast';
 import type { CallEvent, Delivery, DeliverEvent, NumberView, SegmentEvent, TcbView, WaitEvent } from '../model';
 import { phrase } from '../l10n/strings';
-import { ParticipantIds, mermaidText, wrapText } from './escape';
+import { ParticipantIds, mermaidAddress, mermaidText, wrapText } from './escape';
 import { word } from './strings';
 
 export type NumbersMode = 'written' | 'absolute' | 'relative';
@@ -27,6 +27,11 @@ export interface RenderOptions {
   autonumber?: boolean;
   /** Draw only segments `start` (inclusive) to `end` (exclusive), counted in model order from 0. */
   window?: { start: number; end: number };
+  /**
+   * Stop after about this many diagram statements and say how many were left out (the preview
+   * uses it so that a file of thousands of notes cannot stall the webview). Unlimited by default.
+   */
+  maxStatements?: number;
 }
 
 export interface RenderedArrow {
@@ -160,8 +165,9 @@ class Renderer {
     for (const name of this.participants) {
       const ep = model.endpoints.find((e) => e.name === name);
       const id = this.ids.id(name);
-      const label = ep?.address ? `${name}\n${ep.address}` : name;
-      lines.push(label === id ? `    participant ${id}` : `    participant ${id} as ${mermaidText(label)}`);
+      // The address goes last on the line, so its colons can stay colons.
+      const label = ep?.address ? `${mermaidText(name)}<br/>${mermaidAddress(ep.address)}` : mermaidText(name);
+      lines.push(label === id ? `    participant ${id}` : `    participant ${id} as ${label}`);
     }
     const emit = (o: Out, indent: string): void => {
       lines.push(indent + o.text);
@@ -172,10 +178,18 @@ class Renderer {
       for (const ep of model.endpoints) emit(this.note([ep.name], [ep.startState], this.line(ep.decl.start)), '    ');
     }
     let open: Phase | undefined;
+    const limit = this.opts.maxStatements ?? Number.POSITIVE_INFINITY;
+    let drawn = 0;
+    let left = 0;
     for (const it of items) {
       if (!inWindow(it)) continue;
+      if (drawn >= limit) {
+        left++;
+        continue;
+      }
       const out = it.build();
       if (out.length === 0) continue;
+      drawn += out.length;
       if (it.phase?.key !== open?.key) {
         if (open) lines.push('    end');
         open = it.phase;
@@ -187,6 +201,7 @@ class Renderer {
       for (const o of out) emit(o, open ? '        ' : '    ');
     }
     if (open) lines.push('    end');
+    if (left > 0) emit(this.note(this.participants, [word('leftOut', this.locale, left)], this.line(this.analysis.text.length)), '    ');
     return { text: lines.join('\n') + '\n', arrows, notes, segments: total, window: win };
   }
 

@@ -206,7 +206,9 @@ export function buildPreviewMessage(analysis: Analysis, settings: PreviewSetting
     const focus = opts.cursorLine === undefined ? 0 : segmentAtLine(segmentLines(analysis), opts.cursorLine);
     window = chooseWindow(total, settings.maxMessages, focus, opts.currentWindow);
   }
-  const result = renderMermaid(analysis, { numbers: settings.numbers, states: settings.states, autonumber: settings.autonumber, window });
+  // Segments are bounded by the window; everything else (notes, calls, findings) by this.
+  const maxStatements = Math.max(1000, settings.maxMessages * 8);
+  const result = renderMermaid(analysis, { numbers: settings.numbers, states: settings.states, autonumber: settings.autonumber, window, maxStatements });
   return {
     command: 'update',
     version: opts.version,

@@ -10,7 +10,7 @@ const words = {
   duplicateCopy: ['duplicate', '重复'],
   oldDuplicate: ['old duplicate', '旧的重复报文段'],
   neverDelivered: ['never delivered', '从未送达'],
-  rstReply: ['RST reply', 'RST 回复'],
+  leftOut: ['… {0} more statements are not drawn', '……另有 {0} 条语句未绘出'],
 } satisfies Record<string, [string, string]>;
 
 export type WordKey = keyof typeof words;

@@ -449,7 +449,22 @@ class Parser {
     return { key, valueSpan: this.span(t), value, start: key.start, end: t.end };
   }
 
+  private exprDepth = 0;
+
   private parseExpr(): ast.Expr | undefined {
+    if (this.exprDepth > 32) {
+      this.expectedHere('at most 32 nested parentheses');
+      return undefined;
+    }
+    this.exprDepth++;
+    try {
+      return this.parseExprInner();
+    } finally {
+      this.exprDepth--;
+    }
+  }
+
+  private parseExprInner(): ast.Expr | undefined {
     const start = this.tok.start;
     let end = start;
     let offset = 0;
@@ -690,7 +705,9 @@ class Parser {
       case 'tls':
       case 'tls12':
       case 'tls13':
-        return this.parseTls(seg, w === 'tls12' ? '1.2' : w === 'tls13' ? '1.3' : undefined);
+      case 'tls1.2':
+      case 'tls1.3':
+        return this.parseTls(seg, w === 'tls12' || w === 'tls1.2' ? '1.2' : w === 'tls13' || w === 'tls1.3' ? '1.3' : undefined);
     }
     const mod = MODIFIERS.has(w as ast.Modifier) ? (w as ast.Modifier) : MODIFIER_ALIASES[w];
     if (mod) {

@@ -97,6 +97,8 @@ export class Scanner {
     if (isIdentStart(c)) {
       let p = start + 1;
       while (p < len && isIdentPart(text.charCodeAt(p))) p++;
+      // `tls1.2` / `tls1.3` are one word.
+      if (p - start === 4 && text.charCodeAt(p) === 46 && /^tls1$/i.test(text.slice(start, p)) && /[23]/.test(text[p + 1] ?? '') && !isIdentPart(text.charCodeAt(p + 2))) p += 2;
       this.pos = p;
       return this.set(TokenKind.Ident, start, p, text.slice(start, p), space);
     }
@@ -146,10 +148,13 @@ export class Scanner {
         return this.single(TokenKind.LBracket, start, space);
       }
     }
-    // Unknown character: report, consume the whole code point, go on.
-    const cp = text.codePointAt(start) ?? c;
-    const width = cp > 0xffff ? 2 : 1;
-    this.pos = start + width;
+    // Unknown characters: report a run of them once, consume whole code points, go on.
+    let p = start;
+    do {
+      const cp = text.codePointAt(p) ?? 0;
+      p += cp > 0xffff ? 2 : 1;
+    } while (p < len && isUnknownStart(text.charCodeAt(p)));
+    this.pos = p;
     this.onError('invalid-character', start, this.pos, text.slice(start, this.pos));
     return this.set(TokenKind.Unknown, start, this.pos, text.slice(start, this.pos), space);
   }
@@ -230,6 +235,14 @@ export class Scanner {
       p++;
     }
   }
+}
+
+/** A character that starts no token (so a run of garbage is reported once). */
+function isUnknownStart(c: number): boolean {
+  if (c === 32 || c === 9 || c === 10 || c === 13 || c === 35 || c === 34 || c === 0x201c) return false;
+  if ((c >= 48 && c <= 57) || isIdentStart(c)) return false;
+  if (FULL_WIDTH[c] !== undefined) return false;
+  return !'-:,=+/;()[]'.includes(String.fromCharCode(c));
 }
 
 function isDigit(c: number): boolean {
