@@ -9,7 +9,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const entries = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { in: 'src/extension/extension-browser.ts', out: 'dist/extension-browser.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
+  { in: 'src/extension/extension-browser.ts', out: 'dist/extension-browser.js', platform: 'browser', format: 'cjs', external: ['vscode'], alias: { 'node:crypto': './src/extension/crypto-browser.ts' } },
   { in: 'src/server/node.ts', out: 'dist/server.js', platform: 'node', format: 'cjs' },
   { in: 'src/server/browser.ts', out: 'dist/server-browser.js', platform: 'browser', format: 'iife' },
   { in: 'src/webview/main.ts', out: 'dist/webview.js', platform: 'browser', format: 'iife' },
@@ -24,7 +24,7 @@ await Promise.all(
       console.log(`build: skip ${e.in} (not present)`);
       return;
     }
-    await build({ ...common, entryPoints: [e.in], outfile: e.out, platform: e.platform, format: e.format, target: e.platform === 'node' ? 'node20' : 'es2020', external: e.external ?? [], mainFields: e.platform === 'browser' ? ['browser', 'module', 'main'] : ['module', 'main'] });
+    await build({ ...common, entryPoints: [e.in], outfile: e.out, platform: e.platform, format: e.format, target: e.platform === 'node' ? 'node20' : 'es2020', external: e.external ?? [], alias: e.alias ?? {}, mainFields: e.platform === 'browser' ? ['browser', 'module', 'main'] : ['module', 'main'] });
   }),
 );
 console.log(`build: done in ${Date.now() - started} ms`);

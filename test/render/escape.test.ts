@@ -30,7 +30,10 @@ function seen(s: string): string {
   return out.replace(/\s+/g, '');
 }
 
-const SPECIAL = [...';#:%<>&{}$@`"\'\\-+=*_/()[]!?|^~,.', 'ﬂ', '°', '¶', 'ß', '中', '；', '＃', '\t', '\u0000', '\u001f', '\u007f', '\u0085', '\u009f', '\ud800', '\udfff', '\u200b', '\u202e', '\ufeff', '😀', 'end', 'Note', 'participant', '-->>', '%%', '#35;', '&lt;', '<br/>', 'ﬂ°°', '¶ß'];
+const SPECIAL = [...';#:%<>&{}$@`"\'\\-+=*_/()[]!?|^~,.', 'ﬂ', '°', '¶', 'ß', '中', '；', '＃', '\t', '\u0000', '\u001f', '\u007f', '\u0085', '\u009f', '\ud800', '\udfff', '\u200b', '\u202e', '\ufeff', '😀', 'end', 'Note', 'participant', '-->>', '%%', '#35;', '&lt;', '<br/>', 'ﬂ°°', '¶ß', 'style', 'classDef', 'wrap', ': ', ':#'];
+
+/** Texts aimed at Mermaid's own pre-processing (colour values, `wrap:`, directives). */
+const TRICKY = ['style:#fff;', 'style a: #35; b', 'classDef x fill:#f00;', 'wrap: text', 'nowrap:text', ':wrap: x', 'a: #b;', 'style x:y#z;', '%%{init}%%', '#quot;#lt;#35;#59;'];
 
 function randomTexts(): string[] {
   const piece = fc.oneof(
@@ -75,7 +78,7 @@ function probe(payload: string): Probe | undefined {
 }
 
 test('escaping keeps every character literal, checked in Node', () => {
-  for (const p of [...INJECTION_PAYLOADS, ...randomTexts()]) {
+  for (const p of [...INJECTION_PAYLOADS, ...TRICKY, ...randomTexts()]) {
     const pr = probe(p);
     if (!pr) continue;
     for (const line of pr.mermaid.split('\n').slice(1)) {
@@ -92,7 +95,7 @@ test('escaping keeps every character literal, checked in Node', () => {
 test('Mermaid shows titles, notes, labels and phases exactly as written', { skip: chromiumMissing(), timeout: 120_000 }, async () => {
   const probes: Probe[] = [];
   const unread: string[] = [];
-  for (const p of [...INJECTION_PAYLOADS, ...randomTexts()]) {
+  for (const p of [...INJECTION_PAYLOADS, ...TRICKY, ...randomTexts()]) {
     const pr = probe(p);
     if (pr) probes.push(pr);
     else unread.push(p);

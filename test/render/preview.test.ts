@@ -118,3 +118,16 @@ test('a session keeps its window until the cursor leaves the drawn part', () => 
   small.update(analyze(SKETCH), DEFAULT_PREVIEW_SETTINGS, {});
   assert.deepEqual(small.cursor(0), { command: 'highlight', line: 0 });
 });
+
+test('thousands of notes are cut short instead of stalling the webview', () => {
+  const text = ['client C', 'server S', ...Array.from({ length: 5000 }, (_, i) => `note "remark ${i}"`), 'C -> S SYN seq=1'].join('\n');
+  const t0 = performance.now();
+  const m = buildPreviewMessage(analyze(text), DEFAULT_PREVIEW_SETTINGS, { version: 1 });
+  assert.ok(performance.now() - t0 < 5000);
+  assert.ok(m.command === 'update');
+  if (m.command !== 'update') return;
+  const lines = m.mermaid.trimEnd().split('\n');
+  assert.ok(lines.length < 2600, `${lines.length} lines`);
+  assert.match(lines[lines.length - 1], /^ {4}Note over C,S: … \d+ more statements are not drawn$/);
+  assert.equal(m.notes.length, lines.filter((l) => l.trim().startsWith('Note over')).length);
+});

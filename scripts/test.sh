@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what the tests need (npm packages,
+# Debian's chromium and tshark), builds, type-checks, then runs Node's test runner over test/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+sh scripts/install-chromium.sh
+sh scripts/install-tshark.sh
+command -v unzip >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q unzip; }
+
+npm run build
+npx tsc -p tsconfig.json
+npx tsc -p src/core/tsconfig.json
+
+# One runner, every suite. Two at a time: the machine has two cores and the browser and
+# language-server suites each start child processes.
+node --import tsx --test --test-concurrency=2 \
+  test/core/*.test.ts test/*.test.ts test/import/*.test.ts test/render/*.test.ts \
+  test/server/*.test.ts test/webview/*.test.ts test/package/*.test.ts

@@ -1,0 +1,310 @@
+/**
+ * The live preview: one webview panel that follows the active `.tcpflow` editor and redraws the
+ * flow as a Mermaid sequence diagram on every edit. All the drawing is done by the core
+ * (`renderMermaid` via `buildPreviewMessage`); this file only wires VS Code to the webview.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { analyze, localeFor } from '../core/index';
+import { renderMermaid } from '../core/render/mermaid';
+import { DEFAULT_PREVIEW_SETTINGS, PreviewSession, type ExportedMessage, type FromWebview, type PreviewSettings, type ThemeKind, type ToWebview } from '../core/render/preview';
+import { previewHtml } from '../webview/html';
+
+const VIEW_TYPE = 'tcpflow.preview';
+const DEBOUNCE_MS = 150;
+const EXPORT_TIMEOUT_MS = 30_000;
+
+interface PanelState {
+  uri?: string;
+}
+
+function isTcpflow(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  return !!doc && (doc.languageId === 'tcpflow' || doc.uri.path.endsWith('.tcpflow'));
+}
+
+function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
+  switch (kind) {
+    case vscode.ColorThemeKind.Dark:
+      return 'dark';
+    case vscode.ColorThemeKind.HighContrast:
+      return 'high-contrast';
+    case vscode.ColorThemeKind.HighContrastLight:
+      return 'high-contrast-light';
+    default:
+      return 'light';
+  }
+}
+
+function readSettings(scope?: vscode.Uri): PreviewSettings {
+  const c = vscode.workspace.getConfiguration('tcpflow.preview', scope);
+  const numbers = c.get<string>('numbers', DEFAULT_PREVIEW_SETTINGS.numbers);
+  const states = c.get<string>('states', DEFAULT_PREVIEW_SETTINGS.states);
+  const max = c.get<number>('maxMessages', DEFAULT_PREVIEW_SETTINGS.maxMessages);
+  return {
+    numbers: numbers === 'absolute' || numbers === 'relative' ? numbers : 'written',
+    states: states === 'off' || states === 'always' ? states : 'change',
+    autonumber: c.get<boolean>('autonumber', DEFAULT_PREVIEW_SETTINGS.autonumber) === true,
+    maxMessages: Number.isFinite(max) && max >= 10 ? Math.floor(max) : DEFAULT_PREVIEW_SETTINGS.maxMessages,
+  };
+}
+
+export class PreviewManager implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private document: vscode.TextDocument | undefined;
+  private ready = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly session = new PreviewSession();
+  private exportId = 0;
+  private readonly exports = new Map<number, (m: ExportedMessage) => void>();
+  private readonly panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.disposables.push(
+      vscode.commands.registerCommand('tcpflow.openPreview', (uri?: vscode.Uri) => this.open(uri, false)),
+      vscode.commands.registerCommand('tcpflow.openPreviewToSide', (uri?: vscode.Uri) => this.open(uri, true)),
+      vscode.commands.registerCommand('tcpflow.exportSvg', () => this.exportDiagram('svg')),
+      vscode.commands.registerCommand('tcpflow.exportPng', () => this.exportDiagram('png')),
+      vscode.commands.registerCommand('tcpflow.copyMermaid', () => this.copyMermaid()),
+      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state) => this.restore(panel, state as PanelState | undefined),
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.panel && e.document === this.document) this.schedule(DEBOUNCE_MS);
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (this.panel && editor && isTcpflow(editor.document) && editor.document !== this.document) this.show(editor.document);
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.panel && e.textEditor.document === this.document) this.onCursor(e.selections[0]?.active.line ?? 0);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.panel && e.affectsConfiguration('tcpflow.preview')) {
+          this.session.reset();
+          this.schedule(0);
+        }
+      }),
+      vscode.window.onDidChangeActiveColorTheme((theme) => this.post({ command: 'theme', kind: themeKind(theme.kind) })),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc === this.document) this.document = undefined;
+      }),
+    );
+    context.subscriptions.push(this);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.panel?.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  // ---- panel ----
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media')],
+    };
+  }
+
+  private async open(uri: vscode.Uri | undefined, toSide: boolean): Promise<void> {
+    let doc: vscode.TextDocument | undefined;
+    if (uri instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(uri);
+    else doc = vscode.window.activeTextEditor?.document;
+    if (!isTcpflow(doc)) doc = vscode.window.visibleTextEditors.map((e) => e.document).find(isTcpflow);
+    if (!doc) {
+      void vscode.window.showInformationMessage('tcpflow: open a .tcpflow file to preview it.');
+      return;
+    }
+    const column = toSide ? vscode.ViewColumn.Beside : (vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.Active);
+    if (this.panel) this.panel.reveal(column, toSide);
+    else this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'tcpflow preview', { viewColumn: column, preserveFocus: toSide }, this.webviewOptions()));
+    this.show(doc);
+  }
+
+  private async restore(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
+    if (this.panel) {
+      // One preview only: a second restored panel is closed.
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel);
+    let doc: vscode.TextDocument | undefined;
+    if (state?.uri) {
+      try {
+        doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(state.uri));
+      } catch {
+        doc = undefined;
+      }
+    }
+    doc ??= [vscode.window.activeTextEditor?.document, ...vscode.window.visibleTextEditors.map((e) => e.document)].find(isTcpflow);
+    if (doc) this.show(doc);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.session.reset();
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.svg');
+    const webview = panel.webview;
+    webview.html = previewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.css')).toString(),
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage((m: FromWebview) => this.receive(m)),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is discarded; it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) {
+          this.panel = undefined;
+          this.ready = false;
+          for (const d of this.panelDisposables.splice(0)) d.dispose();
+          for (const resolve of this.exports.values()) resolve({ command: 'exported', id: -1, format: 'svg', error: 'The preview was closed.' });
+          this.exports.clear();
+        }
+      }),
+    );
+  }
+
+  private show(doc: vscode.TextDocument): void {
+    if (doc !== this.document) {
+      this.document = doc;
+      this.session.reset();
+    }
+    if (this.panel) this.panel.title = `Preview ${doc.uri.path.split('/').pop() ?? ''}`;
+    this.schedule(0);
+  }
+
+  private post(m: ToWebview): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  // ---- updates ----
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.update();
+    }, delay);
+  }
+
+  private cursorLine(): number | undefined {
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
+    return editor?.selection.active.line;
+  }
+
+  private update(): void {
+    const doc = this.document;
+    if (!this.panel || !this.ready || !doc) return;
+    const analysis = analyze(doc.getText(), { locale: localeFor(vscode.env.language) });
+    const message = this.session.update(analysis, readSettings(doc.uri), { uri: doc.uri.toString(), cursorLine: this.cursorLine() });
+    if (message) this.post(message);
+  }
+
+  private onCursor(line: number): void {
+    const message = this.session.cursor(line);
+    // In a windowed flow, a cursor outside the drawn part brings a new window.
+    if (message) this.post(message);
+    else this.schedule(DEBOUNCE_MS);
+  }
+
+  private receive(m: FromWebview): void {
+    switch (m.command) {
+      case 'ready':
+        this.ready = true;
+        this.session.reset(true);
+        this.post({ command: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
+        this.schedule(0);
+        break;
+      case 'reveal':
+        void this.reveal(m.line);
+        break;
+      case 'exported': {
+        const resolve = this.exports.get(m.id);
+        if (resolve) {
+          this.exports.delete(m.id);
+          resolve(m);
+        }
+        break;
+      }
+      case 'renderFailed':
+        void vscode.window.showWarningMessage(`tcpflow: the diagram could not be drawn: ${m.message}`);
+        break;
+      case 'rendered':
+        break;
+    }
+  }
+
+  private async reveal(line: number): Promise<void> {
+    const doc = this.document;
+    if (!doc || line < 0 || line >= doc.lineCount) return;
+    const range = doc.lineAt(line).range;
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false, selection: range });
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  // ---- export and copy ----
+
+  private requestExport(format: 'svg' | 'png'): Promise<ExportedMessage> {
+    const id = ++this.exportId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.exports.delete(id);
+        resolve({ command: 'exported', id, format, error: 'The preview did not answer.' });
+      }, EXPORT_TIMEOUT_MS);
+      this.exports.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      this.post({ command: 'export', id, format });
+    });
+  }
+
+  private async exportDiagram(format: 'svg' | 'png'): Promise<void> {
+    if (!this.panel || !this.ready || !this.document) {
+      void vscode.window.showInformationMessage('tcpflow: open the preview first (tcpflow: Open Preview).');
+      return;
+    }
+    const doc = this.document;
+    const answer = await this.requestExport(format);
+    if (answer.error || !answer.data) {
+      void vscode.window.showErrorMessage(`tcpflow: export failed: ${answer.error ?? 'no data'}`);
+      return;
+    }
+    const base = doc.uri.path.replace(/\.[^./]*$/, '');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: doc.uri.with({ path: `${base}.${format}` }),
+      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
+      saveLabel: `Export ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    const bytes = format === 'svg' ? Buffer.from(answer.data, 'utf8') : Buffer.from(answer.data.replace(/^data:image\/png;base64,/, ''), 'base64');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`tcpflow: saved ${target.path.split('/').pop() ?? ''}`);
+  }
+
+  /** Copies the whole flow's diagram (never just the window the preview shows). */
+  private async copyMermaid(): Promise<void> {
+    const active = vscode.window.activeTextEditor?.document;
+    const doc = isTcpflow(active) ? active : this.document;
+    if (!doc) {
+      void vscode.window.showInformationMessage('tcpflow: open a .tcpflow file first.');
+      return;
+    }
+    const s = readSettings(doc.uri);
+    const text = renderMermaid(analyze(doc.getText(), { locale: localeFor(vscode.env.language) }), { numbers: s.numbers, states: s.states, autonumber: s.autonumber }).text;
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.setStatusBarMessage('tcpflow: Mermaid source copied', 3000);
+  }
+}
+

@@ -1,0 +1,53 @@
+/**
+ * markdown-it plugin for VS Code's Markdown preview: a ```tcpflow fence becomes the Mermaid text
+ * of its diagram (escaped, rendered by dist/markdown-preview.js in the preview) plus the list of
+ * the block's findings. No HTML from the file reaches the page unescaped.
+ */
+import { analyze, localeFor } from '../core/index';
+import { renderMermaid } from '../core/render/mermaid';
+
+/** The part of markdown-it this plugin uses (kept structural so the plugin needs no runtime import). */
+export interface FenceToken {
+  info: string;
+  content: string;
+  map: [number, number] | null;
+}
+type FenceRule = (tokens: FenceToken[], idx: number, options: unknown, env: unknown, self: { renderToken(tokens: FenceToken[], idx: number, options: unknown): string }) => string;
+export interface MarkdownIt {
+  renderer: { rules: { fence?: FenceRule } };
+  utils: { escapeHtml(s: string): string };
+  use(plugin: (md: MarkdownIt, options: PluginOptions) => void, options: PluginOptions): MarkdownIt;
+}
+
+export interface PluginOptions {
+  /** VS Code's display language (`vscode.env.language`). */
+  locale?: string;
+}
+
+export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {}): void {
+  const locale = localeFor(options.locale);
+  const fallback = md.renderer.rules.fence;
+  md.renderer.rules.fence = (tokens, idx, opts, env, self) => {
+    const token = tokens[idx];
+    const lang = token.info.trim().split(/\s+/)[0];
+    if (lang !== 'tcpflow') return fallback ? fallback(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
+    const esc = md.utils.escapeHtml;
+    const a = analyze(token.content, { locale });
+    let diagram: string;
+    try {
+      diagram = renderMermaid(a).text;
+    } catch (e) {
+      diagram = '';
+    }
+    const line = token.map ? token.map[0] + 2 : 0;
+    const items = a.findings
+      .map((f) => {
+        const p = a.lines.positionAt(f.start);
+        return `<li class="tcpflow-${f.severity}">${esc(`${line + p.line}:${p.character + 1} ${f.severity} ${f.code} ${f.message}`)}</li>`;
+      })
+      .join('');
+    const list = items ? `<ul class="tcpflow-findings">${items}</ul>` : '';
+    const source = `<details class="tcpflow-source"><summary>tcpflow</summary><pre><code>${esc(token.content)}</code></pre></details>`;
+    return `<div class="tcpflow-block"><pre class="tcpflow-diagram" data-tcpflow-diagram="">${esc(diagram)}</pre>${list}${source}</div>\n`;
+  };
+}

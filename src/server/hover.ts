@@ -1,0 +1,128 @@
+/**
+ * Hover: what a segment does to both endpoints (states and sequence variables before and
+ * after, and why the numbers are what they are), what a state or a flag means, what an
+ * endpoint or a sequence-number name stands for. Everything shown is read from the model.
+ */
+import { Hover, MarkupKind } from 'vscode-languageserver';
+import { lookupState, stateDoc } from '../core/index';
+import type { Analysis, Delivery, Locale, NumberView, SegmentEvent, TcbView, ast } from '../core/index';
+import type { Unit } from './documents';
+import { spanRange } from './convert';
+import { flagDoc } from './flags';
+import { t } from './l10n';
+import { endpointAt, eventOf, lineNo, segmentOf, statementAt, symbolAt, within } from './modelview';
+
+export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
+  const a = u.analysis;
+  const st = statementAt(a, offset);
+  if (!st) return null;
+  const md = (value: string, span: ast.Span): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: spanRange(u, span) });
+  switch (st.kind) {
+    case 'segment': {
+      const flag = st.flags.find((f) => within(f, offset) && offset < f.end);
+      if (flag) return md(flagDoc(flag.flag, locale), flag);
+      const ev = segmentOf(a, st);
+      if (!ev) return endpointHover(a, offset, locale, md);
+      const parts: string[] = [];
+      const sym = symbolAt(a, offset);
+      if (sym) parts.push(symbolLine(a, sym.symbol, locale));
+      parts.push(segmentText(a, ev, st, locale));
+      return md(parts.join('\n\n'), sym ? sym.span : st);
+    }
+    case 'deliver': {
+      const ev = segmentOf(a, st);
+      if (!ev) return null;
+      return md(segmentText(a, ev, st, locale), st);
+    }
+    case 'assert': {
+      const i = st.items.findIndex((it) => within(it.state.span, offset));
+      if (i >= 0) {
+        const item = st.items[i];
+        const ev = eventOf(a, st);
+        const result = ev && ev.kind === 'assert' ? ev.results[i] : undefined;
+        const lines = [stateText(item.state.text, locale)];
+        if (result?.actual) lines.push(t(locale, result.ok ? 'assertHolds' : 'assertFails', result.endpoint, result.actual));
+        return md(lines.filter(Boolean).join('\n\n'), item.state.span);
+      }
+      return endpointHover(a, offset, locale, md);
+    }
+    case 'endpoint': {
+      if (st.startState && within(st.startState.span, offset)) {
+        const s = stateText(st.startState.text, locale);
+        return s ? md(s, st.startState.span) : null;
+      }
+      return endpointHover(a, offset, locale, md);
+    }
+    case 'call': {
+      if (within(st.callSpan, offset)) {
+        const ev = eventOf(a, st);
+        if (!ev || ev.kind !== 'call') return null;
+        const before = ev.before?.state ?? ev.idleBefore;
+        const after = ev.after?.state ?? ev.idleAfter;
+        if (!before || !after) return null;
+        return md(t(locale, 'callChange', st.endpoint.text, before, after), st.callSpan);
+      }
+      return endpointHover(a, offset, locale, md);
+    }
+    case 'note':
+      return endpointHover(a, offset, locale, md);
+    default:
+      return null;
+  }
+}
+
+type Md = (value: string, span: ast.Span) => Hover;
+
+function endpointHover(a: Analysis, offset: number, locale: Locale, md: Md): Hover | null {
+  const e = endpointAt(a, offset);
+  if (!e) return null;
+  const info = a.model.endpoints.find((x) => x.name === e.name);
+  if (!info) return null;
+  const role = t(locale, info.role === 'client' ? 'roleClient' : info.role === 'server' ? 'roleServer' : 'roleEndpoint');
+  const where = info.address ? `${role} ${info.address}` : role;
+  return md(`**${e.name}** — ${t(locale, 'endpointRole', '', where, info.startState).trim()}`, e.span);
+}
+
+function symbolLine(a: Analysis, s: import('../core/index').SymbolInfo, locale: Locale): string {
+  return t(locale, 'symbolIs', s.name, `\`${s.text}\``, t(locale, 'symbolBound', lineNo(a, s.def.start)), s.refs.length);
+}
+
+function stateText(written: string, locale: Locale): string {
+  const found = lookupState(written);
+  if (!found) return '';
+  const doc = stateDoc(found.state, locale);
+  return found.exact ? doc : `${t(locale, 'misspelled', written, found.state)}\n\n${doc}`;
+}
+
+function tcbLine(who: string, role: string, before: TcbView, after: TcbView): string {
+  const seqVar = (name: string, b: string | undefined, x: string | undefined): string => (b === x ? `${name} ${x ?? '?'}` : `${name} ${b ?? '?'} → ${x ?? '?'}`);
+  return `- **${who}** (${role}): ${before.state} → ${after.state} · ${seqVar('SND.NXT', before.sndNxt, after.sndNxt)} · ${seqVar('RCV.NXT', before.rcvNxt, after.rcvNxt)}`;
+}
+
+function numberSentence(field: string, n: NumberView | undefined, locale: Locale): string | undefined {
+  if (!n || n.text === '?') return undefined;
+  let value = n.text;
+  if (n.absolute !== undefined && String(n.absolute) !== n.text) value += ` (${n.absolute})`;
+  return n.why ? t(locale, 'because', field, value, n.why) : t(locale, 'valueIs', field, value);
+}
+
+/** The hover text of a segment, seen from the statement hovered (the segment or its `deliver`). */
+export function segmentText(a: Analysis, ev: SegmentEvent, at: ast.Statement, locale: Locale): string {
+  const flags = ev.flags.length ? ev.flags.join(', ') : '—';
+  const head = `**${ev.from} → ${ev.to}** \`${flags}\`${ev.len > 0 ? ` · len ${ev.len}` : ''}${ev.sendClass !== 'new' ? ` · ${ev.sendClass}` : ''}`;
+  const lines = [head, '', tcbLine(ev.from, t(locale, 'sends'), ev.send.before, ev.send.after)];
+  const receiverLine = (d: Delivery, role: string): string => tcbLine(ev.to, role, d.before, d.after) + (d.note ? ` — ${d.note}` : '');
+  const here = ev.deliveries.filter((d) => d.at.start === at.start);
+  const shown = here.length > 0 ? here : ev.deliveries;
+  if (shown.length === 0) {
+    lines.push(`- **${ev.to}**: ${t(locale, ev.fate === 'lost' ? 'lost' : 'delayedNever')}`);
+  } else {
+    for (const d of shown) {
+      const role = d.duplicate ? t(locale, 'duplicateArrival') : d.at.start === ev.stmt.start ? t(locale, 'receives') : t(locale, at === ev.stmt ? 'delayedUntil' : 'receivedAt', lineNo(a, d.at.start));
+      lines.push(receiverLine(d, role));
+    }
+  }
+  const sentences = [numberSentence('seq', ev.seq, locale), numberSentence('ack', ev.ack, locale)].filter((s): s is string => !!s);
+  if (sentences.length) lines.push('', sentences.join(' '));
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * Inlay hints: after a segment, the state each endpoint reaches; after a symbolic or relative
+ * number, the value the checker computed for it (absolute when known, otherwise in terms of
+ * the name of its ISN). A number that has a finding gets no hint: the diagnostic says more.
+ */
+import { InlayHint } from 'vscode-languageserver';
+import type { Analysis, Locale, NumberView, SegmentEvent, ast } from '../core/index';
+import type { Unit } from './documents';
+import { t } from './l10n';
+import { canonicalValue, eventOf, firstStatementFrom } from './modelview';
+import type { Settings } from './protocol';
+
+export function inlayHints(u: Unit, from: number, to: number, settings: Settings['inlayHints'], locale: Locale): InlayHint[] {
+  const out: InlayHint[] = [];
+  if (!settings.states && !settings.values) return out;
+  const a = u.analysis;
+  const st = a.file.statements;
+  const pos = (offset: number) => a.lines.positionAt(offset);
+  for (let i = firstStatementFrom(a, from); i < st.length && st[i].start <= to; i++) {
+    const s = st[i];
+    const ev = eventOf(a, s);
+    if (!ev) continue;
+    if (ev.kind === 'segment') {
+      if (settings.values) {
+        valueHint(a, ev, s as ast.SegmentStmt, 'seq', ev.seq, out);
+        valueHint(a, ev, s as ast.SegmentStmt, 'ack', ev.ack, out);
+      }
+      if (settings.states) {
+        const parts = [`${ev.from}: ${ev.send.after.state}`];
+        const d = ev.deliveries.filter((x) => x.at.start === s.start && !x.duplicate).pop();
+        if (d) parts.push(`${ev.to}: ${d.after.state}`);
+        else if (ev.fate === 'lost') parts.push(`${ev.to}: ${t(locale, 'lostShort')}`);
+        else if (ev.fate === 'delayed') parts.push(`${ev.to}: ${t(locale, 'delayedShort')}`);
+        out.push({ position: pos(s.end), label: `⇒ ${parts.join(', ')}`, paddingLeft: true });
+      }
+    } else if (settings.states && ev.kind === 'deliver' && ev.segment) {
+      const seg = ev.segment;
+      const d = seg.deliveries.filter((x) => x.at.start === s.start && !x.duplicate).pop();
+      if (d) out.push({ position: pos(s.end), label: `⇒ ${seg.to}: ${d.after.state}`, paddingLeft: true });
+    } else if (settings.states && ev.kind === 'call') {
+      const before = ev.before?.state ?? ev.idleBefore;
+      const after = ev.after?.state ?? ev.idleAfter;
+      if (after && before !== after) out.push({ position: pos(s.end), label: `⇒ ${ev.stmt.endpoint.text}: ${after}`, paddingLeft: true });
+    }
+  }
+  return out;
+
+  function valueHint(a: Analysis, ev: SegmentEvent, s: ast.SegmentStmt, field: 'seq' | 'ack', n: NumberView | undefined, sink: InlayHint[]): void {
+    const f = s[field];
+    if (!f || !n || n.text === '?') return;
+    const span = f.valueSpan;
+    for (const k of ev.findings) {
+      const x = a.findings[k];
+      if (x && x.start < span.end && x.end > span.start) return;
+    }
+    const shown = n.absolute !== undefined ? String(n.absolute) : canonicalValue(a, ev.connection, n.value, n.text);
+    const written = a.text.slice(span.start, span.end).replace(/\s+/g, '');
+    if (shown === written) return;
+    sink.push({ position: a.lines.positionAt(span.end), label: `= ${shown}`, paddingLeft: true });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The server's own words (hover labels, completion details, action titles) in every locale the
+ * core supports. Finding messages and the explanations of numbers come from the core already
+ * localised; this table only frames them.
+ */
+import type { Locale } from '../core/index';
+
+const strings = {
+  sends: ['sends', '发送'],
+  receives: ['receives', '接收'],
+  lost: ['never receives it (lost)', '收不到（已丢失）'],
+  delayedUntil: ['receives it later, at line {0}', '稍后在第 {0} 行收到'],
+  delayedNever: ['never receives it (delayed, no deliver)', '收不到（已延迟，且没有 deliver）'],
+  receivedAt: ['receives it at line {0}', '在第 {0} 行收到'],
+  duplicateArrival: ['a second copy arrives', '第二份副本到达'],
+  because: ['{0} = {1} because {2}.', '{0} = {1}，因为{2}。'],
+  valueIs: ['{0} = {1}.', '{0} = {1}。'],
+  misspelled: ['“{0}” is read as {1}.', '“{0}”按 {1} 理解。'],
+  assertHolds: ['The checker agrees: {0} is {1} here.', '检查结果一致：{0} 此处处于 {1}。'],
+  assertFails: ['The checker computes {1} for {0} here.', '检查器算出 {0} 此处处于 {1}。'],
+  endpointRole: ['{0} {1}, starts in {2}', '{0} {1}，初始状态 {2}'],
+  roleClient: ['client', '客户端'],
+  roleServer: ['server', '服务器'],
+  roleEndpoint: ['endpoint', '端点'],
+  symbolBound: ['bound at line {0}', '在第 {0} 行绑定'],
+  symbolIs: ['**{0}** = {1} ({2}), {3} uses', '**{0}** = {1}（{2}），被引用 {3} 次'],
+  callChange: ['{0}: {1} → {2}', '{0}：{1} → {2}'],
+  expectedSeq: ['expected seq: SND.NXT of {0}', '期望的 seq：{0} 的 SND.NXT'],
+  expectedAck: ['expected ack: RCV.NXT of {0}', '期望的 ack：{0} 的 RCV.NXT'],
+  expectedState: ['the state the checker computes here', '检查器在此处算出的状态'],
+  freshName: ['a new name: binds to the value the protocol expects here', '新名称：绑定为协议在此处期望的值'],
+  boundName: ['bound name = {0}', '已绑定的名称 = {0}'],
+  endpointItem: ['endpoint ({0})', '端点（{0}）'],
+  receiverItem: ['receiver', '接收方'],
+  keyword: ['keyword', '关键字'],
+  flagItem: ['TCP flag', 'TCP 标志位'],
+  fieldItem: ['field', '字段'],
+  modifierItem: ['network event', '网络事件'],
+  stateItem: ['TCP state', 'TCP 状态'],
+  callItem: ['application call', '应用调用'],
+  delayedItem: ['delayed segment in flight', '传输中的延迟报文段'],
+  tlsItem: ['TLS message', 'TLS 消息'],
+  fixAllCode: ['Fix all {0} problems in file', '修复文件中所有 {0} 问题'],
+  fixAll: ['Fix all tcpflow problems in file', '修复文件中所有 tcpflow 问题'],
+  moreProblems: ['{0} more problems are not shown (setting tcpflow.diagnostics.maxProblems).', '另有 {0} 个问题未显示（设置 tcpflow.diagnostics.maxProblems）。'],
+  checkFailed: ['tcpflow could not check this text: {0}', 'tcpflow 无法检查这段文本：{0}'],
+  notOpen: ['The document is not open: {0}', '文档未打开：{0}'],
+  renameInvalid: ["'{0}' cannot be used as a name: names are letters, digits and _, starting with a letter or _, and not a keyword.", '“{0}”不能用作名称：名称由字母、数字和 _ 组成，以字母或 _ 开头，且不能是关键字。'],
+  renameTaken: ["'{0}' is already used here.", '“{0}”已被使用。'],
+  renameMeaning: ['Renaming would change what the file means ({0}); nothing was renamed.', '重命名会改变文件的含义（{0}）；未做任何修改。'],
+  renameNothing: ['Nothing to rename here: place the cursor on an endpoint or a sequence-number name.', '此处没有可重命名的内容：请把光标放在端点名或序号名称上。'],
+  formatRefused: ['Formatting refused: the result would not keep every character of the text ({0}).', '拒绝格式化：结果无法保留文本中的每个字符（{0}）。'],
+  blockName: ['tcpflow block at line {0}', '第 {0} 行的 tcpflow 代码块'],
+  connectionDetail: ['{0} segments', '{0} 个报文段'],
+  lostShort: ['lost', '丢失'],
+  delayedShort: ['in flight', '传输中'],
+  cancelled: ['The request was cancelled.', '请求已取消。'],
+} satisfies Record<string, [string, string]>;
+
+export type StringKey = keyof typeof strings;
+
+export function t(locale: Locale, key: StringKey, ...args: (string | number)[]): string {
+  const s = strings[key];
+  const template = locale === 'zh-cn' ? s[1] : s[0];
+  return template.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+}

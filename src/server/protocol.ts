@@ -1,0 +1,80 @@
+/**
+ * What the tcpflow language server and its clients agree on: the settings (their names are the
+ * configuration keys contributed in contrib/server.json), their defaults, and the options a
+ * client may pass at initialization. Shared by the server and both extension clients; no
+ * dependency on either side's runtime.
+ */
+
+export const LANGUAGE_ID = 'tcpflow';
+
+/** What the clients sync to the server: .tcpflow files and Markdown (for ```tcpflow blocks), any scheme. */
+export const DOCUMENT_SELECTOR = [{ language: LANGUAGE_ID }, { language: 'markdown' }];
+export const SERVER_ID = 'tcpflow';
+export const SETTINGS_SECTION = 'tcpflow';
+
+/** Findings are documented one heading per code, anchored by the lower-case code. */
+export const FINDINGS_DOC_URL = 'https://github.com/tcpflow/tcpflow/blob/main/docs/findings.md';
+
+export interface Settings {
+  inlayHints: {
+    /** Show the state every endpoint reaches after a segment. */
+    states: boolean;
+    /** Show the computed value of symbolic and relative numbers. */
+    values: boolean;
+  };
+  diagnostics: {
+    /** Milliseconds to wait after an edit before checking, or 'auto' to wait about as long as the last check took. */
+    delay: number | 'auto';
+    /** At most this many problems are published per document. */
+    maxProblems: number;
+  };
+  markdown: {
+    /** Check ```tcpflow blocks in Markdown files. */
+    enable: boolean;
+  };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  inlayHints: { states: true, values: true },
+  diagnostics: { delay: 'auto', maxProblems: 1000 },
+  markdown: { enable: true },
+};
+
+/** Bounds of the adaptive debounce, in milliseconds. */
+export const AUTO_DELAY_MIN = 10;
+export const AUTO_DELAY_MAX = 300;
+
+/** `initializationOptions` understood by the server. */
+export interface InitializationOptions {
+  /**
+   * Settings to use when the client cannot answer `workspace/configuration` (or as the base the
+   * answers are merged into).
+   */
+  settings?: DeepPartial<Settings>;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Merge partial settings (from the client, any shape) over the defaults, keeping only valid values. */
+export function mergeSettings(base: Settings, raw: unknown): Settings {
+  const out: Settings = {
+    inlayHints: { ...base.inlayHints },
+    diagnostics: { ...base.diagnostics },
+    markdown: { ...base.markdown },
+  };
+  if (!raw || typeof raw !== 'object') return out;
+  const r = raw as Record<string, unknown>;
+  const group = (k: string): Record<string, unknown> => {
+    const g = r[k];
+    return g && typeof g === 'object' ? (g as Record<string, unknown>) : {};
+  };
+  const ih = group('inlayHints');
+  if (typeof ih.states === 'boolean') out.inlayHints.states = ih.states;
+  if (typeof ih.values === 'boolean') out.inlayHints.values = ih.values;
+  const d = group('diagnostics');
+  if (d.delay === 'auto' || (typeof d.delay === 'number' && Number.isFinite(d.delay) && d.delay >= 0)) out.diagnostics.delay = d.delay;
+  if (typeof d.maxProblems === 'number' && Number.isFinite(d.maxProblems) && d.maxProblems >= 1) out.diagnostics.maxProblems = Math.floor(d.maxProblems);
+  const md = group('markdown');
+  if (typeof md.enable === 'boolean') out.markdown.enable = md.enable;
+  return out;
+}

@@ -1,0 +1,360 @@
+/**
+ * The tcpflow language server, independent of its transport: node.ts runs it over IPC or
+ * stdio, browser.ts in a web worker. It translates between LSP and the core; every answer
+ * about TCP comes from `analyze`.
+ *
+ * Diagnostics are debounced per document and versioned. The delay adapts to the document: it
+ * is about as long as the last check of that document took (10–300 ms), so small files are
+ * checked almost at once and large ones are not re-checked on every keystroke. A check whose
+ * document changed or closed meanwhile is dropped, and nothing is published for a version that
+ * is no longer the current one.
+ */
+import {
+  CancellationToken,
+  CodeActionKind,
+  Connection,
+  DidChangeConfigurationNotification,
+  InitializeParams,
+  InitializeResult,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  TextEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { localeFor } from '../core/index';
+import type { Locale } from '../core/index';
+import { Analyzer, DocKind, Snapshot, Unit, kindOf, offsetIn, unitAt } from './documents';
+import { diagnosticsFor } from './convert';
+import { hoverAt } from './hover';
+import { inlayHints } from './inlay';
+import { completions } from './completion';
+import { documentSymbols, foldingRanges } from './outline';
+import { definition, prepareRename, references, rename } from './navigation';
+import { formatUnit } from './format';
+import { LEGEND, semanticTokens } from './semantic';
+import { codeActions } from './actions';
+import { t } from './l10n';
+import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, mergeSettings } from './protocol';
+
+const hasImmediate = typeof setImmediate === 'function';
+
+/** Run `fn` after `ms` milliseconds (0: after the I/O already received); returns a canceller. */
+function later(fn: () => void, ms: number): () => void {
+  if (ms <= 0 && hasImmediate) {
+    const h = setImmediate(fn);
+    return () => clearImmediate(h);
+  }
+  const h = setTimeout(fn, ms);
+  return () => clearTimeout(h);
+}
+
+/** One turn of the event loop, in which pending messages get read and dispatched. */
+const tick = (): Promise<void> => new Promise((resolve) => later(resolve, 0));
+
+interface ClientCaps {
+  configuration: boolean;
+  dynamicConfiguration: boolean;
+  relatedInformation: boolean;
+  documentChanges: boolean;
+  inlayRefresh: boolean;
+  semanticRefresh: boolean;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let locale: Locale = 'en';
+  let analyzer = new Analyzer(locale);
+  let caps: ClientCaps = { configuration: false, dynamicConfiguration: false, relatedInformation: false, documentChanges: false, inlayRefresh: false, semanticRefresh: false };
+  let baseSettings: Settings = DEFAULT_SETTINGS;
+  const settingsAsked = new Map<string, Promise<Settings>>();
+  const settingsKnown = new Map<string, Settings>();
+  /** Cancellers of the pending (debounced) checks. */
+  const timers = new Map<string, () => void>();
+  /** Milliseconds the last analysis of each document took, for the adaptive delay. */
+  const lastCost = new Map<string, number>();
+
+  // ---- settings -----------------------------------------------------------------------------
+
+  function settingsFor(uri: string): Promise<Settings> {
+    let p = settingsAsked.get(uri);
+    if (!p) {
+      p = caps.configuration
+        ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then(
+            (raw: unknown) => mergeSettings(baseSettings, raw),
+            () => baseSettings,
+          )
+        : Promise.resolve(baseSettings);
+      p.then((s) => {
+        if (settingsAsked.get(uri) === p) settingsKnown.set(uri, s);
+      });
+      settingsAsked.set(uri, p);
+    }
+    return p;
+  }
+
+  function knownSettings(uri: string): Settings {
+    return settingsKnown.get(uri) ?? baseSettings;
+  }
+
+  // ---- documents and snapshots --------------------------------------------------------------
+
+  function openDoc(uri: string): TextDocument {
+    const doc = documents.get(uri);
+    if (!doc) throw new ResponseError(LSPErrorCodes.RequestFailed, t(locale, 'notOpen', uri));
+    return doc;
+  }
+
+  function snapshotOf(doc: TextDocument): Snapshot | undefined {
+    const kind: DocKind | undefined = kindOf(doc.languageId, doc.uri);
+    if (!kind) return undefined;
+    return analyzer.snapshot(doc, kind, knownSettings(doc.uri).markdown.enable);
+  }
+
+  /** Run a request against the unit under a position; errors for closed documents. */
+  function atPosition<R>(uri: string, position: { line: number; character: number }, token: CancellationToken, fn: (u: Unit, offset: number, snap: Snapshot) => R): R | null | ResponseError<void> {
+    try {
+      const doc = openDoc(uri);
+      if (token.isCancellationRequested) return cancelled();
+      const snap = snapshotOf(doc);
+      if (!snap) return null;
+      const u = unitAt(snap, position);
+      if (!u) return null;
+      return fn(u, offsetIn(u, position), snap);
+    } catch (e) {
+      return asError(e);
+    }
+  }
+
+  function forDocument<R>(uri: string, token: CancellationToken, fn: (snap: Snapshot, doc: TextDocument) => R): R | null | ResponseError<void> {
+    try {
+      const doc = openDoc(uri);
+      if (token.isCancellationRequested) return cancelled();
+      const snap = snapshotOf(doc);
+      if (!snap) return null;
+      return fn(snap, doc);
+    } catch (e) {
+      return asError(e);
+    }
+  }
+
+  function cancelled(): ResponseError<void> {
+    return new ResponseError(LSPErrorCodes.RequestCancelled, t(locale, 'cancelled'));
+  }
+
+  function asError(e: unknown): ResponseError<void> {
+    if (e instanceof ResponseError) return e as ResponseError<void>;
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    connection.console.error(`tcpflow: ${msg}`);
+    return new ResponseError(LSPErrorCodes.RequestFailed, msg);
+  }
+
+  // ---- diagnostics --------------------------------------------------------------------------
+
+  function isCurrent(uri: string, version: number): boolean {
+    const d = documents.get(uri);
+    return !!d && d.version === version;
+  }
+
+  function cancelPending(uri: string): void {
+    timers.get(uri)?.();
+    timers.delete(uri);
+  }
+
+  function schedule(doc: TextDocument, immediately: boolean): void {
+    const { uri, version } = doc;
+    cancelPending(uri);
+    void settingsFor(uri).then((settings) => {
+      if (!isCurrent(uri, version)) return;
+      const configured = settings.diagnostics.delay;
+      const delay = immediately ? 0 : configured === 'auto' ? Math.min(AUTO_DELAY_MAX, Math.max(AUTO_DELAY_MIN, Math.round(lastCost.get(uri) ?? 0))) : configured;
+      cancelPending(uri);
+      timers.set(
+        uri,
+        later(() => {
+          timers.delete(uri);
+          void validate(uri, version, settings);
+        }, delay),
+      );
+    });
+  }
+
+  async function validate(uri: string, version: number, settings: Settings): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc || doc.version !== version) return;
+    const kind = kindOf(doc.languageId, uri);
+    if (!kind) return;
+    const snap = await analyzer.snapshotAsync(doc, kind, settings.markdown.enable, () => !isCurrent(uri, version));
+    if (!snap) return;
+    if (snap.analyzeMs > 0) lastCost.set(uri, snap.analyzeMs);
+    const diagnostics = diagnosticsFor(snap, { relatedInformation: caps.relatedInformation, maxProblems: settings.diagnostics.maxProblems, locale });
+    // Let edits that arrived during the check be read before deciding to publish.
+    await tick();
+    await tick();
+    if (!isCurrent(uri, version)) return;
+    await connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  function revalidateAll(): void {
+    for (const doc of documents.all()) schedule(doc, true);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    locale = localeFor(params.locale);
+    analyzer = new Analyzer(locale);
+    const c = params.capabilities;
+    caps = {
+      configuration: !!c.workspace?.configuration,
+      dynamicConfiguration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
+      relatedInformation: !!c.textDocument?.publishDiagnostics?.relatedInformation,
+      documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+      inlayRefresh: !!c.workspace?.inlayHint?.refreshSupport,
+      semanticRefresh: !!c.workspace?.semanticTokens?.refreshSupport,
+    };
+    const init = (params.initializationOptions ?? {}) as InitializationOptions;
+    baseSettings = mergeSettings(DEFAULT_SETTINGS, init.settings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['=', '＝', ' ', '>', '→', ':', '：', '['], resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: { label: 'tcpflow' },
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        inlayHintProvider: { resolveProvider: false },
+        semanticTokensProvider: { legend: LEGEND, full: true, range: true },
+      },
+      serverInfo: { name: 'tcpflow', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (caps.configuration && caps.dynamicConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const pushed = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
+    if (!caps.configuration && pushed !== undefined) baseSettings = mergeSettings(baseSettings, pushed);
+    settingsAsked.clear();
+    settingsKnown.clear();
+    for (const doc of documents.all()) void settingsFor(doc.uri);
+    revalidateAll();
+    if (caps.inlayRefresh) void connection.languages.inlayHint.refresh();
+    if (caps.semanticRefresh) void connection.languages.semanticTokens.refresh();
+  });
+
+  /** Documents checked at least once: the first check after opening is not delayed. */
+  const seen = new Set<string>();
+  documents.onDidChangeContent((e) => {
+    const uri = e.document.uri;
+    const first = !seen.has(uri);
+    seen.add(uri);
+    schedule(e.document, first);
+  });
+  documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    cancelPending(uri);
+    seen.delete(uri);
+    analyzer.forget(uri);
+    settingsAsked.delete(uri);
+    settingsKnown.delete(uri);
+    lastCost.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  connection.onShutdown(() => {
+    for (const uri of [...timers.keys()]) cancelPending(uri);
+  });
+
+  // ---- features -----------------------------------------------------------------------------
+
+  connection.onHover((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => hoverAt(u, offset, locale)));
+
+  connection.onCompletion((p, token) =>
+    atPosition(p.textDocument.uri, p.position, token, (u, offset) => completions(u, offset, locale, () => token.isCancellationRequested)),
+  );
+
+  connection.onDefinition((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => definition(p.textDocument.uri, u, offset)));
+
+  connection.onReferences((p, token) =>
+    atPosition(p.textDocument.uri, p.position, token, (u, offset) => references(p.textDocument.uri, u, offset, p.context.includeDeclaration)),
+  );
+
+  connection.onPrepareRename((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => prepareRename(u, offset)));
+
+  connection.onRenameRequest((p, token) =>
+    atPosition(p.textDocument.uri, p.position, token, (u, offset) => {
+      const r = rename(u, offset, p.newName, locale);
+      if ('error' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, r.error);
+      return { changes: { [p.textDocument.uri]: r.edits } };
+    }),
+  );
+
+  connection.onDocumentSymbol((p, token) => forDocument(p.textDocument.uri, token, (snap) => documentSymbols(snap, locale)));
+
+  connection.onFoldingRanges((p, token) => forDocument(p.textDocument.uri, token, (snap) => foldingRanges(snap)));
+
+  connection.onDocumentFormatting((p, token) =>
+    forDocument(p.textDocument.uri, token, (snap) => {
+      const edits: TextEdit[] = [];
+      for (const u of snap.units) {
+        const r = formatUnit(u);
+        if ('refused' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, t(locale, 'formatRefused', r.refused));
+        edits.push(...r.edits);
+      }
+      return edits;
+    }),
+  );
+
+  connection.onCodeAction((p, token) =>
+    forDocument(p.textDocument.uri, token, (snap, doc) =>
+      codeActions(snap, {
+        uri: doc.uri,
+        version: doc.version,
+        range: p.range,
+        diagnostics: p.context.diagnostics,
+        only: p.context.only,
+        documentChanges: caps.documentChanges,
+        relatedInformation: caps.relatedInformation,
+        locale,
+      }),
+    ),
+  );
+
+  connection.languages.inlayHint.on(async (p, token) => {
+    let settings: Settings;
+    try {
+      openDoc(p.textDocument.uri);
+      settings = await settingsFor(p.textDocument.uri);
+    } catch (e) {
+      return asError(e);
+    }
+    return forDocument(p.textDocument.uri, token, (snap) => {
+      const out = [];
+      for (const u of snap.units) {
+        if (u.lastLine < p.range.start.line || u.firstLine > p.range.end.line) continue;
+        const from = u.analysis.lines.offsetAt(p.range.start);
+        const to = u.analysis.lines.offsetAt(p.range.end);
+        out.push(...inlayHints(u, from, to, settings.inlayHints, locale));
+      }
+      return out;
+    });
+  });
+
+  connection.languages.semanticTokens.on((p, token) => forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(snap.units) })));
+  connection.languages.semanticTokens.onRange((p, token) =>
+    forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(snap.units, p.range.start.line, p.range.end.line) })),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

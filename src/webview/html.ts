@@ -1,0 +1,59 @@
+/**
+ * The preview webview's HTML page. Used by the extension (with the webview's resource URIs) and
+ * by the browser tests (with a local server's), so both load exactly the same page and policy.
+ * No file text ever goes into this page: the diagram arrives later, as a message.
+ */
+
+export interface PreviewHtmlOptions {
+  /** `webview.cspSource`: the origin the scripts, styles and fonts may come from. */
+  cspSource: string;
+  /** Fresh for every load (base64 of 16+ random bytes). */
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+  /** Extra `<script>` elements placed before the main one (tests use it for a stand-in API). */
+  beforeScript?: string;
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    `default-src 'none'`,
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+/** Escape for an HTML attribute value (only our own URIs go here, but never trust a path). */
+function attr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function previewHtml(o: PreviewHtmlOptions): string {
+  if (!/^[A-Za-z0-9+/=]{16,}$/.test(o.nonce)) throw new Error('previewHtml: the nonce must be base64 of random bytes');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(o.styleUri)}">
+<title>tcpflow preview</title>
+</head>
+<body>
+<div id="toolbar" role="toolbar" aria-label="Diagram">
+  <span id="status" aria-live="polite"></span>
+  <span class="spacer"></span>
+  <button type="button" id="zoom-out" title="Zoom out (-)" aria-label="Zoom out">&#x2212;</button>
+  <button type="button" id="zoom-reset" title="Actual size (0)" aria-label="Actual size">100%</button>
+  <button type="button" id="zoom-in" title="Zoom in (+)" aria-label="Zoom in">+</button>
+  <button type="button" id="zoom-fit" title="Fit to width (F)" aria-label="Fit to width">&#x2194;</button>
+</div>
+<div id="banner" role="alert" hidden></div>
+<div id="viewport" tabindex="0"><div id="canvas"></div></div>
+${o.beforeScript ?? ''}<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,509 @@
+/**
+ * The preview webview: draws the Mermaid text the extension sends, maps clicks on arrows and
+ * notes back to source lines, highlights the arrow under the editor's cursor, follows the
+ * VS Code theme, zooms and pans, and exports SVG/PNG.
+ *
+ * Safety: the page's policy allows only this (nonce-tagged) script; Mermaid runs with
+ * `securityLevel: 'strict'`; text from the extension is only ever set with `textContent`, and
+ * the one piece of markup inserted, the SVG, is Mermaid's own output, parsed in an inert
+ * document and adopted.
+ */
+import mermaid from 'mermaid';
+import type { ErrorMessage, FromWebview, ThemeKind, ToWebview, UpdateMessage } from '../core/render/preview';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface SavedState {
+  uri?: string;
+  zoom?: number;
+}
+
+const vscode = acquireVsCodeApi();
+const post = (m: FromWebview): void => vscode.postMessage(m);
+
+const viewport = document.getElementById('viewport') as HTMLDivElement;
+const canvas = document.getElementById('canvas') as HTMLDivElement;
+const banner = document.getElementById('banner') as HTMLDivElement;
+const status = document.getElementById('status') as HTMLSpanElement;
+const zoomLabel = document.getElementById('zoom-reset') as HTMLButtonElement;
+
+const saved = (vscode.getState() ?? {}) as SavedState;
+let zoom = typeof saved.zoom === 'number' && saved.zoom > 0 ? saved.zoom : 1;
+let uri = saved.uri;
+
+/** What is on screen. */
+let shown: { mermaid: string; theme: ThemeKind; message: UpdateMessage; width: number; height: number } | undefined;
+/** The latest update not yet drawn; intermediate ones are dropped. */
+let wanted: UpdateMessage | undefined;
+let forceRedraw = false;
+let busy = false;
+let renderCount = 0;
+let highlighted: number | undefined;
+let themeOverride: ThemeKind | undefined;
+
+function saveState(): void {
+  vscode.setState({ uri, zoom } satisfies SavedState);
+}
+
+// ---- theme ----
+
+function bodyTheme(): ThemeKind {
+  const c = document.body.classList;
+  if (c.contains('vscode-high-contrast-light')) return 'high-contrast-light';
+  if (c.contains('vscode-high-contrast')) return 'high-contrast';
+  if (c.contains('vscode-dark')) return 'dark';
+  return 'light';
+}
+
+function currentTheme(): ThemeKind {
+  return themeOverride ?? bodyTheme();
+}
+
+function configureMermaid(theme: ThemeKind): void {
+  const base = {
+    startOnLoad: false,
+    securityLevel: 'strict' as const,
+    fontFamily: 'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
+    sequence: { useMaxWidth: false, mirrorActors: true, noteMargin: 8, messageMargin: 30 },
+  };
+  if (theme === 'light') mermaid.initialize({ ...base, theme: 'default' });
+  else if (theme === 'dark') mermaid.initialize({ ...base, theme: 'dark' });
+  else if (theme === 'high-contrast')
+    mermaid.initialize({
+      ...base,
+      theme: 'base',
+      themeVariables: {
+        darkMode: true,
+        background: '#000000',
+        primaryColor: '#000000',
+        primaryTextColor: '#ffffff',
+        primaryBorderColor: '#6fc3df',
+        lineColor: '#ffffff',
+        textColor: '#ffffff',
+        noteBkgColor: '#1a1a1a',
+        noteTextColor: '#ffffff',
+        noteBorderColor: '#f38518',
+        actorBkg: '#000000',
+        actorBorder: '#6fc3df',
+        actorTextColor: '#ffffff',
+        actorLineColor: '#ffffff',
+        signalColor: '#ffffff',
+        signalTextColor: '#ffffff',
+      },
+    });
+  else
+    mermaid.initialize({
+      ...base,
+      theme: 'base',
+      themeVariables: {
+        background: '#ffffff',
+        primaryColor: '#ffffff',
+        primaryTextColor: '#000000',
+        primaryBorderColor: '#0f4a85',
+        lineColor: '#000000',
+        textColor: '#000000',
+        noteBkgColor: '#ffffff',
+        noteTextColor: '#000000',
+        noteBorderColor: '#b5200d',
+        actorBkg: '#ffffff',
+        actorBorder: '#0f4a85',
+        actorTextColor: '#000000',
+        actorLineColor: '#000000',
+        signalColor: '#000000',
+        signalTextColor: '#000000',
+      },
+    });
+}
+
+// ---- drawing ----
+
+function showBanner(text: string | undefined): void {
+  if (text === undefined) {
+    banner.hidden = true;
+    banner.textContent = '';
+  } else {
+    banner.textContent = text;
+    banner.hidden = false;
+  }
+}
+
+/** Parse Mermaid's SVG text in an inert document (nothing runs there) and take the element. */
+function svgElement(svgText: string): SVGSVGElement {
+  const doc = new DOMParser().parseFromString(svgText, 'text/html');
+  const svg = doc.querySelector('svg');
+  if (!svg) throw new Error('Mermaid returned no SVG');
+  for (const bad of Array.from(svg.querySelectorAll('script, foreignObject iframe'))) bad.remove();
+  return document.adoptNode(svg) as unknown as SVGSVGElement;
+}
+
+/** Grow the viewBox to everything drawn (Mermaid clips a title wider than the diagram). */
+function fitViewBox(svg: SVGSVGElement): { width: number; height: number } {
+  // Mermaid starts the title near the middle instead of centring it: centre it.
+  const vb0 = svg.viewBox.baseVal;
+  const title = Array.from(svg.children).find((c) => c.tagName.toLowerCase() === 'text' && !c.getAttribute('class'));
+  if (title && vb0 && vb0.width > 0) {
+    title.setAttribute('x', String(vb0.x + vb0.width / 2));
+    title.setAttribute('text-anchor', 'middle');
+  }
+  let box: DOMRect | undefined;
+  try {
+    box = svg.getBBox();
+  } catch {
+    box = undefined;
+  }
+  const vb = svg.viewBox.baseVal;
+  let x = vb && vb.width > 0 ? vb.x : 0;
+  let y = vb && vb.height > 0 ? vb.y : 0;
+  let right = vb && vb.width > 0 ? vb.x + vb.width : 0;
+  let bottom = vb && vb.height > 0 ? vb.y + vb.height : 0;
+  if (box && box.width > 0 && box.height > 0) {
+    const pad = 8;
+    x = Math.min(x, box.x - pad);
+    y = Math.min(y, box.y - pad);
+    right = Math.max(right, box.x + box.width + pad);
+    bottom = Math.max(bottom, box.y + box.height + pad);
+  }
+  const width = Math.max(1, right - x);
+  const height = Math.max(1, bottom - y);
+  svg.setAttribute('viewBox', `${x} ${y} ${width} ${height}`);
+  return { width, height };
+}
+
+function applyZoom(): void {
+  const svg = canvas.querySelector('svg');
+  if (svg && shown) {
+    svg.setAttribute('width', String(Math.round(shown.width * zoom)));
+    svg.setAttribute('height', String(Math.round(shown.height * zoom)));
+  }
+  zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+}
+
+function byDataId(a: Element, b: Element): number {
+  const n = (e: Element): number => Number((e.getAttribute('data-id') ?? '').replace(/\D/g, '')) || 0;
+  return n(a) - n(b);
+}
+
+/** Tag every message and note with the source line it stands for. */
+function annotate(svg: SVGSVGElement, m: UpdateMessage): void {
+  for (const old of Array.from(svg.querySelectorAll('.tf-hit'))) old.remove();
+  const messages = Array.from(svg.querySelectorAll('[data-et="message"]')).sort(byDataId);
+  messages.forEach((el, i) => {
+    const arrow = m.arrows[i];
+    if (!arrow) return;
+    const line = String(arrow.line);
+    const parts: Element[] = [el];
+    for (let p = el.previousElementSibling; p && p.classList.contains('messageText'); p = p.previousElementSibling) parts.push(p);
+    for (const p of parts) {
+      p.setAttribute('data-tf-line', line);
+      p.setAttribute('data-tf-arrow', String(i));
+    }
+    el.classList.add('tf-line');
+    // A wide transparent copy of the line so that it is easy to click.
+    if (el.tagName.toLowerCase() === 'line' || el.tagName.toLowerCase() === 'path') {
+      const hit = el.cloneNode(false) as Element;
+      hit.removeAttribute('marker-end');
+      hit.removeAttribute('marker-start');
+      hit.removeAttribute('style');
+      hit.removeAttribute('data-et');
+      hit.removeAttribute('data-id');
+      hit.setAttribute('class', 'tf-hit');
+      hit.setAttribute('data-tf-line', line);
+      hit.setAttribute('data-tf-arrow', String(i));
+      el.after(hit);
+    }
+  });
+  const notes = Array.from(svg.querySelectorAll('g[data-et="note"]')).sort(byDataId);
+  notes.forEach((g, i) => {
+    const note = m.notes[i];
+    if (!note) return;
+    g.setAttribute('data-tf-line', String(note.line));
+    g.setAttribute('data-tf-note', String(i));
+  });
+  svg.setAttribute('data-tf-arrows', String(messages.length));
+  svg.setAttribute('data-tf-notes', String(notes.length));
+}
+
+async function draw(m: UpdateMessage, force: boolean): Promise<void> {
+  const started = performance.now();
+  const theme = currentTheme();
+  uri = m.uri ?? uri;
+  saveState();
+  status.textContent = m.status;
+  if (!force && shown && shown.mermaid === m.mermaid && shown.theme === theme) {
+    // Same diagram: only the line mapping may have moved (a comment or blank line added).
+    const svg = canvas.querySelector('svg');
+    if (svg) annotate(svg as SVGSVGElement, m);
+    shown.message = m;
+    showBanner(undefined);
+    if (m.highlight !== undefined) highlight(m.highlight, false);
+    post({ command: 'rendered', version: m.version, skipped: true, mermaidMs: 0, totalMs: performance.now() - started, theme });
+    return;
+  }
+  configureMermaid(theme);
+  const id = `tcpflow-diagram-${++renderCount}`;
+  let svgText: string;
+  const t0 = performance.now();
+  try {
+    svgText = (await mermaid.render(id, m.mermaid)).svg;
+  } catch (e) {
+    document.getElementById(id)?.remove();
+    document.getElementById(`d${id}`)?.remove();
+    const message = e instanceof Error ? e.message : String(e);
+    showBanner(`The diagram could not be drawn: ${message}`);
+    post({ command: 'renderFailed', version: m.version, message });
+    return;
+  }
+  const mermaidMs = performance.now() - t0;
+  const svg = svgElement(svgText);
+  svg.removeAttribute('style');
+  svg.setAttribute('role', 'img');
+  // Measure off-screen, then swap in one step: no flicker, and the scroll position stays.
+  const stage = document.createElement('div');
+  stage.style.cssText = 'position:absolute;left:-100000px;top:0;visibility:hidden;';
+  stage.appendChild(svg);
+  document.body.appendChild(stage);
+  const size = fitViewBox(svg);
+  stage.remove();
+  annotate(svg, m);
+  const left = viewport.scrollLeft;
+  const top = viewport.scrollTop;
+  shown = { mermaid: m.mermaid, theme, message: m, width: size.width, height: size.height };
+  applyZoom();
+  svg.setAttribute('width', String(Math.round(size.width * zoom)));
+  svg.setAttribute('height', String(Math.round(size.height * zoom)));
+  canvas.replaceChildren(svg);
+  viewport.scrollLeft = left;
+  viewport.scrollTop = top;
+  showBanner(undefined);
+  const line = m.highlight ?? highlighted;
+  if (line !== undefined) highlight(line, m.highlight !== undefined);
+  post({ command: 'rendered', version: m.version, skipped: false, mermaidMs, totalMs: performance.now() - started, theme });
+}
+
+async function pump(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    while (wanted) {
+      const m = wanted;
+      const force = forceRedraw;
+      wanted = undefined;
+      forceRedraw = false;
+      await draw(m, force);
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+function request(m: UpdateMessage, force = false): void {
+  wanted = m;
+  forceRedraw = forceRedraw || force;
+  void pump();
+}
+
+function redraw(): void {
+  const m = wanted ?? shown?.message;
+  if (m) request(m, true);
+}
+
+// ---- highlight and reveal ----
+
+function highlight(line: number, scroll: boolean): void {
+  highlighted = line;
+  for (const el of Array.from(canvas.querySelectorAll('.tf-active'))) el.classList.remove('tf-active');
+  let targets = Array.from(canvas.querySelectorAll(`[data-tf-arrow][data-tf-line="${line}"]`));
+  if (targets.length === 0) targets = Array.from(canvas.querySelectorAll(`[data-tf-note][data-tf-line="${line}"]`));
+  if (targets.length === 0) return;
+  for (const el of targets) el.classList.add('tf-active');
+  if (!scroll) return;
+  const target = targets.find((t) => !t.classList.contains('tf-hit')) ?? targets[0];
+  const r = target.getBoundingClientRect();
+  const v = viewport.getBoundingClientRect();
+  if (r.top < v.top || r.bottom > v.bottom) viewport.scrollTop += r.top + r.height / 2 - (v.top + v.height / 2);
+  if (r.left < v.left || r.right > v.right) viewport.scrollLeft += r.left + r.width / 2 - (v.left + v.width / 2);
+}
+
+canvas.addEventListener('click', (e) => {
+  if (dragged) return;
+  const target = (e.target as Element | null)?.closest('[data-tf-line]');
+  if (!target) return;
+  const line = Number(target.getAttribute('data-tf-line'));
+  if (Number.isInteger(line) && line >= 0) post({ command: 'reveal', line });
+});
+
+// ---- zoom and pan ----
+
+function setZoom(next: number, anchor?: { x: number; y: number }): void {
+  const z = Math.min(8, Math.max(0.1, next));
+  const v = viewport.getBoundingClientRect();
+  const ax = anchor ? anchor.x - v.left : v.width / 2;
+  const ay = anchor ? anchor.y - v.top : v.height / 2;
+  const cx = (viewport.scrollLeft + ax) / zoom;
+  const cy = (viewport.scrollTop + ay) / zoom;
+  zoom = z;
+  applyZoom();
+  viewport.scrollLeft = cx * zoom - ax;
+  viewport.scrollTop = cy * zoom - ay;
+  saveState();
+}
+
+function fitWidth(): void {
+  if (!shown) return;
+  const avail = viewport.clientWidth - 32;
+  if (avail > 0) setZoom(avail / shown.width);
+}
+
+(document.getElementById('zoom-in') as HTMLButtonElement).addEventListener('click', () => setZoom(zoom * 1.25));
+(document.getElementById('zoom-out') as HTMLButtonElement).addEventListener('click', () => setZoom(zoom / 1.25));
+zoomLabel.addEventListener('click', () => setZoom(1));
+(document.getElementById('zoom-fit') as HTMLButtonElement).addEventListener('click', fitWidth);
+
+viewport.addEventListener(
+  'wheel',
+  (e) => {
+    if (!e.ctrlKey && !e.metaKey) return;
+    e.preventDefault();
+    setZoom(zoom * Math.exp(-e.deltaY / 300), { x: e.clientX, y: e.clientY });
+  },
+  { passive: false },
+);
+
+viewport.addEventListener('keydown', (e) => {
+  if (e.key === '+' || e.key === '=') setZoom(zoom * 1.25);
+  else if (e.key === '-') setZoom(zoom / 1.25);
+  else if (e.key === '0') setZoom(1);
+  else if (e.key === 'f' || e.key === 'F') fitWidth();
+});
+
+let drag: { x: number; y: number; left: number; top: number } | undefined;
+let dragged = false;
+viewport.addEventListener('mousedown', (e) => {
+  if (e.button !== 0) return;
+  drag = { x: e.clientX, y: e.clientY, left: viewport.scrollLeft, top: viewport.scrollTop };
+  dragged = false;
+});
+window.addEventListener('mousemove', (e) => {
+  if (!drag) return;
+  const dx = e.clientX - drag.x;
+  const dy = e.clientY - drag.y;
+  if (!dragged && Math.abs(dx) + Math.abs(dy) < 4) return;
+  dragged = true;
+  viewport.classList.add('panning');
+  viewport.scrollLeft = drag.left - dx;
+  viewport.scrollTop = drag.top - dy;
+});
+window.addEventListener('mouseup', () => {
+  drag = undefined;
+  viewport.classList.remove('panning');
+  // Let the click that ends a drag see `dragged`, then reset it.
+  setTimeout(() => (dragged = false), 0);
+});
+
+// ---- export ----
+
+function standaloneSvg(): { text: string; width: number; height: number } | undefined {
+  const svg = canvas.querySelector('svg');
+  if (!svg || !shown) return undefined;
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  for (const el of Array.from(copy.querySelectorAll('.tf-hit'))) el.remove();
+  for (const el of Array.from(copy.querySelectorAll('.tf-active'))) el.classList.remove('tf-active');
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(Math.ceil(shown.width)));
+  copy.setAttribute('height', String(Math.ceil(shown.height)));
+  const bg = getComputedStyle(document.body).backgroundColor;
+  copy.style.backgroundColor = bg;
+  return { text: new XMLSerializer().serializeToString(copy), width: shown.width, height: shown.height };
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function toPng(svg: { text: string; width: number; height: number }): Promise<string> {
+  const scale = 2;
+  const img = new Image();
+  const loaded = new Promise<void>((resolve, reject) => {
+    img.onload = () => resolve();
+    img.onerror = () => reject(new Error('the SVG could not be loaded as an image'));
+  });
+  img.src = `data:image/svg+xml;base64,${base64(new TextEncoder().encode(svg.text))}`;
+  await loaded;
+  const c = document.createElement('canvas');
+  c.width = Math.ceil(svg.width * scale);
+  c.height = Math.ceil(svg.height * scale);
+  const ctx = c.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas');
+  ctx.fillStyle = getComputedStyle(document.body).backgroundColor || '#ffffff';
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.drawImage(img, 0, 0, c.width, c.height);
+  return c.toDataURL('image/png');
+}
+
+async function exportDiagram(id: number, format: 'svg' | 'png'): Promise<void> {
+  const svg = standaloneSvg();
+  if (!svg) {
+    post({ command: 'exported', id, format, error: 'There is no diagram to export yet.' });
+    return;
+  }
+  try {
+    post({ command: 'exported', id, format, data: format === 'svg' ? svg.text : await toPng(svg) });
+  } catch (e) {
+    post({ command: 'exported', id, format, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+// ---- messages ----
+
+function onError(m: ErrorMessage): void {
+  uri = m.uri ?? uri;
+  saveState();
+  // Keep the last good diagram; say what is wrong above it.
+  wanted = undefined;
+  showBanner(m.banner);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const m = event.data as ToWebview | undefined;
+  if (!m || typeof m !== 'object') return;
+  switch (m.command) {
+    case 'update':
+      request(m);
+      break;
+    case 'error':
+      onError(m);
+      break;
+    case 'highlight':
+      highlight(m.line, true);
+      break;
+    case 'theme':
+      if (m.kind !== currentTheme()) {
+        themeOverride = m.kind;
+        redraw();
+      } else themeOverride = m.kind;
+      break;
+    case 'export':
+      void exportDiagram(m.id, m.format);
+      break;
+  }
+});
+
+// VS Code changes the body's classes when the colour theme changes.
+let lastBodyTheme = bodyTheme();
+new MutationObserver(() => {
+  const now = bodyTheme();
+  if (now === lastBodyTheme) return;
+  lastBodyTheme = now;
+  themeOverride = undefined;
+  redraw();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+post({ command: 'ready' });

@@ -1,0 +1,36 @@
+/**
+ * Builds the real .vsix with @vscode/vsce and checks what ships: the bundles, no node_modules,
+ * no source maps, no CDN reference, a manifest VS Code 1.100 accepts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+test('vsce packages the extension with its bundles and nothing else', { timeout: 240_000 }, () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-vsix-')), 'tcpflow.vsix');
+  execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'pipe' });
+  try {
+    execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: root, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
+  } finally {
+    // Leave the tree as `npm run build` made it (with source maps) for the other suites.
+    execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });
+  }
+  const listing = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview.js', 'extension/dist/markdown-preview.js', 'extension/dist/server-browser.js', 'extension/package.json', 'extension/syntaxes/tcpflow.tmLanguage.json']) {
+    assert.ok(listing.includes(f), `${f} is in the package`);
+  }
+  assert.ok(!listing.some((f) => f.includes('node_modules/')), 'no node_modules');
+  assert.ok(!listing.some((f) => f.endsWith('.map')), 'no source maps');
+  assert.ok(!listing.some((f) => f.startsWith('extension/src/')), 'no sources');
+  const manifest = JSON.parse(execFileSync('unzip', ['-p', out, 'extension/package.json'], { encoding: 'utf8' }));
+  assert.equal(manifest.engines.vscode, '^1.100.0');
+  const webview = execFileSync('unzip', ['-p', out, 'extension/dist/webview.js'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(!/cdn\.jsdelivr|unpkg\.com/.test(webview), 'mermaid is bundled, not fetched from a CDN');
+  const size = fs.statSync(out).size;
+  assert.ok(size < 20 * 1024 * 1024, `package is ${size} bytes`);
+});
