@@ -314,7 +314,9 @@ function redraw(): void {
 
 // ---- highlight and reveal ----
 
-function highlight(line: number, scroll: boolean): void {
+function highlight(requested: number, scroll: boolean): void {
+  const line = Math.trunc(Number(requested));
+  if (!Number.isFinite(line)) return;
   highlighted = line;
   for (const el of Array.from(canvas.querySelectorAll('.tf-active'))) el.classList.remove('tf-active');
   let targets = Array.from(canvas.querySelectorAll(`[data-tf-arrow][data-tf-line="${line}"]`));

@@ -237,7 +237,7 @@ export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqV
   switch (t.state) {
     case TcpState.CLOSED: {
       // §3.10.7.1: everything is discarded; anything but RST is answered with RST.
-      if (seg.rst) return { kind: 'ignored', rule: RULE.closed, reason: 'afterTimeWait' };
+      if (seg.rst) return { kind: 'ignored', rule: RULE.closed }; // nothing to reset
       t.owesRst = seg.ack ? { seq: seg.ackNo } : { seq: undefined, ack: seg.seq ? add(seg.seq, segLen(seg)) : undefined };
       const reply = seg.ack ? `seq=${fmt(seg.ackNo)}` : `ACK seq=0 ack=${fmt(seg.seq ? add(seg.seq, segLen(seg)) : undefined)}`;
       return { kind: 'rst', reason: 'closedAnswersRst', reasonArgs: [reply], rule: RULE.closed };
