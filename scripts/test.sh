@@ -17,6 +17,5 @@ npx tsc -p src/core/tsconfig.json
 
 # One runner, every suite. Two at a time: the machine has two cores and the browser and
 # language-server suites each start child processes.
-node --import tsx --test --test-concurrency=2 \
-  test/core/*.test.ts test/*.test.ts test/import/*.test.ts test/render/*.test.ts \
-  test/server/*.test.ts test/webview/*.test.ts test/package/*.test.ts
+mapfile -t suites < <(find test -name '*.test.ts' | sort)
+node --import tsx --test --test-concurrency=2 "${suites[@]}"

@@ -770,7 +770,8 @@ class Checker {
       this.report('rstOutOfWindow', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), to.info.name, this.fmt(lo, c), this.fmt(lo && add(lo, r.rcvWnd), c), RULE.other]);
     } else if (seg.rst && out.kind === 'challenge' && !marked) {
       this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
-    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked) {
+    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && ev.sendClass !== 'window-probe') {
+      // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
       const idx = this.report('receiverRejects', span, [to.info.name, before.state, describeFlags(seg), note ?? '', out.rule]);
       if (out.kind === 'rst') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name });
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
