@@ -5,7 +5,7 @@ import { analyze } from '../core/index';
 import { importCapture } from '../core/import/capture';
 import { importPacketdrill, PacketdrillImportError } from '../core/import/packetdrill';
 import { writePcap } from '../core/import/pcapwrite';
-import { exportSegments } from '../core/import/export';
+import { exportSegments } from '../core/export';
 import { UsageError, type Io, type ParsedArgs } from './main';
 
 function intFlag(args: ParsedArgs, name: string): number | undefined {

@@ -255,10 +255,12 @@ function expectedItem(ctx: Ctx, exp: Expected, field: 'seq' | 'ack', sender: str
   let value = exp.relative && n.relative !== undefined ? String(n.relative) : n.text;
   let detail = field === 'seq' ? t(locale, 'expectedSeq', sender) : t(locale, 'expectedAck', sender);
   let doc = n.why;
-  if (!WRITABLE.test(value)) {
+  const taken = new Set([...exp.probe.model.symbols.filter((s) => s.connection === exp.event.connection).map((s) => s.name), ...exp.probe.model.endpoints.map((e) => e.name)]);
+  // The core names an unnamed ISN `ISN_<endpoint>` (a root, not a bound name).
+  const unnamedRoot = /^ISN_/.test(value.replace(/[+-]\d+$/, '')) && !taken.has(value.replace(/[+-]\d+$/, ''));
+  if (!WRITABLE.test(value) || unnamedRoot) {
     // A new ISN nobody has named yet: suggest a fresh name, which binds to it.
     if (field !== 'seq') return undefined;
-    const taken = new Set([...exp.probe.model.symbols.filter((s) => s.connection === exp.event.connection).map((s) => s.name), ...exp.probe.model.endpoints.map((e) => e.name)]);
     const fresh = FRESH_NAMES.find((x) => !taken.has(x));
     if (!fresh) return undefined;
     value = fresh;

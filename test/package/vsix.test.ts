@@ -15,7 +15,7 @@ test('vsce packages the extension with its bundles and nothing else', { timeout:
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-vsix-')), 'tcpflow.vsix');
   execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'pipe' });
   try {
-    execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', out], { cwd: root, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
+    execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
   } finally {
     // Leave the tree as `npm run build` made it (with source maps) for the other suites.
     execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });

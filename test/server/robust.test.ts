@@ -100,14 +100,13 @@ describe('large and hostile input', () => {
     assert.deepEqual(q.diagnostics.map((d) => d.code), ['TF3001']);
   });
 
-  it('reports a document the core cannot check instead of crashing', async () => {
+  it('answers 200,000 nested parentheses with a finding, not a crash', async () => {
     const text = 'client C\nserver S\nC -> S SYN seq=' + '('.repeat(200000) + '\n';
     const uri = 'file:///big/deep.tcpflow';
     await c.open(uri, text);
     const p = await c.waitForDiagnostics(uri, 1, 60000);
-    assert.equal(p.diagnostics.length, 1);
-    assert.match(messageOf(p.diagnostics[0]), /^tcpflow could not check this text: RangeError/);
-    assert.equal(await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } }), null);
+    assert.ok(p.diagnostics.length >= 1);
+    assert.ok(p.diagnostics.some((d) => /nested parentheses/.test(messageOf(d))), p.diagnostics.map(messageOf).join(' | '));
     const v = await c.change(uri, [{ range: { start: { line: 2, character: 15 }, end: { line: 2, character: 200015 } }, text: '1' }]);
     assert.deepEqual((await c.waitForDiagnostics(uri, v)).diagnostics, []);
     await c.close(uri);

@@ -3,9 +3,9 @@
  * absolute numbers. Symbolic ISNs (x, y) get a fixed stand-in value per unknown, so the same
  * file always exports the same capture.
  */
-import type { Analysis } from '../index';
-import type { SeqValue } from '../tcp/seq';
-import type { ExportSegment } from './pcapwrite';
+import type { Analysis } from './index';
+import type { SeqValue } from './tcp/seq';
+import type { ExportSegment } from './import/pcapwrite';
 
 /** Deterministic stand-in for an unknown root (an ISN written as a name). */
 function rootBase(root: number): number {
