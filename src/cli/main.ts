@@ -105,7 +105,7 @@ export function checkText(fileName: string, text: string, locale: Locale): Repor
   if (/\.(md|markdown)$/i.test(fileName)) {
     const lines = new LineIndex(text);
     for (const fence of extractFences(text)) {
-      const a = analyze(fence.content, { locale });
+      const a = analyze(fence.content, { locale, lineOffset: lines.positionAt(fence.contentStart).line });
       for (const f of a.findings) push(f, lines, fence.contentStart);
     }
   } else {

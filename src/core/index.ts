@@ -21,6 +21,9 @@ export interface Analysis {
 
 export interface AnalyzeOptions {
   locale?: Locale;
+  /** Number of lines that precede the text in its document (a Markdown fence), so that line
+   * numbers inside messages name the document's lines. Ranges stay relative to the text. */
+  lineOffset?: number;
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
@@ -42,7 +45,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
     };
   });
-  const result = check(file, lines, { locale });
+  const result = check(file, lines, { locale, lineOffset: options.lineOffset });
   const syntaxCount = findings.length;
   for (const f of result.findings) findings.push(f);
   // Events refer to checker findings by index; shift them past the syntax findings.

@@ -32,7 +32,7 @@ export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {
     const lang = token.info.trim().split(/\s+/)[0];
     if (lang !== 'tcpflow') return fallback ? fallback(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
     const esc = md.utils.escapeHtml;
-    const a = analyze(token.content, { locale });
+    const a = analyze(token.content, { locale, lineOffset: token.map ? token.map[0] + 1 : 0 });
     let diagram: string;
     try {
       diagram = renderMermaid(a).text;

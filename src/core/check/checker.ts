@@ -49,6 +49,8 @@ interface InFlight {
 
 export interface CheckOptions {
   locale?: Locale;
+  /** Lines before the text (a Markdown fence's position), for line numbers inside messages. */
+  lineOffset?: number;
 }
 
 export interface CheckResult {
@@ -63,7 +65,7 @@ interface PendingRst {
 }
 
 export function check(file: ast.File, lines: LineIndex, options: CheckOptions = {}): CheckResult {
-  return new Checker(file, lines, options.locale ?? 'en').run();
+  return new Checker(file, lines, options.locale ?? 'en', options.lineOffset ?? 0).run();
 }
 
 class Checker {
@@ -85,6 +87,7 @@ class Checker {
     private readonly file: ast.File,
     private readonly lines: LineIndex,
     private readonly locale: Locale,
+    private readonly lineOffset = 0,
   ) {}
 
   run(): CheckResult {
@@ -136,7 +139,7 @@ class Checker {
   }
 
   private line(offset: number): number {
-    return this.lines.positionAt(offset).line + 1;
+    return this.lines.positionAt(offset).line + 1 + this.lineOffset;
   }
 
   private p(key: PhraseKey, ...args: (string | number)[]): string {
@@ -198,8 +201,8 @@ class Checker {
   private endpoint(name: ast.Name): Endpoint | undefined {
     const e = this.endpoints.get(name.text);
     if (!e) {
-      const names = [...this.endpoints.keys()];
-      const hint = names.length ? (this.locale === 'zh-cn' ? `（已声明：${names.join('、')}）` : ` (declared: ${names.join(', ')})`) : '';
+      const names = shortList([...this.endpoints.keys()], this.locale);
+      const hint = names ? (this.locale === 'zh-cn' ? `（已声明：${names}）` : ` (declared: ${names})`) : '';
       this.report('unknownEndpoint', name, [name.text, hint]);
       return undefined;
     }
@@ -786,8 +789,8 @@ class Checker {
   private deliver(st: ast.DeliverStmt): void {
     const f = this.inflight.get(st.id.text);
     if (!f) {
-      const ids = [...this.inflight.keys()];
-      this.report('unknownDelay', st.id, [st.id.text, ids.length ? (this.locale === 'zh-cn' ? `（传输中：${ids.join('、')}）` : ` (in flight: ${ids.join(', ')})`) : '']);
+      const ids = shortList([...this.inflight.keys()], this.locale);
+      this.report('unknownDelay', st.id, [st.id.text, ids ? (this.locale === 'zh-cn' ? `（传输中：${ids}）` : ` (in flight: ${ids})`) : '']);
       this.events.push({ kind: 'deliver', stmt: st });
       return;
     }
@@ -829,6 +832,12 @@ class Checker {
       if (ev.kind === 'segment') ev.findings = ev.findings.filter((i) => remap.has(i)).map((i) => remap.get(i)!);
     }
   }
+}
+
+/** At most eight names, so that a message stays one line however large the file. */
+function shortList(names: string[], locale: Locale): string {
+  const sep = locale === 'zh-cn' ? '、' : ', ';
+  return names.length <= 8 ? names.join(sep) : `${names.slice(0, 8).join(sep)}${sep}… (+${names.length - 8})`;
 }
 
 function describeFlags(seg: Seg): string {

@@ -454,6 +454,7 @@ class Parser {
   private parseExpr(): ast.Expr | undefined {
     if (this.exprDepth > 32) {
       this.expectedHere('at most 32 nested parentheses');
+      this.skipLine();
       return undefined;
     }
     this.exprDepth++;
