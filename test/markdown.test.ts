@@ -1,0 +1,30 @@
+/** The Markdown-preview plugin with the real markdown-it: fences become escaped diagrams and findings. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import MarkdownIt from 'markdown-it';
+import { tcpflowMarkdownPlugin, type MarkdownIt as PluginHost } from '../src/markdown/plugin';
+
+function render(md: string, locale = 'en'): string {
+  const it = new MarkdownIt();
+  (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale });
+  return it.render(md);
+}
+
+test('a tcpflow fence becomes the escaped Mermaid text of its diagram', () => {
+  const html = render(['# Notes', '', '```tcpflow', 'title "<script>alert(1)</script>"', 'client C', 'server S', 'C -> S SYN seq=x', '```', ''].join('\n'));
+  assert.match(html, /<pre class="tcpflow-diagram" data-tcpflow-diagram="">sequenceDiagram/);
+  assert.ok(!html.includes('<script>'), 'no raw script tag from the file');
+  assert.match(html, /&lt;|#60;/);
+});
+
+test('findings are listed with the Markdown file\'s line numbers, in the chosen language', () => {
+  const md = ['# Notes', '', 'Prose.', '', '```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x', '```', ''].join('\n');
+  const html = render(md);
+  assert.match(html, /<li class="tcpflow-error">9:26 error TF3001 ack should be x\+1: C('|&#39;)s SYN at line 8/);
+  assert.match(render(md, 'zh-cn'), /ack 应为 x\+1/);
+});
+
+test('other fences are left to markdown-it', () => {
+  const html = render('```js\nlet a = 1;\n```\n');
+  assert.match(html, /<pre><code class="language-js">/);
+});
