@@ -38,6 +38,7 @@ interface Connection {
   tcbs: Map<string, Tcb>;
   symbols: Map<string, SymbolEntry>;
   app: AppTracker;
+  frozen?: { map: Map<string, SymbolEntry>; n: number; fn: (v: SeqValue | undefined) => string };
 }
 
 interface InFlight {
@@ -254,7 +255,12 @@ class Checker {
   private fmtFrozen(c: Connection): (v: SeqValue | undefined) => string {
     const map = c.symbols;
     const n = map.size;
-    return (v) => this.format(v, map, n);
+    // One formatter per (table, size): most segments bind no new name and share it.
+    const cached = c.frozen;
+    if (cached && cached.map === map && cached.n === n) return cached.fn;
+    const fn = (v: SeqValue | undefined) => this.format(v, map, n);
+    c.frozen = { map, n, fn };
+    return fn;
   }
 
   private format(v: SeqValue | undefined, symbols: Map<string, SymbolEntry> | undefined, limit: number): string {
