@@ -28,6 +28,7 @@ interface Optional {
 const OPTIONAL: Optional[] = [
   { name: 'language server', module: './server', exportName: 'benchServer' },
   { name: 'preview', module: './preview', exportName: 'benchPreview' },
+  { name: 'import', module: './import', exportName: 'benchImport' },
 ];
 
 function moduleFile(spec: string): string | undefined {

@@ -63,7 +63,7 @@ interface TcbLike {
 
 interface SegmentView {
   kind: 'segment';
-  stmt: { start: number; end: number; win?: { value: number } };
+  stmt: { start: number; end: number; win?: { value: number }; ack?: { valueSpan: { start: number; end: number } } };
   from: string;
   to: string;
   flags: readonly string[];
@@ -144,7 +144,10 @@ export function packetRef(analysis: Pick<AnalysisView, 'text' | 'file'>, stmt: {
 interface SideState {
   /** Window field and ack value of the side's previous segment. */
   lastWin?: number;
-  lastAck?: SeqView;
+  /** The ack field of the side's previous segment as written. */
+  lastAckText?: string;
+  /** Highest acknowledgment the side has sent (the checker's value). */
+  maxAck?: SeqView;
   sentAny: boolean;
   /** End of the highest sequence range the side has sent, and when (Wireshark's nextseq). */
   highEnd?: SeqView;
@@ -165,31 +168,36 @@ function newSide(): SideState {
 const GAP_NOTE = /^previous segment not captured/;
 
 /**
- * Which `tcp.analysis.*` flags each captured frame gets, from the checker's verdicts:
+ * Which `tcp.analysis.*` flags each captured frame gets, from the checker's verdicts
+ * (docs/wireshark.md has the table with Wireshark's rule next to each):
  *
  * - `retransmission`: sendClass `retransmission`, or a SYN repeated with the sender's ISS while
- *   it is still synchronizing (also set with `fast_retransmission` and `spurious_retransmission`,
- *   as Wireshark does).
+ *   it is still synchronizing. Also set with `fast_retransmission` and `spurious_retransmission`,
+ *   as Wireshark does.
  * - `fast_retransmission`: a retransmission that starts at the number the receiver has sent at
- *   least two duplicate ACKs for, with no pause (`wait`) since the last of them (RFC 5681 §3.2).
- * - `spurious_retransmission`: a retransmission every copy of which the receiver took as a
- *   duplicate (outcome `duplicate`: it already had all of it).
- * - `out_of_order`: a segment that fills a gap the importer noted, sent sooner after the
- *   sender's highest segment than a round trip (the handshake's, or 3 ms): no retransmission
- *   could be that quick, so the network reordered it. It is then not a `retransmission`.
- * - `lost_segment`: the importer's `note X "previous segment not captured ..."` before it.
+ *   least two duplicate ACKs (as below) for, with no `wait` since the last of them (RFC 5681 §3.2).
+ * - `spurious_retransmission`: a retransmission whose data ends at or below the highest ack the
+ *   receiver has sent.
+ * - `out_of_order`: a segment that fills a gap the importer noted, sent less than a round trip
+ *   (the handshake's, or 3 ms) after the sender's highest segment: no retransmission could be that
+ *   quick, so the network reordered it. Checked after `fast_retransmission` and before the other
+ *   retransmissions, in Wireshark's order; it is then not a `retransmission`.
+ * - `lost_segment`: the importer's `note X "previous segment not captured ..."` before it, when X
+ *   has sent an earlier segment (a gap before a side's first segment is not flagged by Wireshark).
  * - `ack_lost_segment`: the importer's comment "ACKs data the capture did not see", or the
  *   checker's `ackUnsent` finding on the segment.
- * - `duplicate_ack`: sendClass `dup-ack` that also meets the rest of RFC 5681 §2's definition:
- *   the same (non-zero) window as the sender's previous segment and data outstanding at the
- *   receiver of the ACK.
+ * - `duplicate_ack`: sendClass `dup-ack` that also meets the rest of RFC 5681 §2: the same
+ *   non-zero window as the sender's previous segment, and data outstanding at the receiver of the
+ *   ACK (its SND.UNA differs from its SND.NXT).
  * - `zero_window`: `win=0` on a segment without SYN, FIN or RST.
  * - `zero_window_probe`: sendClass `window-probe`.
  * - `keep_alive`: sendClass `keepalive`.
- * - `window_update`: a pure ACK (no data, no SYN/FIN/RST) of the sender's next sequence number
- *   (sendClass `new`) with the same ack as the sender's previous segment and another non-zero window.
- * - `reused_ports`: the SYN that opens a new incarnation on an address pair (host:port both
- *   sides) an earlier incarnation in the flow already used.
+ * - `window_update`: a pure ACK (no data, no SYN/FIN/RST) that the checker calls `new` or
+ *   `dup-ack`, with the same ack as written on the sender's previous segment and another
+ *   non-zero window.
+ * - `reused_ports`: the SYN that opens a new incarnation from a TCB that had one before, or the
+ *   first SYN (or SYN+ACK) of another connection on an address pair (host:port both sides) that
+ *   an earlier connection of the flow used.
  */
 export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
   const out = new Map<number, Set<Flag>>();
@@ -210,9 +218,9 @@ export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
   };
   /** Handshake round trip per connection, seconds. */
   const rtt = new Map<string, number>();
-  /** Address pair -> connection key of the incarnation that last used it. */
-  const pairs = new Map<string, { conn: string; incarnation: number }>();
-  const incarnation = new Map<string, number>();
+  /** Address pair -> connection key that last used it; connections seen so far. */
+  const pairs = new Map<string, string>();
+  const seen = new Set<string>();
   /** Endpoints with a "previous segment not captured" note waiting for their next segment. */
   const gapPending = new Set<string>();
 
@@ -238,34 +246,20 @@ export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
     const gapNoted = gapPending.delete(ev.from);
     const time = ref?.time;
 
-    // Incarnations and port reuse.
+    // Incarnations and port reuse: an opening SYN from a TCB that has been used before (it has
+    // an ISS or SND.NXT), or the first segment, a SYN, of another connection on a used address pair.
+    const a = addressOf.get(ev.from);
+    const b = addressOf.get(ev.to);
+    const pair = a !== undefined && b !== undefined ? [a, b].sort().join(' ') : ev.connection;
     const opens = syn && !ack && IDLE.has(ev.send.before.state);
     let reused = false;
-    if (opens) {
-      const n = (incarnation.get(ev.connection) ?? 0) + 1;
-      incarnation.set(ev.connection, n);
-      const a = addressOf.get(ev.from);
-      const b = addressOf.get(ev.to);
-      const key = a !== undefined && b !== undefined ? [a, b].sort().join(' ') : `${ev.connection}`;
-      const prev = pairs.get(key);
-      if (prev && (prev.conn !== ev.connection || prev.incarnation !== n)) reused = true;
-      pairs.set(key, { conn: ev.connection, incarnation: n });
-      s.synTime = time;
-    } else if (syn && ack && !incarnation.has(ev.connection)) {
-      // A SYN+ACK that opens what the flow shows of a connection (its SYN not captured).
-      incarnation.set(ev.connection, 1);
-      const a = addressOf.get(ev.from);
-      const b = addressOf.get(ev.to);
-      const key = a !== undefined && b !== undefined ? [a, b].sort().join(' ') : `${ev.connection}`;
-      const prev = pairs.get(key);
-      if (prev && prev.conn !== ev.connection) reused = true;
-      pairs.set(key, { conn: ev.connection, incarnation: 1 });
-    } else if (!incarnation.has(ev.connection)) {
-      incarnation.set(ev.connection, 1);
-      const a = addressOf.get(ev.from);
-      const b = addressOf.get(ev.to);
-      if (a !== undefined && b !== undefined) pairs.set([a, b].sort().join(' '), { conn: ev.connection, incarnation: 1 });
-    }
+    if (!seen.has(ev.connection)) {
+      seen.add(ev.connection);
+      const prev = pairs.get(pair);
+      if (prev !== undefined && prev !== ev.connection && syn) reused = true;
+      pairs.set(pair, ev.connection);
+    } else if (opens && (ev.send.before.iss !== undefined || ev.send.before.sndNxt !== undefined)) reused = true;
+    if (opens) s.synTime = time;
     // The handshake's round trip: from the SYN to the sender's first ACK.
     if (!syn && ack && s.synTime !== undefined && time !== undefined && !rtt.has(ev.connection)) rtt.set(ev.connection, time - s.synTime);
 
@@ -275,27 +269,30 @@ export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
     // Retransmissions and their kinds.
     let retransmission = ev.sendClass === 'retransmission';
     if (!retransmission && syn && SYNCHRONIZING.has(ev.send.before.state) && ev.send.before.iss !== undefined && ev.seq?.relative === 0) retransmission = true;
+    // Wireshark's order: fast retransmission, then out of order, then spurious, then plain.
+    const fast = retransmission && r.dupAcks >= 2 && !r.pausedSinceDup && sameValue(r.dupAckValue, seq);
     const fillsGap = ref !== undefined && /fills the earlier gap/.test(ref.comment);
     let outOfOrder = false;
-    if (fillsGap && span > 0 && time !== undefined && s.highTime !== undefined) {
+    if (!fast && fillsGap && span > 0 && time !== undefined && s.highTime !== undefined) {
       const limit = rtt.get(ev.connection) ?? DEFAULT_OOO_SECONDS;
       if (time - s.highTime < Math.max(limit, 0)) outOfOrder = true;
     }
-    if (outOfOrder) flags.push('out_of_order');
+    if (fast) flags.push('retransmission', 'fast_retransmission');
+    else if (outOfOrder) flags.push('out_of_order');
     else if (retransmission) {
       flags.push('retransmission');
-      if (r.dupAcks >= 2 && !r.pausedSinceDup && sameValue(r.dupAckValue, seq)) flags.push('fast_retransmission');
-      else if (ev.len > 0 && ev.deliveries.length > 0 && ev.deliveries.every((d) => d.outcome === 'duplicate')) flags.push('spurious_retransmission');
+      if (ev.len > 0 && seq && r.maxAck && seqDiff(addSeq(seq, ev.len), r.maxAck) <= 0) flags.push('spurious_retransmission');
     }
 
     // Notes of the importer about the capture itself.
-    if (gapNoted) flags.push('lost_segment');
+    if (gapNoted && s.sentAny) flags.push('lost_segment');
     const ackUnseen = (ref !== undefined && /ACKs data the capture did not see/.test(ref.comment)) || ev.findings.some((i) => analysis.findings[i]?.key === 'ackUnsent');
     if (ackUnseen && ack) flags.push('ack_lost_segment');
 
     // ACK-only segments.
     const pure = ack && !syn && !fin && !rst && ev.len === 0;
     const ackValue = ev.ack?.value;
+    const ackText = ev.stmt.ack ? analysis.text.slice(ev.stmt.ack.valueSpan.start, ev.stmt.ack.valueSpan.end) : undefined;
     if (ev.sendClass === 'dup-ack' && pure && win !== undefined && win !== 0 && win === s.lastWin) {
       const before = ev.deliveries[0]?.before;
       const outstanding = !before || before.sndUna === undefined || before.sndNxt === undefined || before.sndUna !== before.sndNxt;
@@ -304,14 +301,14 @@ export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
     if (win === 0 && !syn && !fin && !rst) flags.push('zero_window');
     if (ev.sendClass === 'window-probe') flags.push('zero_window_probe');
     if (ev.sendClass === 'keepalive') flags.push('keep_alive');
-    if (pure && ev.sendClass === 'new' && s.sentAny && win !== undefined && win !== 0 && s.lastWin !== undefined && win !== s.lastWin && sameValue(ackValue, s.lastAck)) {
+    if (pure && (ev.sendClass === 'new' || ev.sendClass === 'dup-ack') && win !== undefined && win !== 0 && s.lastWin !== undefined && win !== s.lastWin && ackText !== undefined && ackText === s.lastAckText) {
       flags.push('window_update');
     }
 
     if (ref) for (const f of flags) flag(ref.frame, f);
 
     // Update the sender's state.
-    if (ev.sendClass === 'dup-ack') {
+    if (flags.includes('duplicate_ack')) {
       if (!sameValue(s.dupAckValue, ackValue)) s.dupAcks = 0;
       s.dupAcks++;
       s.dupAckValue = ackValue;
@@ -325,7 +322,10 @@ export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
       s.highTime = time;
     }
     if (win !== undefined) s.lastWin = win;
-    if (ack) s.lastAck = ackValue;
+    if (ack) {
+      s.lastAckText = ackText;
+      if (ackValue && (!s.maxAck || seqDiff(ackValue, s.maxAck) > 0)) s.maxAck = ackValue;
+    }
     s.sentAny = true;
   }
   return out;

@@ -1,0 +1,352 @@
+/**
+ * Import benchmark: the capture reader and the checker against tshark.
+ *
+ * 1. Reading. A capture of 1,000,000 packets written with `writePcap` (ten connections of
+ *    100,000 packets one after the other: handshake, 100-byte data segments each answered by an
+ *    ACK, teardown; one connection's numbers wrap past 2^32). Timed: the streaming reader alone
+ *    (`CaptureReader`, TCP headers decoded, nothing kept), the whole `importCapture` (reader,
+ *    connection tracking, payload labels, `.tcpflow` text), and
+ *    `tshark -r F -T fields -e tcp.seq -e tcp.ack`. Packets per second each and the ratio to
+ *    tshark; aim: importCapture >= 3x tshark.
+ * 2. Checking. A 100,000-segment flow (the text importCapture writes for one such connection)
+ *    timed through `analyze`, against tshark's TCP analysis of its exported capture
+ *    (`exportSegments` -> `writePcap`; `tshark -o tcp.analyze_sequence_numbers:TRUE -T fields
+ *    -e tcp.analysis.flags`). Aim: analyze >= 10x tshark. The flow must check with no finding.
+ * 3. Memory. A ~1 GB capture (1,400-byte segments) written to os.tmpdir() in chunks and read back
+ *    through a file stream by the streaming reader, then by the whole `importCaptureAsync`; peak
+ *    RSS sampled every 20 ms and after every chunk. Takes about 15 s (mostly writing the file);
+ *    `BENCH_BIG=0` skips it. The file is deleted afterwards.
+ *
+ * Without tshark the tshark columns say so and only our figures are printed.
+ * Run alone with `node --import tsx bench/import.ts`; `bench/run.ts` calls `benchImport()`.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { analyze } from '../src/core/index';
+import { exportSegments } from '../src/core/export';
+import { importCapture, importCaptureAsync } from '../src/core/import/capture';
+import { CaptureReader } from '../src/core/import/pcap';
+import { ExportSegment, writePcap } from '../src/core/import/pcapwrite';
+
+const run = promisify(execFile);
+const TSHARK = '/usr/bin/tshark';
+const hasTshark = fs.existsSync(TSHARK);
+
+export const AIM_READ_RATIO = 3;
+export const AIM_CHECK_RATIO = 10;
+const READ_PACKETS = 1_000_000;
+const CONNECTIONS = 10;
+const CHECK_SEGMENTS = 100_000;
+const BIG_BYTES = 1024 ** 3;
+
+// ---------------------------------------------------------------- generated traffic
+
+/**
+ * One connection of about `packets` packets: handshake, `len`-byte data segments from the
+ * client each acknowledged by the server, four-way teardown. Times advance 100 µs per packet.
+ */
+function* connection(index: number, packets: number, len: number, startUs: number): Generator<ExportSegment> {
+  const c = { host: `10.1.${index >> 8}.${(index & 0xff) + 1}`, port: 40000 + index };
+  const s = { host: '10.2.0.1', port: 443 };
+  // One connection starts just below 2^32 so that its numbers wrap.
+  const cIsn = index === 1 ? 0xffffffff - 30_000 : (0x10000000 + index * 7_919_993) >>> 0;
+  const sIsn = (0x70000000 + index * 104_729) >>> 0;
+  let t = startUs;
+  const mk = (from: 'c' | 's', flags: string[], seq: number, ack: number, n: number, opts?: ExportSegment['options']): ExportSegment => {
+    const [a, b] = from === 'c' ? [c, s] : [s, c];
+    t += 100;
+    return { src: a.host, dst: b.host, srcPort: a.port, dstPort: b.port, seq: seq >>> 0, ack: ack >>> 0, flags, win: 65535, len: n, options: opts, timeUs: t };
+  };
+  yield mk('c', ['SYN'], cIsn, 0, 0, { mss: 1460 });
+  yield mk('s', ['SYN', 'ACK'], sIsn, cIsn + 1, 0, { mss: 1460 });
+  yield mk('c', ['ACK'], cIsn + 1, sIsn + 1, 0);
+  let cNxt = cIsn + 1;
+  const sNxt = sIsn + 1;
+  const pairs = Math.max(1, Math.ceil((packets - 7) / 2));
+  for (let i = 0; i < pairs; i++) {
+    yield mk('c', ['ACK'], cNxt, sNxt, len);
+    cNxt += len;
+    yield mk('s', ['ACK'], sNxt, cNxt, 0);
+  }
+  yield mk('c', ['FIN', 'ACK'], cNxt, sNxt, 0);
+  yield mk('s', ['ACK'], sNxt, cNxt + 1, 0);
+  yield mk('s', ['FIN', 'ACK'], sNxt, cNxt + 1, 0);
+  yield mk('c', ['ACK'], cNxt + 1, sNxt + 1, 0);
+}
+
+function* traffic(total: number, conns: number, len: number): Generator<ExportSegment> {
+  const per = Math.ceil(total / conns);
+  let t = 0;
+  for (let i = 0; i < conns; i++) {
+    for (const s of connection(i, per, len, t)) {
+      t = s.timeUs;
+      yield s;
+    }
+  }
+}
+
+/** A pcap of the segments, written in batches (each batch's global header dropped but the first). */
+function* pcapChunks(segments: Iterable<ExportSegment>, batch = 20_000): Generator<Uint8Array> {
+  let buf: ExportSegment[] = [];
+  let first = true;
+  for (const s of segments) {
+    buf.push(s);
+    if (buf.length === batch) {
+      const b = writePcap(buf);
+      yield first ? b : b.subarray(24);
+      first = false;
+      buf = [];
+    }
+  }
+  if (buf.length > 0 || first) {
+    const b = writePcap(buf);
+    yield first ? b : b.subarray(24);
+  }
+}
+
+function concat(chunks: Iterable<Uint8Array>): Uint8Array {
+  const list = [...chunks];
+  const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0));
+  let p = 0;
+  for (const c of list) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- measuring
+
+let gcFn: (() => void) | undefined | null = null;
+/** A full GC without --expose-gc (as bench/core.ts does), so that RSS baselines are comparable. */
+function forceGc(): void {
+  if (gcFn === null) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      const g = vm.runInNewContext('gc') as unknown;
+      gcFn = typeof g === 'function' ? (g as () => void) : undefined;
+    } catch {
+      gcFn = undefined;
+    }
+  }
+  gcFn?.();
+  gcFn?.();
+}
+
+function ms(t0: number): number {
+  return performance.now() - t0;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
+const secs = (m: number): string => `${(m / 1000).toFixed(2)} s`;
+
+/** Best of `runs` timings (the first run also warms the JIT). */
+function best(runs: number, fn: () => void): number {
+  let b = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    b = Math.min(b, ms(t0));
+  }
+  return b;
+}
+
+async function tsharkTime(args: string[]): Promise<{ ms: number; lines: number } | undefined> {
+  if (!hasTshark) return undefined;
+  const t0 = performance.now();
+  const { stdout } = await run(TSHARK, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const elapsed = ms(t0);
+  let lines = 0;
+  for (let i = stdout.indexOf('\n'); i >= 0; i = stdout.indexOf('\n', i + 1)) lines++;
+  return { ms: elapsed, lines };
+}
+
+export interface ImportBenchResult {
+  packets: number;
+  captureBytes: number;
+  readerMs: number;
+  importMs: number;
+  tsharkReadMs?: number;
+  readRatio?: number;
+  checkSegments: number;
+  analyzeMs: number;
+  tsharkAnalysisMs?: number;
+  checkRatio?: number;
+  big?: { bytes: number; packets: number; ms: number; peakRssMb: number; baseRssMb: number };
+}
+
+let last: ImportBenchResult | undefined;
+export function lastImportResult(): ImportBenchResult | undefined {
+  return last;
+}
+
+async function readBench(dir: string): Promise<Pick<ImportBenchResult, 'packets' | 'captureBytes' | 'readerMs' | 'importMs' | 'tsharkReadMs' | 'readRatio'>> {
+  let t0 = performance.now();
+  const bytes = concat(pcapChunks(traffic(READ_PACKETS, CONNECTIONS, 100)));
+  const genMs = ms(t0);
+  const file = path.join(dir, 'read-1m.pcap');
+  fs.writeFileSync(file, bytes);
+
+  let tcp = 0;
+  const readerMs = best(3, () => {
+    tcp = 0;
+    const r = new CaptureReader(() => tcp++);
+    r.push(bytes);
+    r.end();
+  });
+  let segments = 0;
+  let textBytes = 0;
+  t0 = performance.now();
+  {
+    const r = importCapture(bytes);
+    segments = r.segments;
+    textBytes = r.text.length;
+  }
+  const importMs = ms(t0);
+  if (tcp < READ_PACKETS || segments !== tcp) throw new Error(`generated capture: ${tcp} TCP packets read, ${segments} imported (want >= ${READ_PACKETS})`);
+  const ts = await tsharkTime(['-n', '-r', file, '-T', 'fields', '-e', 'tcp.seq', '-e', 'tcp.ack']);
+  if (ts && ts.lines !== tcp) throw new Error(`tshark printed ${ts.lines} lines for ${tcp} packets`);
+
+  console.log(`capture: ${fmt(tcp)} packets, ${(bytes.length / 1e6).toFixed(1)} MB, ${CONNECTIONS} connections (written by writePcap in ${secs(genMs)})`);
+  console.log(`  streaming reader   ${secs(readerMs).padStart(9)}  ${fmt(tcp / (readerMs / 1000)).padStart(11)} packets/s  (best of 3)`);
+  console.log(`  importCapture      ${secs(importMs).padStart(9)}  ${fmt(tcp / (importMs / 1000)).padStart(11)} packets/s  (${(textBytes / 1e6).toFixed(1)} MB of .tcpflow text)`);
+  if (ts) {
+    console.log(`  tshark -e tcp.seq -e tcp.ack  ${secs(ts.ms).padStart(9)}  ${fmt(tcp / (ts.ms / 1000)).padStart(11)} packets/s`);
+    console.log(`  ratio: importCapture ${(ts.ms / importMs).toFixed(1)}x tshark, reader ${(ts.ms / readerMs).toFixed(1)}x (aim >= ${AIM_READ_RATIO}x: ${ts.ms / importMs >= AIM_READ_RATIO ? 'met' : 'MISSED'})`);
+  } else console.log('  tshark: not installed (/usr/bin/tshark), no comparison');
+  fs.rmSync(file, { force: true });
+  return { packets: tcp, captureBytes: bytes.length, readerMs, importMs, tsharkReadMs: ts?.ms, readRatio: ts ? ts.ms / importMs : undefined };
+}
+
+async function checkBench(dir: string): Promise<Pick<ImportBenchResult, 'checkSegments' | 'analyzeMs' | 'tsharkAnalysisMs' | 'checkRatio'>> {
+  const capture = writePcap([...connection(3, CHECK_SEGMENTS, 100, 0)]);
+  const text = importCapture(capture).text;
+  let findings = 0;
+  let segments = 0;
+  let analysis: ReturnType<typeof analyze> | undefined;
+  // Warm-up, then the best of 3.
+  const analyzeMs = best(4, () => {
+    analysis = undefined;
+    analysis = analyze(text);
+  });
+  const a = analysis as ReturnType<typeof analyze>;
+  findings = a.findings.length;
+  for (const e of a.model.events) if (e.kind === 'segment') segments++;
+  const exported = exportSegments(a);
+  if (findings !== 0) throw new Error(`the ${segments}-segment flow has ${findings} findings; the benchmark measures the clean path`);
+  const file = path.join(dir, 'check-100k.pcap');
+  fs.writeFileSync(file, writePcap(exported));
+  const ts = await tsharkTime(['-n', '-r', file, '-o', 'tcp.analyze_sequence_numbers:TRUE', '-T', 'fields', '-e', 'tcp.analysis.flags']);
+  fs.rmSync(file, { force: true });
+  console.log(`flow: ${fmt(segments)} segments, ${(text.length / 1e6).toFixed(1)} MB of text (imported), no findings`);
+  console.log(`  analyze            ${secs(analyzeMs).padStart(9)}  ${fmt(segments / (analyzeMs / 1000)).padStart(11)} segments/s  (parse + check, best of 3 after a warm-up)`);
+  if (ts) {
+    console.log(`  tshark TCP analysis ${secs(ts.ms).padStart(8)}  ${fmt(segments / (ts.ms / 1000)).padStart(11)} segments/s  (exported capture, -e tcp.analysis.flags)`);
+    console.log(`  ratio: analyze ${(ts.ms / analyzeMs).toFixed(1)}x tshark (aim >= ${AIM_CHECK_RATIO}x: ${ts.ms / analyzeMs >= AIM_CHECK_RATIO ? 'met' : 'MISSED'})`);
+  } else console.log('  tshark: not installed, no comparison');
+  return { checkSegments: segments, analyzeMs, tsharkAnalysisMs: ts?.ms, checkRatio: ts ? ts.ms / analyzeMs : undefined };
+}
+
+async function bigBench(dir: string): Promise<ImportBenchResult['big']> {
+  const file = path.join(dir, 'big-1g.pcap');
+  try {
+    // Write ~1 GB in chunks: 1,400-byte data segments (1,470-byte records) each followed by a
+    // bare ACK (70 bytes): 770 bytes per packet on average.
+    const packets = Math.ceil(BIG_BYTES / 770);
+    let t0 = performance.now();
+    const fd = fs.openSync(file, 'w');
+    let written = 0;
+    try {
+      for (const chunk of pcapChunks(traffic(packets, 8, 1400))) {
+        fs.writeSync(fd, chunk);
+        written += chunk.length;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const writeMs = ms(t0);
+    const mb = (b: number): number => b / 1024 / 1024;
+    /** Run `fn` while sampling RSS every 20 ms and whenever `tick` is called; peak and baseline. */
+    const watch = async (fn: (tick: () => void) => Promise<void>): Promise<{ ms: number; base: number; peak: number }> => {
+      forceGc();
+      const base = process.memoryUsage().rss;
+      let peak = base;
+      const tick = (): void => {
+        const r = process.memoryUsage().rss;
+        if (r > peak) peak = r;
+      };
+      const timer = setInterval(tick, 20);
+      const t1 = performance.now();
+      try {
+        await fn(tick);
+      } finally {
+        clearInterval(timer);
+      }
+      tick();
+      return { ms: ms(t1), base, peak };
+    };
+    let tcp = 0;
+    const reader = await watch(async (tick) => {
+      const r = new CaptureReader(() => tcp++);
+      for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+        r.push(chunk as Buffer);
+        tick();
+      }
+      r.end();
+    });
+    console.log(`big capture: ${(written / 1e9).toFixed(2)} GB, ${fmt(tcp)} packets (written in chunks to ${dir} in ${secs(writeMs)})`);
+    console.log(`  streaming reader from a file stream: ${secs(reader.ms)}, ${fmt(tcp / (reader.ms / 1000))} packets/s, ${(written / 1e6 / (reader.ms / 1000)).toFixed(0)} MB/s`);
+    console.log(`    RSS before ${mb(reader.base).toFixed(0)} MB, peak ${mb(reader.peak).toFixed(0)} MB (+${mb(reader.peak - reader.base).toFixed(0)} MB)`);
+    let segments = 0;
+    let textMb = 0;
+    const full = await watch(async (tick) => {
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+          tick();
+          yield chunk as Buffer;
+        }
+      }
+      const r = await importCaptureAsync(chunks());
+      segments = r.segments;
+      textMb = r.text.length / 1e6;
+    });
+    console.log(`  importCaptureAsync (whole import: per-segment metadata and the text): ${secs(full.ms)}, ${fmt(segments / (full.ms / 1000))} packets/s`);
+    console.log(`    RSS before ${mb(full.base).toFixed(0)} MB, peak ${mb(full.peak).toFixed(0)} MB (+${mb(full.peak - full.base).toFixed(0)} MB for ${fmt(segments)} segments, ${textMb.toFixed(0)} MB of text)`);
+    const readMs = reader.ms;
+    const peak = reader.peak;
+    const baseRss = reader.base;
+    return { bytes: written, packets: tcp, ms: readMs, peakRssMb: mb(peak), baseRssMb: mb(baseRss) };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+export async function benchImport(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-bench-'));
+  try {
+    // The big capture first, so that its RSS baseline is not inflated by the other parts.
+    let big: ImportBenchResult['big'];
+    if (process.env.BENCH_BIG !== '0') big = await bigBench(dir);
+    else console.log('big capture: skipped (BENCH_BIG=0)');
+    const read = await readBench(dir);
+    const check = await checkBench(dir);
+    last = { ...read, ...check, big };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  benchImport().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
