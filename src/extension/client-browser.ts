@@ -3,18 +3,11 @@
  * (dist/server-browser.js) runs in a web worker and talks to the client by messages.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions } from 'vscode-languageclient/browser';
-import { DOCUMENT_SELECTOR, SERVER_ID } from '../server/protocol';
+import { LanguageClient } from 'vscode-languageclient/browser';
+import { SERVER_ID } from '../server/protocol';
+import { clientOptions } from './client-options';
 
 let client: LanguageClient | undefined;
-
-function clientOptions(): LanguageClientOptions {
-  return {
-    documentSelector: DOCUMENT_SELECTOR,
-    outputChannelName: 'tcpflow',
-    markdown: { isTrusted: false, supportHtml: false },
-  };
-}
 
 export async function startClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   if (client) return client;

@@ -1,22 +1,14 @@
 /**
  * Starts the tcpflow language server (dist/server.js) for the desktop extension and connects
  * it to VS Code: .tcpflow files and every Markdown file (the server looks at ```tcpflow blocks
- * only). The lead's extension.ts calls startClient on activation and stopClient on deactivation.
+ * only). extension.ts calls startClient on activation and stopClient on deactivation.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DOCUMENT_SELECTOR, SERVER_ID } from '../server/protocol';
+import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SERVER_ID } from '../server/protocol';
+import { clientOptions } from './client-options';
 
 let client: LanguageClient | undefined;
-
-export function clientOptions(): LanguageClientOptions {
-  return {
-    documentSelector: DOCUMENT_SELECTOR,
-    outputChannelName: 'tcpflow',
-    // Hover text is the server's own Markdown; it never needs commands or HTML.
-    markdown: { isTrusted: false, supportHtml: false },
-  };
-}
 
 export async function startClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   if (client) return client;
