@@ -49,7 +49,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const syntaxCount = findings.length;
   for (const f of result.findings) findings.push(f);
   // Events refer to checker findings by index; shift them past the syntax findings.
-  if (syntaxCount > 0) for (const ev of result.model.events) if (ev.kind === 'segment') ev.findings = ev.findings.map((i) => i + syntaxCount);
+  if (syntaxCount > 0) for (const ev of result.model.events) if (ev.kind === 'segment' && ev.findings.length > 0) ev.findings = ev.findings.map((i) => i + syntaxCount);
   return { text, file, lines, findings, model: result.model, locale };
 }
 

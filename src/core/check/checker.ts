@@ -79,6 +79,7 @@ class Checker {
   private readonly inflight = new Map<string, InFlight>();
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
+  private readonly lastViews = new Map<Tcb, TcbSnapshot>();
   private relative = false;
   private clock = 0;
   private mslMs = 120_000;
@@ -155,8 +156,9 @@ class Checker {
 
   private ref(name: ast.Name): void {
     const list = this.endpointRefs.get(name.text);
-    if (list) list.push({ start: name.start, end: name.end });
-    else this.endpointRefs.set(name.text, [{ start: name.start, end: name.end }]);
+    // The name node is a span already; no copy per reference.
+    if (list) list.push(name);
+    else this.endpointRefs.set(name.text, [name]);
   }
 
   private declare(st: ast.EndpointStmt): void {
@@ -212,6 +214,8 @@ class Checker {
   }
 
   private connection(a: Endpoint, b: Endpoint): Connection {
+    const known = a.conns.get(b.info.name);
+    if (known) return known;
     const [x, y] = a.info.name < b.info.name ? [a.info.name, b.info.name] : [b.info.name, a.info.name];
     const key = `${x}<->${y}`;
     let c = this.conns.get(key);
@@ -234,9 +238,18 @@ class Checker {
     return t;
   }
 
-  /** A snapshot of a TCB whose numbers are formatted only when read (hover, diagram). */
+  /**
+   * A snapshot of a TCB whose numbers are formatted only when read (hover, diagram). A TCB that
+   * has not changed since its last snapshot (and whose names have not changed) shares it: the
+   * receiver's "before" is usually its previous "after".
+   */
   private view(t: Tcb, endpoint: string, peer: string, c: Connection): TcbView {
-    return new TcbSnapshot(endpoint, peer, t, this.fmtFrozen(c));
+    const f = this.fmtFrozen(c);
+    const last = this.lastViews.get(t);
+    if (last && last.f === f && last.endpoint === endpoint && last.peer === peer && last.matches(t)) return last;
+    const snap = new TcbSnapshot(endpoint, peer, t, f);
+    this.lastViews.set(t, snap);
+    return snap;
   }
 
   // ---- values ----------------------------------------------------------------------------
@@ -289,8 +302,25 @@ class Checker {
     return this.fmt(v, c);
   }
 
-  private numberView(v: SeqValue | undefined, base: SeqValue | undefined, c: Connection, why: () => string): NumberView {
+  private numberView(v: SeqValue | undefined, base: SeqValue | undefined, c: Connection, why: Reason | undefined): NumberView {
     return new LazyNumber(v, base, this.fmtFrozen(c), why);
+  }
+
+  /** Put a reason for an expected number into words (only when a message or hover needs it). */
+  say(r: Reason | undefined): string {
+    if (!r) return '';
+    switch (r.kind) {
+      case 'rstReply':
+        return this.p('closedAnswersRst', '');
+      case 'isn':
+        return this.p('whyIsn', r.who, this.line(r.at), r.n);
+      case 'synAgain':
+        return this.p('whySyn', r.who, this.line(r.at));
+      case 'sndNxt':
+        return this.p('expectSeq', r.who, r.fmt!(r.value)) + (r.cause ? `; ${this.explain(r.cause, '')}` : '');
+      case 'rcvNxt':
+        return r.cause ? this.explain(r.cause, '') : this.p('expectAck', r.who, r.peer);
+    }
   }
 
   /**
@@ -503,23 +533,23 @@ class Checker {
     // A server's TCB that ended returns to its listener for the next SYN.
     if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) s.state = TcpState.LISTEN;
     const sBefore = this.view(s, from.info.name, to.info.name, c);
-    const modifiers = new Set(st.modifiers.map((m) => m.name));
+    const modifiers = modifierBits(st);
     const findingStart = this.findings.length;
 
     // Flags in effect.
-    const flags = new Set<ast.FlagName>();
-    for (const f of st.flags) if (f.set) flags.add(f.flag);
+    let flags = 0;
+    for (const f of st.flags) if (f.set) flags |= FLAG_BIT[f.flag];
     const ackCleared = st.flags.find((f) => f.flag === 'ACK' && !f.set);
     if (st.ackFlagValue) {
       const fv = st.ackFlagValue;
       const fixed = this.expectedAckText(s, c);
       this.report('ackFlagValue', fv.key, [fixed ?? this.file.text.slice(fv.valueSpan.start, fv.valueSpan.end), RULE.header], {
-        fix: { title: this.fixTitle('Write ACK=1, ack=…', '改为 ACK=1, ack=…'), edits: [{ start: fv.key.start, end: fv.key.end, newText: flags.has('ACK') ? 'ack' : 'ACK=1, ack' }] },
+        fix: { title: this.fixTitle('Write ACK=1, ack=…', '改为 ACK=1, ack=…'), edits: [{ start: fv.key.start, end: fv.key.end, newText: flags & FLAG_BIT.ACK ? 'ack' : 'ACK=1, ack' }] },
       });
-      flags.add('ACK');
+      flags |= FLAG_BIT.ACK;
     }
     const ackField = st.ack ?? st.ackFlagValue;
-    if (st.ack && !flags.has('ACK')) {
+    if (st.ack && !(flags & FLAG_BIT.ACK)) {
       const edit: TextEdit = ackCleared
         ? { start: ackCleared.end - 1, end: ackCleared.end, newText: '1' }
         : st.flags.length > 0
@@ -528,27 +558,26 @@ class Checker {
       this.report('ackWithoutFlag', st.ack.key, [this.file.text.slice(st.ack.valueSpan.start, st.ack.valueSpan.end), RULE.header], {
         fix: { title: this.fixTitle('Set the ACK flag', '设置 ACK 标志'), edits: [edit] },
       });
-      flags.add('ACK');
+      flags |= FLAG_BIT.ACK;
     }
     const len = st.len?.value ?? (st.label ? utf8Length(st.label.text) : 0);
     const seg: Seg = {
-      syn: flags.has('SYN'),
-      ack: flags.has('ACK'),
-      fin: flags.has('FIN'),
-      rst: flags.has('RST'),
+      syn: (flags & FLAG_BIT.SYN) !== 0,
+      ack: (flags & FLAG_BIT.ACK) !== 0,
+      fin: (flags & FLAG_BIT.FIN) !== 0,
+      rst: (flags & FLAG_BIT.RST) !== 0,
       len,
       win: st.win?.value,
-      wscale: st.wscale?.value,
     };
     const lineNo = this.line(st.start);
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
     // current connection has nothing to do with it (RFC 9293 §3.5, Figure 8).
-    if (modifiers.has('old')) {
+    if (modifiers & MOD_BIT.old) {
       seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, () => s.iss) : undefined;
       seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, () => s.irs) : undefined;
-      this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, () => '', () => '', findingStart, modifiers);
+      this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
 
@@ -573,23 +602,19 @@ class Checker {
     // ---- seq ----
     const newIss = opening || (seg.syn && !s.iss);
     let expectedSeq: SeqValue | undefined;
-    let seqWhy: () => string = () => '';
+    let seqWhy: Reason | undefined;
     if (seg.rst && s.owesRst) {
       expectedSeq = s.owesRst.seq ?? (s.owesRst.ack ? concrete(0) : undefined);
-      seqWhy = () => this.p('closedAnswersRst', '');
+      seqWhy = new Reason(this, 'rstReply', from.info.name);
     } else if (newIss) {
       expectedSeq = from.isn !== undefined ? concrete(from.isn) : undefined;
-      const isn = from.isn;
-      seqWhy = () => (isn !== undefined ? this.p('whyIsn', from.info.name, this.line(from.info.decl.start), isn) : '');
+      if (from.isn !== undefined) seqWhy = new Reason(this, 'isn', from.info.name, '', from.info.decl.start, from.isn);
     } else if (seg.syn && s.iss) {
       expectedSeq = s.iss;
-      seqWhy = () => this.p('whySyn', from.info.name, lineNo);
+      seqWhy = new Reason(this, 'synAgain', from.info.name, '', st.start);
     } else {
       expectedSeq = s.sndNxt;
-      const nxt = s.sndNxt;
-      const nxtWhy = s.sndNxtWhy;
-      const fmtNow = this.fmtFrozen(c);
-      seqWhy = () => this.p('expectSeq', from.info.name, fmtNow(nxt)) + (nxtWhy ? `; ${this.explain(nxtWhy, '')}` : '');
+      seqWhy = new Reason(this, 'sndNxt', from.info.name, '', 0, 0, s.sndNxt, s.sndNxtWhy, this.fmtFrozen(c));
     }
     const issBase = (): SeqValue | undefined => {
       if (s.iss && !newIss) return s.iss;
@@ -623,7 +648,7 @@ class Checker {
             seqHeldAck = true;
             this.report('seqHoldsAck', st.seq.valueSpan, [expText, writtenText, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           } else {
-            this.report('wrongSeq', st.seq.valueSpan, [expText, seqWhy(), seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+            this.report('wrongSeq', st.seq.valueSpan, [expText, this.say(seqWhy), seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           }
           seqValue = expectedSeq;
         }
@@ -638,13 +663,12 @@ class Checker {
 
     // ---- ack ----
     let expectedAck: SeqValue | undefined;
-    let ackWhy: () => string = () => '';
+    let ackWhy: Reason | undefined;
     if (seg.rst && s.owesRst && s.owesRst.ack) {
       expectedAck = s.owesRst.ack;
     } else {
       expectedAck = s.rcvNxt;
-      const rw = s.rcvNxtWhy;
-      ackWhy = () => (rw ? this.explain(rw, '') : this.p('expectAck', from.info.name, to.info.name));
+      ackWhy = new Reason(this, 'rcvNxt', from.info.name, to.info.name, 0, 0, undefined, s.rcvNxtWhy);
     }
     let ackValue: SeqValue | undefined;
     if (seg.ack && ackField) {
@@ -661,7 +685,7 @@ class Checker {
         } else if (peerT?.sndNxt && gt(written, peerT.sndNxt)) {
           this.report('ackUnsent', ackField.valueSpan, [writtenText, to.info.name, this.fmt(peerT.sndNxt, c), expText, RULE.other], { fix, related, expected: expText, actual: writtenText });
         } else {
-          this.report('wrongAck', ackField.valueSpan, [expText, ackWhy(), RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+          this.report('wrongAck', ackField.valueSpan, [expText, this.say(ackWhy), RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
         }
         ackValue = expectedAck;
       }
@@ -703,7 +727,7 @@ class Checker {
     this.emit(st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
-  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: Set<ast.FlagName>, sendClass: SendClass, sBefore: TcbView, seqWhy: () => string, ackWhy: () => string, findingStart: number, modifiers: Set<ast.Modifier>): void {
+  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     const from = st.from.text;
     const to = st.to.text;
     const ev: SegmentEvent = {
@@ -711,16 +735,16 @@ class Checker {
       stmt: st,
       from,
       to,
-      flags: ast.FLAG_NAMES.filter((f) => flags.has(f)),
+      flags: flagList(flags),
       seq: seg.seq || st.seq ? this.numberView(seg.seq, s.iss, c, seqWhy) : undefined,
       ack: seg.ack ? this.numberView(seg.ackNo, s.irs, c, ackWhy) : undefined,
       len: seg.len,
       sendClass,
       send: { before: sBefore, after: this.view(s, from, to, c) },
-      fate: modifiers.has('lost') ? 'lost' : st.delay ? 'delayed' : modifiers.has('dup') ? 'duplicated' : 'delivered',
+      fate: modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered',
       delayId: st.delay?.value.text,
       deliveries: [],
-      findings: [],
+      findings: NO_FINDINGS,
       connection: c.key,
     };
     this.events.push(ev);
@@ -732,7 +756,7 @@ class Checker {
       this.arrive(ev, seg, c, st, false);
       if (ev.fate === 'duplicated') this.arrive(ev, seg, c, st, true);
     }
-    for (let i = findingStart; i < this.findings.length; i++) ev.findings.push(i);
+    attachFindings(ev, findingStart, this.findings.length);
   }
 
   private expectedAckText(s: Tcb, c: Connection): string | undefined {
@@ -756,7 +780,7 @@ class Checker {
         if (half >= to.backlog) {
           const before = this.view(r, to.info.name, from.info.name, c);
           if (!marked) this.report('backlogFull', st.arrow, [to.info.name, String(to.backlog), String(half), RULE.listen]);
-          ev.deliveries.push({ at: { start: at.start, end: at.end }, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
+          ev.deliveries.push({ at, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
           return;
         }
       }
@@ -771,7 +795,7 @@ class Checker {
     const out = receive(r, seg, this.clock, why, (v) => this.fmt(v, c));
     const after = this.view(r, to.info.name, from.info.name, c);
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
-    ev.deliveries.push({ at: { start: at.start, end: at.end }, before, after, outcome: out.kind, note, duplicate });
+    ev.deliveries.push({ at, before, after, outcome: out.kind, note, duplicate });
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
     if (seg.rst && out.kind === 'dropped' && !marked) {
@@ -807,7 +831,7 @@ class Checker {
     to.lastConn = f.conn;
     const before = this.findings.length;
     this.arrive(f.event, f.seg, f.conn, st, false);
-    for (let i = before; i < this.findings.length; i++) f.event.findings.push(i);
+    attachFindings(f.event, before, this.findings.length);
     this.events.push({ kind: 'deliver', stmt: st, segment: f.event });
   }
 
@@ -835,9 +859,33 @@ class Checker {
     this.findings.length = 0;
     this.findings.push(...kept);
     for (const ev of this.events) {
-      if (ev.kind === 'segment') ev.findings = ev.findings.filter((i) => remap.has(i)).map((i) => remap.get(i)!);
+      if (ev.kind === 'segment' && ev.findings.length > 0) ev.findings = ev.findings.filter((i) => remap.has(i)).map((i) => remap.get(i)!);
     }
   }
+}
+
+const FLAG_BIT: Record<ast.FlagName, number> = { SYN: 1, ACK: 2, FIN: 4, RST: 8, PSH: 16, URG: 32, ECE: 64, CWR: 128 };
+const MOD_BIT: Record<ast.Modifier, number> = { lost: 1, dup: 2, dropped: 4, rtx: 8, old: 16 };
+/** One frozen flag list per combination: events share them instead of holding a list each. */
+const FLAG_LISTS: (readonly ast.FlagName[])[] = [];
+
+function flagList(bits: number): ast.FlagName[] {
+  return (FLAG_LISTS[bits] ??= Object.freeze(ast.FLAG_NAMES.filter((f) => bits & FLAG_BIT[f]))) as ast.FlagName[];
+}
+
+/** Most segments have no finding; they share this empty (frozen) list. */
+const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
+
+function attachFindings(ev: SegmentEvent, from: number, to: number): void {
+  if (from >= to) return;
+  if (ev.findings === NO_FINDINGS) ev.findings = [];
+  for (let i = from; i < to; i++) ev.findings.push(i);
+}
+
+function modifierBits(st: ast.SegmentStmt): number {
+  let bits = 0;
+  for (const m of st.modifiers) bits |= MOD_BIT[m.name];
+  return bits;
 }
 
 /** At most eight names, so that a message stays one line however large the file. */
@@ -874,42 +922,83 @@ class TcbSnapshot implements TcbView {
   readonly state: TcpState;
   readonly sndWnd?: number;
   readonly rcvWnd: number;
-  private readonly v: (SeqValue | undefined)[];
+  private readonly una?: SeqValue;
+  private readonly nxt?: SeqValue;
+  private readonly rnxt?: SeqValue;
+  private readonly is?: SeqValue;
+  private readonly ir?: SeqValue;
 
   constructor(
     readonly endpoint: string,
     readonly peer: string,
     t: Tcb,
-    private readonly f: (v: SeqValue | undefined) => string,
+    readonly f: (v: SeqValue | undefined) => string,
   ) {
     this.state = t.state;
     this.sndWnd = t.sndWnd;
     this.rcvWnd = t.rcvWnd;
-    this.v = [t.sndUna, t.sndNxt, t.rcvNxt, t.iss, t.irs];
+    this.una = t.sndUna;
+    this.nxt = t.sndNxt;
+    this.rnxt = t.rcvNxt;
+    this.is = t.iss;
+    this.ir = t.irs;
   }
 
-  private at(i: number): string | undefined {
-    const x = this.v[i];
+  /** Does this snapshot still describe `t`? */
+  matches(t: Tcb): boolean {
+    return (
+      this.state === t.state &&
+      this.sndWnd === t.sndWnd &&
+      this.rcvWnd === t.rcvWnd &&
+      same(this.una, t.sndUna) &&
+      same(this.nxt, t.sndNxt) &&
+      same(this.rnxt, t.rcvNxt) &&
+      same(this.is, t.iss) &&
+      same(this.ir, t.irs)
+    );
+  }
+
+  private show(x: SeqValue | undefined): string | undefined {
     return x && this.f(x);
   }
   get sndUna(): string | undefined {
-    return this.at(0);
+    return this.show(this.una);
   }
   get sndNxt(): string | undefined {
-    return this.at(1);
+    return this.show(this.nxt);
   }
   get rcvNxt(): string | undefined {
-    return this.at(2);
+    return this.show(this.rnxt);
   }
   get iss(): string | undefined {
-    return this.at(3);
+    return this.show(this.is);
   }
   get irs(): string | undefined {
-    return this.at(4);
+    return this.show(this.ir);
   }
   toJSON(): TcbView {
     return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd };
   }
+}
+
+function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {
+  return a === b || equal(a, b);
+}
+
+/** Why an expected number is what it is: the facts, put into words by `Checker.say` on demand. */
+class Reason {
+  constructor(
+    readonly checker: Checker,
+    readonly kind: 'rstReply' | 'isn' | 'synAgain' | 'sndNxt' | 'rcvNxt',
+    readonly who: string,
+    readonly peer = '',
+    /** Offset of the statement that says it (ISN declaration, the SYN). */
+    readonly at = 0,
+    readonly n = 0,
+    readonly value?: SeqValue,
+    readonly cause?: Why,
+    readonly fmt?: (v: SeqValue | undefined) => string,
+  ) {}
 }
 
 class LazyNumber implements NumberView {
@@ -922,7 +1011,7 @@ class LazyNumber implements NumberView {
     readonly value: SeqValue | undefined,
     base: SeqValue | undefined,
     private readonly f: (v: SeqValue | undefined) => string,
-    private readonly explainer: () => string,
+    private readonly reason: Reason | undefined,
   ) {
     this.absolute = value && value.root === 0 ? value.off : undefined;
     const rel = value && base ? diff(value, base) : NaN;
@@ -932,7 +1021,7 @@ class LazyNumber implements NumberView {
     return (this.textCache ??= this.value ? this.f(this.value) : '?');
   }
   get why(): string {
-    return (this.whyCache ??= this.explainer());
+    return (this.whyCache ??= this.reason ? this.reason.checker.say(this.reason) : '');
   }
   toJSON(): NumberView {
     return { value: this.value, text: this.text, absolute: this.absolute, relative: this.relative, why: this.why };
