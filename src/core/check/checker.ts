@@ -302,23 +302,19 @@ class Checker {
     return this.fmt(v, c);
   }
 
-  private numberView(v: SeqValue | undefined, base: SeqValue | undefined, c: Connection, why: Reason | undefined): NumberView {
-    return new LazyNumber(v, base, this.fmtFrozen(c), why);
-  }
-
   /** Put a reason for an expected number into words (only when a message or hover needs it). */
   say(r: Reason | undefined): string {
     if (!r) return '';
     switch (r.kind) {
-      case 'rstReply':
+      case ReasonKind.RstReply:
         return this.p('closedAnswersRst', '');
-      case 'isn':
+      case ReasonKind.Isn:
         return this.p('whyIsn', r.who, this.line(r.at), r.n);
-      case 'synAgain':
+      case ReasonKind.SynAgain:
         return this.p('whySyn', r.who, this.line(r.at));
-      case 'sndNxt':
+      case ReasonKind.SndNxt:
         return this.p('expectSeq', r.who, r.fmt!(r.value)) + (r.cause ? `; ${this.explain(r.cause, '')}` : '');
-      case 'rcvNxt':
+      case ReasonKind.RcvNxt:
         return r.cause ? this.explain(r.cause, '') : this.p('expectAck', r.who, r.peer);
     }
   }
@@ -605,16 +601,16 @@ class Checker {
     let seqWhy: Reason | undefined;
     if (seg.rst && s.owesRst) {
       expectedSeq = s.owesRst.seq ?? (s.owesRst.ack ? concrete(0) : undefined);
-      seqWhy = new Reason(this, 'rstReply', from.info.name);
+      seqWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: 0 };
     } else if (newIss) {
       expectedSeq = from.isn !== undefined ? concrete(from.isn) : undefined;
-      if (from.isn !== undefined) seqWhy = new Reason(this, 'isn', from.info.name, '', from.info.decl.start, from.isn);
+      if (from.isn !== undefined) seqWhy = { kind: ReasonKind.Isn, who: from.info.name, peer: '', at: from.info.decl.start, n: from.isn };
     } else if (seg.syn && s.iss) {
       expectedSeq = s.iss;
-      seqWhy = new Reason(this, 'synAgain', from.info.name, '', st.start);
+      seqWhy = { kind: ReasonKind.SynAgain, who: from.info.name, peer: '', at: st.start, n: 0 };
     } else {
       expectedSeq = s.sndNxt;
-      seqWhy = new Reason(this, 'sndNxt', from.info.name, '', 0, 0, s.sndNxt, s.sndNxtWhy, this.fmtFrozen(c));
+      seqWhy = { kind: ReasonKind.SndNxt, who: from.info.name, peer: '', at: 0, n: 0, value: s.sndNxt, cause: s.sndNxtWhy, fmt: this.fmtFrozen(c) };
     }
     const issBase = (): SeqValue | undefined => {
       if (s.iss && !newIss) return s.iss;
@@ -668,7 +664,7 @@ class Checker {
       expectedAck = s.owesRst.ack;
     } else {
       expectedAck = s.rcvNxt;
-      ackWhy = new Reason(this, 'rcvNxt', from.info.name, to.info.name, 0, 0, undefined, s.rcvNxtWhy);
+      ackWhy = { kind: ReasonKind.RcvNxt, who: from.info.name, peer: to.info.name, at: 0, n: 0, cause: s.rcvNxtWhy };
     }
     let ackValue: SeqValue | undefined;
     if (seg.ack && ackField) {
@@ -730,23 +726,23 @@ class Checker {
   private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     const from = st.from.text;
     const to = st.to.text;
-    const ev: SegmentEvent = {
-      kind: 'segment',
-      stmt: st,
+    const ev = new SegmentRecord(
+      this,
+      st,
       from,
       to,
-      flags: flagList(flags),
-      seq: seg.seq || st.seq ? this.numberView(seg.seq, s.iss, c, seqWhy) : undefined,
-      ack: seg.ack ? this.numberView(seg.ackNo, s.irs, c, ackWhy) : undefined,
-      len: seg.len,
+      flagList(flags),
+      seg,
       sendClass,
-      send: { before: sBefore, after: this.view(s, from, to, c) },
-      fate: modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered',
-      delayId: st.delay?.value.text,
-      deliveries: [],
-      findings: NO_FINDINGS,
-      connection: c.key,
-    };
+      { before: sBefore, after: this.view(s, from, to, c) },
+      modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered',
+      c.key,
+      this.fmtFrozen(c),
+      s.iss,
+      s.irs,
+      seqWhy,
+      ackWhy,
+    );
     this.events.push(ev);
     if (ev.fate === 'delayed') {
       const id = st.delay!.value.text;
@@ -985,20 +981,106 @@ function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {
   return a === b || equal(a, b);
 }
 
+type Fmt = (v: SeqValue | undefined) => string;
+
+const enum ReasonKind {
+  RstReply,
+  Isn,
+  SynAgain,
+  SndNxt,
+  RcvNxt,
+}
+
 /** Why an expected number is what it is: the facts, put into words by `Checker.say` on demand. */
-class Reason {
+interface Reason {
+  kind: ReasonKind;
+  who: string;
+  peer: string;
+  /** Offset of the statement that says it (ISN declaration, the SYN). */
+  at: number;
+  n: number;
+  value?: SeqValue;
+  cause?: Why;
+  fmt?: Fmt;
+}
+
+/**
+ * A segment event. Most of a long flow's events are never looked at, so the number views
+ * (`seq`, `ack`) are made when first read, from what the checker kept.
+ */
+class SegmentRecord implements SegmentEvent {
+  readonly kind = 'segment';
+  readonly len: number;
+  readonly delayId?: string;
+  readonly deliveries: Delivery[] = [];
+  findings: number[] = NO_FINDINGS;
+  private readonly seqValue?: SeqValue;
+  private readonly ackValue?: SeqValue;
+  private readonly hasSeq: boolean;
+  private readonly hasAck: boolean;
+  private seqView?: NumberView;
+  private ackView?: NumberView;
+  // The facts behind the expected numbers (see `Reason`), kept flat: one object per segment.
+  private readonly seqKind?: ReasonKind;
+  private readonly seqAt: number;
+  private readonly seqN: number;
+  private readonly seqExpected?: SeqValue;
+  private readonly seqCause?: Why;
+  /** The names known when the seq was judged (a name the segment binds is not yet one). */
+  private readonly seqFmt?: Fmt;
+  private readonly ackKind?: ReasonKind;
+  private readonly ackCause?: Why;
+
   constructor(
-    readonly checker: Checker,
-    readonly kind: 'rstReply' | 'isn' | 'synAgain' | 'sndNxt' | 'rcvNxt',
-    readonly who: string,
-    readonly peer = '',
-    /** Offset of the statement that says it (ISN declaration, the SYN). */
-    readonly at = 0,
-    readonly n = 0,
-    readonly value?: SeqValue,
-    readonly cause?: Why,
-    readonly fmt?: (v: SeqValue | undefined) => string,
-  ) {}
+    private readonly checker: Checker,
+    readonly stmt: ast.SegmentStmt,
+    readonly from: string,
+    readonly to: string,
+    readonly flags: ast.FlagName[],
+    seg: Seg,
+    public sendClass: SendClass,
+    readonly send: { before: TcbView; after: TcbView },
+    readonly fate: SegmentEvent['fate'],
+    readonly connection: string,
+    private readonly fmt: Fmt,
+    private readonly iss: SeqValue | undefined,
+    private readonly irs: SeqValue | undefined,
+    seqReason: Reason | undefined,
+    ackReason: Reason | undefined,
+  ) {
+    this.seqKind = seqReason?.kind;
+    this.seqAt = seqReason?.at ?? 0;
+    this.seqN = seqReason?.n ?? 0;
+    this.seqExpected = seqReason?.value;
+    this.seqCause = seqReason?.cause;
+    this.seqFmt = seqReason?.fmt;
+    this.ackKind = ackReason?.kind;
+    this.ackCause = ackReason?.cause;
+    this.len = seg.len;
+    this.delayId = stmt.delay?.value.text;
+    this.seqValue = seg.seq;
+    this.ackValue = seg.ackNo;
+    this.hasSeq = !!(seg.seq || stmt.seq);
+    this.hasAck = seg.ack;
+  }
+
+  get seq(): NumberView | undefined {
+    if (!this.hasSeq) return undefined;
+    const reason: Reason | undefined =
+      this.seqKind === undefined ? undefined : { kind: this.seqKind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
+    return (this.seqView ??= new LazyNumber(this.seqValue, this.iss, this.fmt, this.checker, reason));
+  }
+
+  get ack(): NumberView | undefined {
+    if (!this.hasAck) return undefined;
+    const reason: Reason | undefined = this.ackKind === undefined ? undefined : { kind: this.ackKind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
+    return (this.ackView ??= new LazyNumber(this.ackValue, this.irs, this.fmt, this.checker, reason));
+  }
+
+  toJSON(): SegmentEvent {
+    const { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
+    return { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
+  }
 }
 
 class LazyNumber implements NumberView {
@@ -1010,7 +1092,8 @@ class LazyNumber implements NumberView {
   constructor(
     readonly value: SeqValue | undefined,
     base: SeqValue | undefined,
-    private readonly f: (v: SeqValue | undefined) => string,
+    private readonly f: Fmt,
+    private readonly checker: Checker,
     private readonly reason: Reason | undefined,
   ) {
     this.absolute = value && value.root === 0 ? value.off : undefined;
@@ -1021,7 +1104,7 @@ class LazyNumber implements NumberView {
     return (this.textCache ??= this.value ? this.f(this.value) : '?');
   }
   get why(): string {
-    return (this.whyCache ??= this.reason ? this.reason.checker.say(this.reason) : '');
+    return (this.whyCache ??= this.checker.say(this.reason));
   }
   toJSON(): NumberView {
     return { value: this.value, text: this.text, absolute: this.absolute, relative: this.relative, why: this.why };
