@@ -19,7 +19,7 @@
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { analyze, parse } from '../src/core/index';
+import { analyze, parse } from './shipped';
 
 export const AIM_SEGMENTS_PER_SECOND = 1_000_000;
 const SIZES = [10_000, 100_000];

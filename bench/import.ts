@@ -27,11 +27,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { analyze } from '../src/core/index';
-import { exportSegments } from '../src/core/export';
-import { importCapture, importCaptureAsync } from '../src/core/import/capture';
-import { CaptureReader } from '../src/core/import/pcap';
-import { ExportSegment, writePcap } from '../src/core/import/pcapwrite';
+import type { ExportSegment } from '../src/core/import/pcapwrite';
+import { analyze, exportSegments, importCapture, importCaptureAsync, CaptureReader, writePcap } from './shipped';
 
 const run = promisify(execFile);
 const TSHARK = '/usr/bin/tshark';

@@ -24,7 +24,7 @@ import {
   createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../src/core/index';
+import { analyze } from './shipped';
 
 const ROOT = path.resolve(__dirname, '..');
 const SIZES = [200, 2000, 50000];
