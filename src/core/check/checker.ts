@@ -837,10 +837,29 @@ class Checker {
    */
   private resolvePendingRst(): void {
     if (this.pendingRst.length === 0) return;
+    // Each direction's segments in source order, to find "the next one after the finding" by
+    // binary search rather than a scan per pending reply.
+    const byDirection = new Map<string, SegmentEvent[]>();
+    for (const e of this.events) {
+      if (e.kind !== 'segment') continue;
+      const key = `${e.from}\u0000${e.to}`;
+      const list = byDirection.get(key);
+      if (list) list.push(e);
+      else byDirection.set(key, [e]);
+    }
     const drop = new Set<number>();
     for (const p of this.pendingRst) {
       const f = this.findings[p.finding];
-      const next = this.events.find((e): e is SegmentEvent => e.kind === 'segment' && e.stmt.start > f.start && e.from === p.from && e.to === p.to);
+      const list = byDirection.get(`${p.from}\u0000${p.to}`);
+      if (!list) continue;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid].stmt.start > f.start) hi = mid;
+        else lo = mid + 1;
+      }
+      const next = list[lo];
       if (next && next.flags.includes('RST')) drop.add(p.finding);
     }
     if (drop.size === 0) return;
