@@ -4,7 +4,7 @@
  */
 import { parse } from './syntax/parser';
 import { LineIndex } from './syntax/text';
-import { check } from './check/checker';
+import { checkSteps } from './check/checker';
 import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
 import type { File } from './syntax/ast';
 import type { Model } from './model';
@@ -27,9 +27,24 @@ export interface AnalyzeOptions {
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const steps = analyzeSteps(text, options, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `analyze` in slices: it pauses (yields) after parsing and then after every `slice` checked
+ * statements, so that the language server can give its event loop a turn during a long
+ * document's analysis and abandon it when the document changes. The result is the same as
+ * `analyze`'s.
+ */
+export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice = 4096): Generator<void, Analysis, void> {
   const locale = options.locale ?? 'en';
   const lines = new LineIndex(text);
   const { file, issues } = parse(text);
+  if (slice !== Infinity) yield;
   const findings: Finding[] = issues.map((i) => {
     const def = FINDINGS[i.key];
     return {
@@ -45,7 +60,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
     };
   });
-  const result = check(file, lines, { locale, lineOffset: options.lineOffset });
+  const result = yield* checkSteps(file, lines, { locale, lineOffset: options.lineOffset }, slice);
   const syntaxCount = findings.length;
   for (const f of result.findings) findings.push(f);
   // Events refer to checker findings by index; shift them past the syntax findings.

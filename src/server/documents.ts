@@ -8,7 +8,7 @@
  * core writes into messages ("the SYN at line 4") are the document's line numbers.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, extractFences, Analysis, Fence, Locale, Position } from '../core/index';
+import { analyzeSteps, extractFences, Analysis, Fence, Locale, Position } from '../core/index';
 
 export type DocKind = 'tcpflow' | 'markdown';
 
@@ -61,6 +61,9 @@ interface Plan {
   indent: string;
 }
 
+/** Let the event loop read what has arrived (setImmediate runs right after pending I/O; a worker has only setTimeout). */
+const turn = (): Promise<void> => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export class Analyzer {
@@ -103,7 +106,7 @@ export class Analyzer {
       const r = gen.next();
       if (r.done) return r.value;
       if (now() - slice > 15) {
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        await turn();
         if (stale()) return undefined;
         slice = now();
       }
@@ -128,7 +131,17 @@ export class Analyzer {
       if (!analysis) {
         const t0 = now();
         try {
-          analysis = analyze(p.text, { locale: this.locale });
+          // The core pauses between slices of statements; pass its pauses on, so that a long
+          // document's check gives way to new edits and can be dropped when it is stale.
+          const steps = analyzeSteps(p.text, { locale: this.locale });
+          for (;;) {
+            const r = steps.next();
+            if (r.done) {
+              analysis = r.value;
+              break;
+            }
+            yield;
+          }
         } catch (e) {
           failures.push({ firstLine: p.firstLine, lastLine: p.lastLine, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
         }

@@ -82,6 +82,29 @@ describe('large and hostile input', () => {
     assert.ok(!seen.includes(v2));
   });
 
+  it('keeps answering other requests while a long document is being checked', async () => {
+    const small = 'file:///big/small-beside.tcpflow';
+    await c.open(small, 'client C\nserver S\nC -> S SYN seq=1\nS -> C SYN ACK seq=9 ack=2\n');
+    await c.waitForDiagnostics(small, 1);
+    const uri = 'file:///big/long-check.tcpflow';
+    const text = bigFlow(4 * 1024 * 1024);
+    let publishedAt = 0;
+    const done = c.waitForDiagnostics(uri, 1, 60000).then(() => (publishedAt = performance.now()));
+    await c.open(uri, text);
+    // Ask about the small document again and again until the long one is published: the check
+    // pauses between slices of statements, so several answers come back before it ends.
+    const answered: number[] = [];
+    while (publishedAt === 0) {
+      const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 3, character: 1 } });
+      assert.match(hover!.contents.value, /S → C/);
+      if (publishedAt === 0) answered.push(performance.now());
+    }
+    await done;
+    assert.ok(answered.length >= 3, `only ${answered.length} hover(s) answered during the check of a ${(text.length / 1e6).toFixed(1)} MB document`);
+    await c.close(uri);
+    await c.close(small);
+  });
+
   it('survives 5 MB of binary garbage: capped diagnostics, then answers', async () => {
     const garbage = randomBytes(5 * 1024 * 1024).toString('latin1');
     const uri = 'file:///big/garbage.tcpflow';

@@ -66,7 +66,20 @@ interface PendingRst {
 }
 
 export function check(file: ast.File, lines: LineIndex, options: CheckOptions = {}): CheckResult {
-  return new Checker(file, lines, options.locale ?? 'en', options.lineOffset ?? 0).run();
+  const steps = checkSteps(file, lines, options, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same check in slices: it pauses (yields) after every `slice` statements, so that a caller
+ * with an event loop (the language server) can read new edits between slices and drop a check
+ * whose document has changed. Nothing is shared between two checks.
+ */
+export function* checkSteps(file: ast.File, lines: LineIndex, options: CheckOptions = {}, slice = 4096): Generator<void, CheckResult, void> {
+  return yield* new Checker(file, lines, options.locale ?? 'en', options.lineOffset ?? 0).run(slice);
 }
 
 class Checker {
@@ -92,11 +105,16 @@ class Checker {
     private readonly lineOffset = 0,
   ) {}
 
-  run(): CheckResult {
+  *run(slice: number): Generator<void, CheckResult, void> {
     // Endpoints are declared before use, but a declaration later in the file still counts
     // (notes sometimes list the cast at the end); collect them first.
-    for (const st of this.file.statements) if (st.kind === 'endpoint') this.declare(st);
-    for (const st of this.file.statements) this.statement(st);
+    const statements = this.file.statements;
+    for (const st of statements) if (st.kind === 'endpoint') this.declare(st);
+    for (let i = 0; i < statements.length; ) {
+      const end = Math.min(statements.length, i + slice);
+      for (; i < end; i++) this.statement(statements[i]);
+      if (i < statements.length) yield;
+    }
     for (const [id, f] of this.inflight) {
       const seg = f.sentAt;
       this.report('undelivered', seg.delay!.valueSpan, [id]);
