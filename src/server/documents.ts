@@ -122,18 +122,21 @@ export class Analyzer {
     const previous = new Map<string, Analysis>();
     const old = this.last.get(doc.uri);
     if (old) for (const u of old.units) if (wanted.has(u.analysis.text)) previous.set(u.analysis.text, u.analysis);
+    // A unit whose text changed resumes from the analysis of the unit at its place before (the
+    // edited block), which is consumed by that; the snapshot it belonged to is dropped here.
+    const edited = old && old.units.length === plans.length ? old.units.map((u) => (previous.has(u.analysis.text) ? undefined : u.analysis)) : [];
     this.last.delete(doc.uri);
     const units: Unit[] = [];
     const failures: Failure[] = [];
     let analyzeMs = 0;
-    for (const p of plans) {
+    for (const [i, p] of plans.entries()) {
       let analysis = previous.get(p.text);
       if (!analysis) {
         const t0 = now();
         try {
           // The core pauses between slices of statements; pass its pauses on, so that a long
           // document's check gives way to new edits and can be dropped when it is stale.
-          const steps = analyzeSteps(p.text, { locale: this.locale });
+          const steps = analyzeSteps(p.text, { locale: this.locale, previous: edited[i] });
           for (;;) {
             const r = steps.next();
             if (r.done) {

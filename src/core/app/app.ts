@@ -72,6 +72,19 @@ export class AppTracker {
     return this.client !== undefined;
   }
 
+  /** An independent copy (the checker keeps one per checkpoint). */
+  clone(): AppTracker {
+    const copy = Object.assign(Object.create(AppTracker.prototype) as AppTracker, this);
+    const fields = copy as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(fields)) {
+      if (v instanceof Set) fields[k] = new Set(v);
+      else if (v instanceof Map) fields[k] = new Map(v);
+      else if (Array.isArray(v)) fields[k] = v.slice();
+      else if (v && typeof v === 'object') fields[k] = { ...v };
+    }
+    return copy;
+  }
+
   private steps(): Step[] {
     return this.version === '1.3' ? TLS13 : TLS12;
   }

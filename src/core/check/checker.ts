@@ -52,11 +52,30 @@ export interface CheckOptions {
   locale?: Locale;
   /** Lines before the text (a Markdown fence's position), for line numbers inside messages. */
   lineOffset?: number;
+  /** Findings that will precede the checker's in the analysis (the syntax findings): events
+   * refer to findings by their index there. */
+  findingBase?: number;
+  /**
+   * The previous check of an earlier version of the same text, and how many leading statements
+   * the two versions share (the same objects, see `analyze`). The check starts at the last
+   * checkpoint before the first changed statement instead of at the top. The previous check is
+   * consumed: its result must not be used afterwards.
+   */
+  resume?: { from: CheckResume; shared: number };
+  /** Statements between two checkpoints (default 1,024). */
+  checkpointEvery?: number;
 }
 
 export interface CheckResult {
   findings: Finding[];
   model: Model;
+  /** What the next check of an edited version can start from. */
+  resume: CheckResume;
+}
+
+/** Opaque: a finished check, with its checkpoints. */
+export interface CheckResume {
+  readonly checker: unknown;
 }
 
 interface PendingRst {
@@ -79,8 +98,20 @@ export function check(file: ast.File, lines: LineIndex, options: CheckOptions = 
  * whose document has changed. Nothing is shared between two checks.
  */
 export function* checkSteps(file: ast.File, lines: LineIndex, options: CheckOptions = {}, slice = 4096): Generator<void, CheckResult, void> {
-  return yield* new Checker(file, lines, options.locale ?? 'en', options.lineOffset ?? 0).run(slice);
+  const locale = options.locale ?? 'en';
+  const lineOffset = options.lineOffset ?? 0;
+  const base = options.findingBase ?? 0;
+  const r = options.resume;
+  if (r && r.from.checker instanceof Checker) {
+    const start = r.from.checker.resumable(file, locale, lineOffset, r.shared);
+    if (start !== undefined) return yield* r.from.checker.run(slice, base, file, lines, start);
+  }
+  return yield* new Checker(file, lines, locale, lineOffset, options.checkpointEvery ?? CHECKPOINT_EVERY).run(slice, base);
 }
+
+/** Statements between two checkpoints of a check (state saved for resuming after an edit). */
+const CHECKPOINT_EVERY = 1024;
+
 
 class Checker {
   private readonly findings: Finding[] = [];
@@ -93,33 +124,70 @@ class Checker {
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
   private readonly lastViews = new Map<Tcb, TcbSnapshot>();
+  /** Segment events that have findings (their `raw` list), in order. */
+  private readonly flagged: SegmentRecord[] = [];
+  private readonly checkpoints: Checkpoint[] = [];
+  /** Indices of the endpoint declarations among the statements. */
+  private declarations: number[] = [];
   private relative = false;
   private clock = 0;
   private mslMs = 120_000;
   private title?: string;
 
   constructor(
-    private readonly file: ast.File,
-    private readonly lines: LineIndex,
+    private file: ast.File,
+    private lines: LineIndex,
     private readonly locale: Locale,
     private readonly lineOffset = 0,
+    private readonly checkpointEvery = CHECKPOINT_EVERY,
   ) {}
 
-  *run(slice: number): Generator<void, CheckResult, void> {
-    // Endpoints are declared before use, but a declaration later in the file still counts
-    // (notes sometimes list the cast at the end); collect them first.
+  /**
+   * The statement index a check of `file` can start at when it reuses this finished check, or
+   * undefined when it must start afresh: other options, or an endpoint declaration outside the
+   * shared statements (declarations are read before everything else).
+   */
+  resumable(file: ast.File, locale: Locale, lineOffset: number, shared: number): number | undefined {
+    if (locale !== this.locale || lineOffset !== this.lineOffset) return undefined;
+    const declarations: number[] = [];
+    file.statements.forEach((st, i) => st.kind === 'endpoint' && declarations.push(i));
+    if (declarations.length !== this.declarations.length) return undefined;
+    for (let i = 0; i < declarations.length; i++) if (declarations[i] !== this.declarations[i] || declarations[i] >= shared) return undefined;
+    let cp: Checkpoint | undefined;
+    for (const c of this.checkpoints) if (c.index <= shared) cp = c;
+    return cp?.index;
+  }
+
+  *run(slice: number, base: number, file?: ast.File, lines?: LineIndex, start = 0): Generator<void, CheckResult, void> {
+    if (file && lines) {
+      this.file = file;
+      this.lines = lines;
+      this.restore(start);
+    } else {
+      // Endpoints are declared before use, but a declaration later in the file still counts
+      // (notes sometimes list the cast at the end); collect them first.
+      this.file.statements.forEach((st, i) => {
+        if (st.kind === 'endpoint') {
+          this.declarations.push(i);
+          this.declare(st);
+        }
+      });
+    }
     const statements = this.file.statements;
-    for (const st of statements) if (st.kind === 'endpoint') this.declare(st);
-    for (let i = 0; i < statements.length; ) {
-      const end = Math.min(statements.length, i + slice);
-      for (; i < end; i++) this.statement(statements[i]);
-      if (i < statements.length) yield;
+    let pause = start + slice;
+    for (let i = start; i < statements.length; i++) {
+      if (i % this.checkpointEvery === 0 && i > 0) this.save(i);
+      if (i === pause) {
+        pause += slice;
+        yield;
+      }
+      this.statement(statements[i]);
     }
     for (const [id, f] of this.inflight) {
       const seg = f.sentAt;
       this.report('undelivered', seg.delay!.valueSpan, [id]);
     }
-    this.resolvePendingRst();
+    const findings = this.finalFindings(base);
     const finalStates: TcbView[] = [];
     for (const c of this.conns.values()) for (const [name, t] of c.tcbs) finalStates.push(this.view(t, name, name === c.a ? c.b : c.a, c));
     const model: Model = {
@@ -130,7 +198,98 @@ class Checker {
       endpointRefs: this.endpointRefs,
       finalStates,
     };
-    return { findings: this.findings, model };
+    return { findings, model, resume: { checker: this } };
+  }
+
+  // ---- checkpoints -----------------------------------------------------------------------
+
+  /** Save what statement `index` and later may change. Append-only lists save their lengths. */
+  private save(index: number): void {
+    if (this.checkpoints.length > 0 && this.checkpoints[this.checkpoints.length - 1].index >= index) return;
+    const symbolRefs: number[] = this.symbols.map((s) => s.refs.length);
+    const endpointRefs: [string, number][] = [];
+    for (const [name, list] of this.endpointRefs) endpointRefs.push([name, list.length]);
+    const endpoints: Checkpoint['endpoints'] = [];
+    for (const e of this.endpoints.values()) endpoints.push({ e, idle: e.idle, lastConn: e.lastConn, conns: e.conns.size });
+    const conns: Checkpoint['conns'] = [];
+    for (const c of this.conns.values()) {
+      const tcbs: [Tcb, Tcb][] = [];
+      for (const t of c.tcbs.values()) tcbs.push([t, copyTcb(t)]);
+      conns.push({ c, tcbCount: c.tcbs.size, tcbs, symbols: c.symbols, symbolCount: c.symbols.size, app: c.app.clone() });
+    }
+    const inflight: Checkpoint['inflight'] = [];
+    for (const [id, f] of this.inflight) {
+      const ev = f.event as SegmentRecord;
+      inflight.push({ id, f, deliveries: ev.deliveries.length, raw: ev.raw.length });
+    }
+    this.checkpoints.push({
+      index,
+      findings: this.findings.length,
+      events: this.events.length,
+      symbols: this.symbols.length,
+      rootNames: this.rootNames.length,
+      pendingRst: this.pendingRst.length,
+      flagged: this.flagged.length,
+      symbolRefs,
+      endpointRefs,
+      endpoints,
+      connCount: this.conns.size,
+      conns,
+      inflight,
+      relative: this.relative,
+      clock: this.clock,
+      mslMs: this.mslMs,
+      title: this.title,
+    });
+  }
+
+  /** Go back to the checkpoint taken before statement `index`; later checkpoints are dropped. */
+  private restore(index: number): void {
+    while (this.checkpoints.length > 0 && this.checkpoints[this.checkpoints.length - 1].index > index) this.checkpoints.pop();
+    const cp = this.checkpoints[this.checkpoints.length - 1];
+    if (!cp || cp.index !== index) throw new Error(`tcpflow: no checkpoint at statement ${index}`);
+    this.findings.length = cp.findings;
+    this.events.length = cp.events;
+    this.symbols.length = cp.symbols;
+    this.rootNames.length = cp.rootNames;
+    this.pendingRst.length = cp.pendingRst;
+    for (let i = cp.flagged; i < this.flagged.length; i++) {
+      // It had no finding at the checkpoint (it may be an event from before the checkpoint
+      // that a later `deliver` gave one).
+      const ev = this.flagged[i];
+      ev.raw = NO_FINDINGS;
+      ev.findings = NO_FINDINGS;
+    }
+    this.flagged.length = cp.flagged;
+    cp.symbolRefs.forEach((n, i) => (this.symbols[i].refs.length = n));
+    truncateMap(this.endpointRefs, cp.endpointRefs.length);
+    for (const [name, n] of cp.endpointRefs) this.endpointRefs.get(name)!.length = n;
+    for (const { e, idle, lastConn, conns } of cp.endpoints) {
+      e.idle = idle;
+      e.lastConn = lastConn;
+      truncateMap(e.conns, conns);
+    }
+    truncateMap(this.conns, cp.connCount);
+    for (const k of cp.conns) {
+      truncateMap(k.c.tcbs, k.tcbCount);
+      for (const [t, saved] of k.tcbs) restoreTcb(t, saved);
+      k.c.symbols = k.symbols;
+      truncateMap(k.symbols, k.symbolCount);
+      k.c.app = k.app.clone();
+      k.c.frozen = undefined;
+    }
+    this.inflight.clear();
+    for (const { id, f, deliveries, raw } of cp.inflight) {
+      const ev = f.event as SegmentRecord;
+      ev.deliveries.length = deliveries;
+      if (ev.raw.length > raw) ev.raw.length = raw;
+      this.inflight.set(id, f);
+    }
+    this.lastViews.clear();
+    this.relative = cp.relative;
+    this.clock = cp.clock;
+    this.mslMs = cp.mslMs;
+    this.title = cp.title;
   }
 
   // ---- reporting -------------------------------------------------------------------------
@@ -770,7 +929,18 @@ class Checker {
       this.arrive(ev, seg, c, st, false);
       if (ev.fate === 'duplicated') this.arrive(ev, seg, c, st, true);
     }
-    attachFindings(ev, findingStart, this.findings.length);
+    this.attach(ev, findingStart);
+  }
+
+  /** The findings reported since `from` belong to this segment. */
+  private attach(ev: SegmentRecord, from: number): void {
+    const to = this.findings.length;
+    if (from >= to) return;
+    if (ev.raw === NO_FINDINGS) {
+      ev.raw = [];
+      this.flagged.push(ev);
+    }
+    for (let i = from; i < to; i++) ev.raw.push(i);
   }
 
   private expectedAckText(s: Tcb, c: Connection): string | undefined {
@@ -845,56 +1015,99 @@ class Checker {
     to.lastConn = f.conn;
     const before = this.findings.length;
     this.arrive(f.event, f.seg, f.conn, st, false);
-    attachFindings(f.event, before, this.findings.length);
+    this.attach(f.event as SegmentRecord, before);
     this.events.push({ kind: 'deliver', stmt: st, segment: f.event });
   }
 
   /**
-   * A receiver that must answer with RST: if the notes show that RST as the receiver's next
-   * segment to the sender, they already know, and the warning is withdrawn.
+   * The findings of this check, in report order, and every segment's list of them as indices into
+   * the analysis (after `base` syntax findings). A receiver that must answer with RST gets a
+   * warning, withdrawn when the notes show that RST as the receiver's next segment to the sender:
+   * they already know. The log itself stays as reported, so that a later check can resume.
    */
-  private resolvePendingRst(): void {
-    if (this.pendingRst.length === 0) return;
-    // Each direction's segments in source order, to find "the next one after the finding" by
-    // binary search rather than a scan per pending reply.
-    const byDirection = new Map<string, SegmentEvent[]>();
-    for (const e of this.events) {
-      if (e.kind !== 'segment') continue;
-      const key = `${e.from}\u0000${e.to}`;
-      const list = byDirection.get(key);
-      if (list) list.push(e);
-      else byDirection.set(key, [e]);
-    }
+  private finalFindings(base: number): Finding[] {
     const drop = new Set<number>();
-    for (const p of this.pendingRst) {
-      const f = this.findings[p.finding];
-      const list = byDirection.get(`${p.from}\u0000${p.to}`);
-      if (!list) continue;
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (list[mid].stmt.start > f.start) hi = mid;
-        else lo = mid + 1;
+    if (this.pendingRst.length > 0) {
+      // Each direction's segments in source order, to find "the next one after the finding" by
+      // binary search rather than a scan per pending reply.
+      const byDirection = new Map<string, SegmentEvent[]>();
+      for (const e of this.events) {
+        if (e.kind !== 'segment') continue;
+        const key = `${e.from}\u0000${e.to}`;
+        const list = byDirection.get(key);
+        if (list) list.push(e);
+        else byDirection.set(key, [e]);
       }
-      const next = list[lo];
-      if (next && next.flags.includes('RST')) drop.add(p.finding);
+      for (const p of this.pendingRst) {
+        const f = this.findings[p.finding];
+        const list = byDirection.get(`${p.from}\u0000${p.to}`);
+        if (!list) continue;
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid].stmt.start > f.start) hi = mid;
+          else lo = mid + 1;
+        }
+        const next = list[lo];
+        if (next && next.flags.includes('RST')) drop.add(p.finding);
+      }
     }
-    if (drop.size === 0) return;
-    const remap = new Map<number, number>();
+    const index = new Int32Array(this.findings.length);
     const kept: Finding[] = [];
     this.findings.forEach((f, i) => {
-      if (!drop.has(i)) {
-        remap.set(i, kept.length);
+      if (drop.has(i)) index[i] = -1;
+      else {
+        index[i] = base + kept.length;
         kept.push(f);
       }
     });
-    this.findings.length = 0;
-    this.findings.push(...kept);
-    for (const ev of this.events) {
-      if (ev.kind === 'segment' && ev.findings.length > 0) ev.findings = ev.findings.filter((i) => remap.has(i)).map((i) => remap.get(i)!);
+    for (const ev of this.flagged) {
+      const list: number[] = [];
+      for (const i of ev.raw) if (index[i] >= 0) list.push(index[i]);
+      ev.findings = list.length > 0 ? list : NO_FINDINGS;
     }
+    return kept;
   }
+}
+
+/** What a checkpoint holds: lengths of the append-only lists, copies of the rest. */
+interface Checkpoint {
+  index: number;
+  findings: number;
+  events: number;
+  symbols: number;
+  rootNames: number;
+  pendingRst: number;
+  flagged: number;
+  symbolRefs: number[];
+  endpointRefs: [string, number][];
+  endpoints: { e: Endpoint; idle: TcpState; lastConn?: Connection; conns: number }[];
+  connCount: number;
+  conns: { c: Connection; tcbCount: number; tcbs: [Tcb, Tcb][]; symbols: Map<string, SymbolEntry>; symbolCount: number; app: AppTracker }[];
+  inflight: { id: string; f: InFlight; deliveries: number; raw: number }[];
+  relative: boolean;
+  clock: number;
+  mslMs: number;
+  title?: string;
+}
+
+/** Keep the first `n` entries of a map (maps keep insertion order). */
+function truncateMap<K, V>(m: Map<K, V>, n: number): void {
+  if (m.size <= n) return;
+  let i = 0;
+  for (const k of [...m.keys()]) if (i++ >= n) m.delete(k);
+}
+
+function copyTcb(t: Tcb): Tcb {
+  return { ...t, ooo: t.ooo.slice() };
+}
+
+/** Put a TCB back as it was: fields set since are cleared, the object stays the same. */
+function restoreTcb(t: Tcb, saved: Tcb): void {
+  const rec = t as unknown as Record<string, unknown>;
+  for (const k of Object.keys(rec)) if (!(k in saved)) rec[k] = undefined;
+  Object.assign(t, saved, { ooo: saved.ooo.slice() });
 }
 
 const FLAG_BIT: Record<ast.FlagName, number> = { SYN: 1, ACK: 2, FIN: 4, RST: 8, PSH: 16, URG: 32, ECE: 64, CWR: 128 };
@@ -909,11 +1122,6 @@ function flagList(bits: number): ast.FlagName[] {
 /** Most segments have no finding; they share this empty (frozen) list. */
 const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
 
-function attachFindings(ev: SegmentEvent, from: number, to: number): void {
-  if (from >= to) return;
-  if (ev.findings === NO_FINDINGS) ev.findings = [];
-  for (let i = from; i < to; i++) ev.findings.push(i);
-}
 
 /** The bit of a flag (a switch over the interned names is faster than a keyed lookup). */
 function flagBit(f: ast.FlagName): number {
@@ -1074,6 +1282,8 @@ class SegmentRecord implements SegmentEvent {
   readonly len: number;
   readonly delayId?: string;
   readonly deliveries: Delivery[] = [];
+  /** Indices of this segment's findings in the checker's log (see `Checker.finalFindings`). */
+  raw: number[] = NO_FINDINGS;
   findings: number[] = NO_FINDINGS;
   private readonly seqValue?: SeqValue;
   private readonly ackValue?: SeqValue;
