@@ -1,0 +1,54 @@
+/**
+ * Golden output of the capture importer: for every corpus capture, the `.tcpflow` text and the
+ * warnings under several option sets and for truncated copies, compared byte for byte with
+ * test/import/golden/<capture>.txt. The files were written by the importer before it streamed
+ * its output, so they pin the text down across that change.
+ *
+ * When the emitted text changes on purpose, regenerate with
+ *   UPDATE_GOLDEN=1 node --import tsx --test test/import/golden.test.ts
+ * and review the diff.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CaptureImportOptions, importCapture } from '../../src/core/import/capture';
+import { pcapFiles, readPcap } from './helpers';
+
+const GOLDEN_DIR = join(__dirname, 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+/** The option sets every capture is imported with. */
+export const GOLDEN_OPTIONS: CaptureImportOptions[] = [
+  {},
+  { absolute: true, timestamps: 'all', waitThresholdMs: 0, title: 'golden "options" \\ test' },
+  { timestamps: 'none', waitThresholdMs: -1, conn: 1 },
+  { waitThresholdMs: 1, port: 80 },
+];
+
+/** Truncated copies: the first third, half and two thirds (plus an odd byte count) of the file. */
+export function truncations(bytes: Uint8Array): Uint8Array[] {
+  return [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2), Math.floor((bytes.length * 2) / 3) + 7].map((n) => bytes.subarray(0, Math.min(n, bytes.length)));
+}
+
+function goldenText(name: string): string {
+  const bytes = readPcap(name);
+  let out = '';
+  const section = (title: string, r: ReturnType<typeof importCapture>): void => {
+    out += `### ${title}\n${r.text}### warnings ${JSON.stringify(r.warnings)}\n### counts connections=${r.connections} found=${r.found} segments=${r.segments}\n`;
+  };
+  for (const o of GOLDEN_OPTIONS) section(`options ${JSON.stringify(o)}`, importCapture(bytes, o));
+  for (const t of truncations(bytes)) section(`truncated to ${t.length} bytes`, importCapture(t));
+  return out;
+}
+
+test('every corpus capture imports to its golden text under several options and truncations', () => {
+  if (UPDATE) mkdirSync(GOLDEN_DIR, { recursive: true });
+  for (const f of pcapFiles()) {
+    const file = join(GOLDEN_DIR, `${f}.txt`);
+    const got = goldenText(f);
+    if (UPDATE) writeFileSync(file, got);
+    assert.ok(existsSync(file), `golden file missing for ${f} (run with UPDATE_GOLDEN=1)`);
+    assert.equal(got, readFileSync(file, 'utf8'), f);
+  }
+});
