@@ -12,24 +12,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CaptureImportOptions, importCapture } from '../../src/core/import/capture';
-import { pcapFiles, readPcap } from './helpers';
+import { importCapture } from '../../src/core/import/capture';
+import { GOLDEN_OPTIONS, pcapFiles, readPcap, truncations } from './helpers';
 
 const GOLDEN_DIR = join(__dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-
-/** The option sets every capture is imported with. */
-export const GOLDEN_OPTIONS: CaptureImportOptions[] = [
-  {},
-  { absolute: true, timestamps: 'all', waitThresholdMs: 0, title: 'golden "options" \\ test' },
-  { timestamps: 'none', waitThresholdMs: -1, conn: 1 },
-  { waitThresholdMs: 1, port: 80 },
-];
-
-/** Truncated copies: the first third, half and two thirds (plus an odd byte count) of the file. */
-export function truncations(bytes: Uint8Array): Uint8Array[] {
-  return [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2), Math.floor((bytes.length * 2) / 3) + 7].map((n) => bytes.subarray(0, Math.min(n, bytes.length)));
-}
 
 function goldenText(name: string): string {
   const bytes = readPcap(name);
