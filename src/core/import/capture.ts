@@ -124,7 +124,8 @@ export async function importCaptureAsync(chunks: AsyncIterable<Uint8Array>, opts
  * seldom and nothing holds the whole text.
  */
 class LineWriter {
-  private buf = '';
+  private lines: string[] = [];
+  private size = 0;
 
   constructor(
     private readonly sink: TextSink,
@@ -132,16 +133,24 @@ class LineWriter {
   ) {}
 
   push(...lines: string[]): void {
-    for (const l of lines) this.buf += `${l}\n`;
-    if (this.buf.length >= this.pieceSize) {
-      this.sink(this.buf);
-      this.buf = '';
+    for (const l of lines) {
+      this.lines.push(l);
+      this.size += l.length + 1;
     }
+    if (this.size >= this.pieceSize) this.flush();
   }
 
   end(): void {
-    if (this.buf.length > 0) this.sink(this.buf);
-    this.buf = '';
+    if (this.lines.length > 0) this.flush();
+  }
+
+  /** One flat string per piece (join, rather than a chain of concatenations a sink might keep). */
+  private flush(): void {
+    this.lines.push('');
+    const piece = this.lines.join('\n');
+    this.lines = [];
+    this.size = 0;
+    this.sink(piece);
   }
 }
 
