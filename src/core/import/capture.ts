@@ -73,11 +73,6 @@ export class CaptureImporter {
     this.reader.push(chunk);
   }
 
-  /** Packet records read so far. */
-  get packets(): number {
-    return this.reader.summary.packets;
-  }
-
   /** End of input: write the whole text to `sink` and return what was found. Call once. */
   finish(sink: TextSink, pieceSize = 1 << 16): CaptureImportStats {
     if (this.done) throw new Error('CaptureImporter.finish called twice');

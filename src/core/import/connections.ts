@@ -365,6 +365,14 @@ class StoredSegment implements FlowSegment {
   }
 }
 
+/**
+ * Every FlowSegment field needs an accessor above (and a place in the record or a side map):
+ * a field set on a view without one would land on the throw-away view and be lost. This fails
+ * to compile when FlowSegment gains a field that StoredSegment lacks.
+ */
+const everyFieldStored: [Exclude<keyof FlowSegment, keyof StoredSegment>] extends [never] ? true : false = true;
+void everyFieldStored;
+
 export interface Connection {
   /** 1-based, in order of each connection's first packet. */
   index: number;
