@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { CaptureImporter, CaptureImportOptions, importCapture, importCaptureAsync, importCaptureChunks } from '../../src/core/import/capture';
-import { groupConnections } from '../../src/core/import/connections';
+import { FlowSegment, groupConnections } from '../../src/core/import/connections';
 import { readCapture, TcpPacket } from '../../src/core/import/pcap';
 import { ExportSegment, writePcap } from '../../src/core/import/pcapwrite';
 import { GOLDEN_OPTIONS, PCAP_DIR, pcapFiles, readPcap, truncations } from './helpers';
@@ -117,6 +117,27 @@ test('the segment store gives back every field of every packet, across page boun
   v.gapBefore = undefined;
   assert.equal(st.at(5000)?.rtx, undefined);
   assert.equal(st.at(5000)?.gapBefore, undefined);
+  // forEach, slice and move behave as on an array of the same segments.
+  const plain = (x: FlowSegment): unknown[] => [x.packet, x.seq, x.ack, x.flags, x.dir, x.options, x.label, x.gapBefore, x.rtx];
+  const arr = [...st].map(plain);
+  const seen: unknown[][] = [];
+  st.forEach((x, j) => {
+    assert.equal(x.packet, packets[j].packet);
+    seen.push(plain(x));
+  });
+  assert.deepEqual(seen, arr);
+  assert.deepEqual(st.slice(4090, 4100).map(plain), arr.slice(4090, 4100));
+  assert.deepEqual(st.slice(-3).map(plain), arr.slice(-3));
+  assert.deepEqual(st.slice(0, 4).map(plain), arr.slice(0, 4));
+  st.at(4093)!.gapBefore = 9;
+  arr[4093] = plain(st.at(4093)!);
+  for (const [from, to] of [[4097, 4093], [4093, 4097], [10, 3], [0, 9_999], [9_999, 0]]) {
+    const [x] = arr.splice(from, 1);
+    arr.splice(to, 0, x);
+    st.move(from, to);
+    assert.deepEqual([...st].map(plain), arr, `move(${from}, ${to})`);
+  }
+  assert.ok(arr.some((x) => x[6] !== undefined) && arr.some((x) => x[5] && (x[5] as { sack?: unknown }).sack), 'labels and SACK blocks moved along');
   // The whole import through the store still writes one line per segment.
   assert.equal(importCapture(bytes).segments, packets.length);
 });

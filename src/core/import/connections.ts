@@ -205,6 +205,52 @@ export class SegmentStore implements Iterable<FlowSegment> {
     return this.find(pred) !== undefined;
   }
 
+  forEach(fn: (s: FlowSegment, index: number) => void): void {
+    for (let i = 0; i < this.length; i++) fn(new StoredSegment(this, i), i);
+  }
+
+  /** Views of segments [start, end), as Array.prototype.slice counts them. */
+  slice(start = 0, end = this.length): FlowSegment[] {
+    const from = start < 0 ? Math.max(0, this.length + start) : Math.min(start, this.length);
+    const to = end < 0 ? Math.max(0, this.length + end) : Math.min(end, this.length);
+    const out: FlowSegment[] = [];
+    for (let i = from; i < to; i++) out.push(new StoredSegment(this, i));
+    return out;
+  }
+
+  /**
+   * Move segment `from` to position `to`, shifting the ones in between by one (what
+   * `splice(from, 1)` then `splice(to, 0, it)` does to an array). Views made before keep their
+   * index, so they then show the segment now at that index.
+   */
+  move(from: number, to: number): void {
+    if (from === to || from < 0 || to < 0 || from >= this.length || to >= this.length) return;
+    const rec = new Uint8Array(REC_BYTES);
+    const copy = (dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number): void => dst.set(src.subarray(srcAt, srcAt + REC_BYTES), dstAt);
+    const where = (i: number): [Uint8Array, number] => [this.page(i).b, (i & (PAGE - 1)) * REC_BYTES];
+    const step = from < to ? 1 : -1;
+    const side = [this.labels, this.extra, this.gaps] as Map<number, unknown>[];
+    const kept = side.map((m) => m.get(from));
+    copy(rec, 0, ...where(from));
+    for (let i = from; i !== to; i += step) {
+      const [db, da] = where(i);
+      const [sb, sa] = where(i + step);
+      copy(db, da, sb, sa);
+      for (const m of side) {
+        const v = m.get(i + step);
+        if (v === undefined) m.delete(i);
+        else m.set(i, v);
+      }
+    }
+    const [tb, ta] = where(to);
+    copy(tb, ta, rec, 0);
+    side.forEach((m, k) => {
+      const v = kept[k];
+      if (v === undefined) m.delete(to);
+      else m.set(to, v);
+    });
+  }
+
   /** Bytes of the record pages (side maps not counted). */
   get byteLength(): number {
     return this.pages.reduce((n, p) => n + p.b.byteLength, 0);
