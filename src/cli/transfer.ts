@@ -84,22 +84,22 @@ function importCaptureFile(input: string, args: ParsedArgs, io: Io, opts: Captur
       fs.writeSync(outFd, t);
     } else io.out(t);
   };
+  let streaming = false;
   const release = (): void => {
+    streaming = true;
     for (const t of held) write(t);
     held = [];
-    heldLength = 0;
   };
   let r: CaptureImportStats;
   try {
     r = imp.finish((t) => {
       chars += t.length;
-      if (heldLength < HOLD_BACK) {
+      if (streaming) write(t);
+      else {
         held.push(t);
         heldLength += t.length;
-        return;
+        if (heldLength >= HOLD_BACK) release();
       }
-      release();
-      write(t);
     });
     for (const w of r.warnings) io.err(`${name}: warning: ${w.message}${w.packet !== undefined ? ` (packet ${w.packet})` : ''}${w.offset !== undefined ? ` (byte ${w.offset})` : ''}\n`);
     if (r.connections === 0 && outFd === undefined) {
