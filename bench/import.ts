@@ -14,13 +14,20 @@
  *    -e tcp.analysis.flags`). Aim: analyze >= 10x tshark. The flow must check with no finding.
  * 3. Memory. A ~1 GB capture (1,400-byte segments) written to os.tmpdir() in chunks and read back
  *    through a file stream by the streaming reader, then by the whole `importCaptureAsync`; peak
- *    RSS sampled every 20 ms and after every chunk. Takes about 15 s (mostly writing the file);
- *    `BENCH_BIG=0` skips it. The file is deleted afterwards.
+ *    RSS sampled every 20 ms and after every chunk. Then a real `tcpflow import big.pcap -o F`
+ *    (src/cli bundled by esbuild as the build does) in a child process whose wrapper prints
+ *    `process.resourceUsage().maxRSS` when the command is done: the peak RSS of the whole CLI,
+ *    and packets/s. `BENCH_BASELINE=<git revision>` also bundles that revision's CLI (from
+ *    `git archive`) and runs it on the same file, for a before/after comparison; both texts
+ *    must be identical. Takes about a minute (mostly writing the file); `BENCH_BIG=0` skips it.
+ *    The files are deleted afterwards.
  *
  * Without tshark the tshark columns say so and only our figures are printed.
  * Run alone with `node --import tsx bench/import.ts`; `bench/run.ts` calls `benchImport()`.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -174,7 +181,17 @@ export interface ImportBenchResult {
   analyzeMs: number;
   tsharkAnalysisMs?: number;
   checkRatio?: number;
-  big?: { bytes: number; packets: number; ms: number; peakRssMb: number; baseRssMb: number };
+  big?: { bytes: number; packets: number; ms: number; peakRssMb: number; baseRssMb: number; cli?: CliRun; baseline?: CliRun };
+}
+
+/** One `tcpflow import` of the big capture in a child process. */
+export interface CliRun {
+  ms: number;
+  /** process.resourceUsage().maxRSS of the child, in MB (MiB). */
+  peakRssMb: number;
+  packetsPerSecond: number;
+  textBytes: number;
+  sha256: string;
 }
 
 let last: ImportBenchResult | undefined;
@@ -249,6 +266,65 @@ async function checkBench(dir: string): Promise<Pick<ImportBenchResult, 'checkSe
   return { checkSegments: segments, analyzeMs, tsharkAnalysisMs: ts?.ms, checkRatio: ts ? ts.ms / analyzeMs : undefined };
 }
 
+/**
+ * Bundle a CLI (src/cli/main.ts under `root`) and a wrapper that runs `main(argv)` and then
+ * prints the child's time and peak RSS as one JSON line on stderr.
+ */
+function bundleCli(root: string, dir: string, name: string): string {
+  const cli = path.join(dir, `${name}-cli.cjs`);
+  buildSync({ entryPoints: [path.join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'warning', legalComments: 'none' });
+  const wrapper = path.join(dir, `${name}-run.cjs`);
+  fs.writeFileSync(
+    wrapper,
+    `const t0 = performance.now();
+require(${JSON.stringify(cli)}).main(process.argv.slice(2)).then((code) => {
+  const ms = performance.now() - t0;
+  process.stderr.write('\\nBENCH-CHILD ' + JSON.stringify({ code, ms, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+  process.exitCode = code;
+});
+`,
+  );
+  return wrapper;
+}
+
+async function runCli(wrapper: string, capture: string, out: string, packets: number): Promise<CliRun> {
+  const { stderr } = await run(process.execPath, [wrapper, 'import', capture, '-o', out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const m = /BENCH-CHILD (\{.*\})/.exec(stderr);
+  if (!m) throw new Error(`no figures from the child:\n${stderr.slice(-2000)}`);
+  const r = JSON.parse(m[1]) as { code: number; ms: number; maxRssKb: number };
+  if (r.code !== 0) throw new Error(`tcpflow import exited with ${r.code}:\n${stderr.slice(-2000)}`);
+  const hash = createHash('sha256');
+  let textBytes = 0;
+  for await (const chunk of fs.createReadStream(out, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    textBytes += (chunk as Buffer).length;
+  }
+  fs.rmSync(out, { force: true });
+  return { ms: r.ms, peakRssMb: r.maxRssKb / 1024, packetsPerSecond: packets / (r.ms / 1000), textBytes, sha256: hash.digest('hex') };
+}
+
+/** The CLI of the working tree and, with BENCH_BASELINE, of an older revision, on the big capture. */
+async function cliBench(dir: string, file: string, packets: number): Promise<{ cli: CliRun; baseline?: CliRun }> {
+  const root = path.join(__dirname, '..');
+  const show = (label: string, r: CliRun): void =>
+    console.log(`  ${label}: ${secs(r.ms)}, ${fmt(r.packetsPerSecond)} packets/s, peak RSS ${r.peakRssMb.toFixed(0)} MB (maxRSS of the child), ${(r.textBytes / 1e6).toFixed(0)} MB of text`);
+  const cli = await runCli(bundleCli(root, dir, 'current'), file, path.join(dir, 'big-current.tcpflow'), packets);
+  show('tcpflow import -o F (child process)', cli);
+  const rev = process.env.BENCH_BASELINE;
+  if (!rev) return { cli };
+  const old = path.join(dir, 'baseline');
+  fs.mkdirSync(old);
+  const tar = execFileSync('git', ['-C', root, 'archive', rev, 'src'], { maxBuffer: 1 << 28 });
+  execFileSync('tar', ['-x', '-C', old], { input: tar });
+  const baseline = await runCli(bundleCli(old, dir, 'baseline'), file, path.join(dir, 'big-baseline.tcpflow'), packets);
+  show(`the same with ${rev}`, baseline);
+  console.log(
+    `    peak RSS ${baseline.peakRssMb.toFixed(0)} MB -> ${cli.peakRssMb.toFixed(0)} MB, ${fmt(baseline.packetsPerSecond)} -> ${fmt(cli.packetsPerSecond)} packets/s, text ${cli.sha256 === baseline.sha256 ? 'identical' : 'DIFFERENT'}`,
+  );
+  if (cli.sha256 !== baseline.sha256) throw new Error(`the text differs from ${rev}'s`);
+  return { cli, baseline };
+}
+
 async function bigBench(dir: string): Promise<ImportBenchResult['big']> {
   const file = path.join(dir, 'big-1g.pcap');
   try {
@@ -314,10 +390,11 @@ async function bigBench(dir: string): Promise<ImportBenchResult['big']> {
     });
     console.log(`  importCaptureAsync (whole import: per-segment metadata and the text): ${secs(full.ms)}, ${fmt(segments / (full.ms / 1000))} packets/s`);
     console.log(`    RSS before ${mb(full.base).toFixed(0)} MB, peak ${mb(full.peak).toFixed(0)} MB (+${mb(full.peak - full.base).toFixed(0)} MB for ${fmt(segments)} segments, ${textMb.toFixed(0)} MB of text)`);
+    const { cli, baseline } = await cliBench(dir, file, tcp);
     const readMs = reader.ms;
     const peak = reader.peak;
     const baseRss = reader.base;
-    return { bytes: written, packets: tcp, ms: readMs, peakRssMb: mb(peak), baseRssMb: mb(baseRss) };
+    return { bytes: written, packets: tcp, ms: readMs, peakRssMb: mb(peak), baseRssMb: mb(baseRss), cli, baseline };
   } finally {
     fs.rmSync(file, { force: true });
   }

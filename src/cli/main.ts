@@ -17,7 +17,7 @@ const HELP = `tcpflow ${VERSION} — check and draw TCP conversations
 Usage:
   tcpflow check <files|dirs|globs...> [--format text|json] [--lang en|zh-cn]
   tcpflow render <file> [-o out.mmd] [--numbers written|absolute|relative] [--states off|change|always] [--autonumber]
-  tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow] [--conn N] [--port P] [--host H] [--absolute]
+  tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow] [--conn N] [--port P] [--host H] [--absolute] [--stats]
   tcpflow export <flow.tcpflow> -o <flow.pcap>
 
 check reads .tcpflow files and every \`\`\`tcpflow block in Markdown files (.md).
@@ -47,7 +47,7 @@ export interface ParsedArgs {
 
 /** Options that take a value; everything else starting with -- is a switch. */
 const VALUED = new Set(['--format', '--lang', '-o', '--output', '--numbers', '--states', '--conn', '--port', '--host']);
-const SWITCHES = new Set(['--autonumber', '--absolute', '--help', '-h', '--version']);
+const SWITCHES = new Set(['--autonumber', '--absolute', '--stats', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../core/index';
-import { importCapture } from '../core/import/capture';
+import { CaptureImporter, type CaptureImportOptions, type CaptureImportStats } from '../core/import/capture';
 import { importPacketdrill, PacketdrillImportError } from '../core/import/packetdrill';
 import { writePcap } from '../core/import/pcapwrite';
 import { exportSegments } from '../core/export';
@@ -37,19 +37,88 @@ export async function importCommand(args: ParsedArgs, io: Io): Promise<number> {
       throw e;
     }
   } else {
-    const bytes = new Uint8Array(fs.readFileSync(input));
     const host = args.flags.get('--host');
-    const r = importCapture(bytes, { conn: intFlag(args, '--conn'), port: intFlag(args, '--port'), host: typeof host === 'string' ? host : undefined, absolute: args.flags.get('--absolute') === true });
-    for (const w of r.warnings) io.err(`${args.positional[0]}: warning: ${w.message}${w.packet !== undefined ? ` (packet ${w.packet})` : ''}${w.offset !== undefined ? ` (byte ${w.offset})` : ''}\n`);
-    if (r.connections === 0) {
-      io.err(`tcpflow: ${args.positional[0]}: no TCP connection matched (${r.found} found)\n`);
-      return r.found === 0 ? 2 : 1;
-    }
-    text = r.text;
+    return importCaptureFile(input, args, io, { conn: intFlag(args, '--conn'), port: intFlag(args, '--port'), host: typeof host === 'string' ? host : undefined, absolute: args.flags.get('--absolute') === true });
   }
   const out = args.flags.get('-o');
   if (typeof out === 'string') fs.writeFileSync(path.resolve(io.cwd, out), text);
   else io.out(text);
+  return 0;
+}
+
+/** Bytes read from the capture at a time, into one buffer used for every read. */
+const READ_CHUNK = 1 << 20;
+/** Text held back before the output is opened: a result without connections is never written. */
+const HOLD_BACK = 1 << 20;
+
+/**
+ * A capture streamed in and its text streamed out: the file is read in fixed-size pieces into
+ * one buffer, the text goes to the output (a file with -o, else stdout) as the importer writes
+ * it. The first MiB of text is held back, so that an import with no matching connection (a few
+ * lines of text) writes nothing, as before.
+ */
+function importCaptureFile(input: string, args: ParsedArgs, io: Io, opts: CaptureImportOptions): number {
+  const name = args.positional[0];
+  const started = performance.now();
+  const imp = new CaptureImporter(opts);
+  const buf = new Uint8Array(READ_CHUNK);
+  const fd = fs.openSync(input, 'r');
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      imp.push(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const readMs = performance.now() - started;
+  const outPath = args.flags.get('-o');
+  let held: string[] = [];
+  let heldLength = 0;
+  let outFd: number | undefined;
+  let chars = 0;
+  const write = (t: string): void => {
+    if (typeof outPath === 'string') {
+      outFd ??= fs.openSync(path.resolve(io.cwd, outPath), 'w');
+      fs.writeSync(outFd, t);
+    } else io.out(t);
+  };
+  let streaming = false;
+  const release = (): void => {
+    streaming = true;
+    for (const t of held) write(t);
+    held = [];
+  };
+  let r: CaptureImportStats;
+  try {
+    r = imp.finish((t) => {
+      chars += t.length;
+      if (streaming) write(t);
+      else {
+        held.push(t);
+        heldLength += t.length;
+        if (heldLength >= HOLD_BACK) release();
+      }
+    });
+    for (const w of r.warnings) io.err(`${name}: warning: ${w.message}${w.packet !== undefined ? ` (packet ${w.packet})` : ''}${w.offset !== undefined ? ` (byte ${w.offset})` : ''}\n`);
+    if (r.connections === 0 && outFd === undefined) {
+      io.err(`tcpflow: ${name}: no TCP connection matched (${r.found} found)\n`);
+      return r.found === 0 ? 2 : 1;
+    }
+    release();
+  } finally {
+    if (outFd !== undefined) fs.closeSync(outFd);
+  }
+  if (args.flags.get('--stats') === true) {
+    const ms = performance.now() - started;
+    const s = r.summary;
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    io.err(
+      `${name}: ${s.bytes} bytes, ${s.packets} packets, ${s.tcp} TCP segments, ${r.segments} written in ${r.connections} connection(s), ${chars} characters of text\n` +
+        `${name}: ${(ms / 1000).toFixed(3)} s (reading and tracking ${(readMs / 1000).toFixed(3)} s), ${Math.round(s.packets / (ms / 1000))} packets/s, peak RSS ${rssMb.toFixed(1)} MB\n`,
+    );
+  }
   return 0;
 }
 

@@ -106,6 +106,19 @@ export function tsharkTcp(path: string): TsharkTcp[] {
     });
 }
 
+/** The import option sets of the golden files (golden.test.ts) and of the streaming comparison. */
+export const GOLDEN_OPTIONS: { absolute?: boolean; timestamps?: 'syn' | 'all' | 'none'; waitThresholdMs?: number; title?: string; conn?: number; port?: number }[] = [
+  {},
+  { absolute: true, timestamps: 'all', waitThresholdMs: 0, title: 'golden "options" \\ test' },
+  { timestamps: 'none', waitThresholdMs: -1, conn: 1 },
+  { waitThresholdMs: 1, port: 80 },
+];
+
+/** Truncated copies: the first third, half and two thirds (plus an odd byte count) of a file. */
+export function truncations(bytes: Uint8Array): Uint8Array[] {
+  return [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2), Math.floor((bytes.length * 2) / 3) + 7].map((n) => bytes.subarray(0, Math.min(n, bytes.length)));
+}
+
 /** mulberry32: small deterministic PRNG. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -36,8 +36,11 @@ export interface CaptureImportOptions {
   title?: string;
 }
 
-export interface CaptureImportResult {
-  text: string;
+/** Receives the `.tcpflow` text in pieces, in order; the pieces joined are the whole text. */
+export type TextSink = (chunk: string) => void;
+
+/** What an import found, apart from the text (which went to a sink). */
+export interface CaptureImportStats {
   warnings: ImportWarning[];
   /** Connections written to the text. */
   connections: number;
@@ -48,34 +51,102 @@ export interface CaptureImportResult {
   summary: ReaderSummary;
 }
 
-/** Import a whole capture held in memory. */
-export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}): CaptureImportResult {
-  const tracker = new ConnectionTracker();
-  const reader = new CaptureReader((p) => tracker.add(p));
-  reader.push(bytes);
-  const summary = reader.end();
-  return render(tracker.finish(), summary, opts);
+export interface CaptureImportResult extends CaptureImportStats {
+  text: string;
 }
 
 /**
- * Streaming variant: feed chunks (e.g. from a file read in pieces); memory stays proportional
- * to the number of TCP segments, never to the capture's size in bytes.
+ * The streaming import: push() the capture in chunks of any size (the importer keeps no
+ * reference to a chunk after push returns, so one buffer may be reused for every read), then
+ * finish(sink) once, which writes the text to the sink in pieces of about `pieceSize`
+ * characters. Memory grows by a small constant per TCP segment (a 56-byte record; labels and
+ * rare options besides), never with the capture's size in bytes or with the text's.
  */
-export function importCaptureChunks(chunks: Iterable<Uint8Array>, opts: CaptureImportOptions = {}): CaptureImportResult {
-  const tracker = new ConnectionTracker();
-  const reader = new CaptureReader((p) => tracker.add(p));
-  for (const c of chunks) reader.push(c);
-  const summary = reader.end();
-  return render(tracker.finish(), summary, opts);
+export class CaptureImporter {
+  private readonly tracker = new ConnectionTracker();
+  private readonly reader = new CaptureReader((p) => this.tracker.add(p));
+  private done = false;
+
+  constructor(private readonly opts: CaptureImportOptions = {}) {}
+
+  push(chunk: Uint8Array): void {
+    this.reader.push(chunk);
+  }
+
+  /** End of input: write the whole text to `sink` and return what was found. Call once. */
+  finish(sink: TextSink, pieceSize = 1 << 16): CaptureImportStats {
+    if (this.done) throw new Error('CaptureImporter.finish called twice');
+    this.done = true;
+    const summary = this.reader.end();
+    return render(this.tracker.finish(), summary, this.opts, new LineWriter(sink, pieceSize));
+  }
 }
 
-/** Streaming variant for async sources (a ReadableStream reader, a Node stream). */
+/** Run an importer to the end and keep the text in memory. */
+function collect(imp: CaptureImporter): CaptureImportResult {
+  const parts: string[] = [];
+  const stats = imp.finish((t) => parts.push(t));
+  return { text: parts.join(''), ...stats };
+}
+
+/** Import a whole capture held in memory. */
+export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}): CaptureImportResult {
+  const imp = new CaptureImporter(opts);
+  imp.push(bytes);
+  return collect(imp);
+}
+
+/**
+ * Streaming input, text in memory: feed chunks (e.g. from a file read in pieces). Use
+ * CaptureImporter with a sink to keep the text out of memory too.
+ */
+export function importCaptureChunks(chunks: Iterable<Uint8Array>, opts: CaptureImportOptions = {}): CaptureImportResult {
+  const imp = new CaptureImporter(opts);
+  for (const c of chunks) imp.push(c);
+  return collect(imp);
+}
+
+/** Same as importCaptureChunks for async sources (a ReadableStream reader, a Node stream). */
 export async function importCaptureAsync(chunks: AsyncIterable<Uint8Array>, opts: CaptureImportOptions = {}): Promise<CaptureImportResult> {
-  const tracker = new ConnectionTracker();
-  const reader = new CaptureReader((p) => tracker.add(p));
-  for await (const c of chunks) reader.push(c);
-  const summary = reader.end();
-  return render(tracker.finish(), summary, opts);
+  const imp = new CaptureImporter(opts);
+  for await (const c of chunks) imp.push(c);
+  return collect(imp);
+}
+
+/**
+ * Lines out to a sink: each line is followed by a line feed, and the text goes out in pieces
+ * of at least `pieceSize` characters (the last one shorter), so that a file sink writes
+ * seldom and nothing holds the whole text.
+ */
+class LineWriter {
+  private lines: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly sink: TextSink,
+    private readonly pieceSize: number,
+  ) {}
+
+  push(...lines: string[]): void {
+    for (const l of lines) {
+      this.lines.push(l);
+      this.size += l.length + 1;
+    }
+    if (this.size >= this.pieceSize) this.flush();
+  }
+
+  end(): void {
+    if (this.lines.length > 0) this.flush();
+  }
+
+  /** One flat string per piece (join, rather than a chain of concatenations a sink might keep). */
+  private flush(): void {
+    this.lines.push('');
+    const piece = this.lines.join('\n');
+    this.lines = [];
+    this.size = 0;
+    this.sink(piece);
+  }
 }
 
 function sameHost(a: string, b: string): boolean {
@@ -83,7 +154,7 @@ function sameHost(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOptions): CaptureImportResult {
+function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOptions, lines: LineWriter): CaptureImportStats {
   const warnings: ImportWarning[] = [...summary.warnings];
   const chosen = all.filter(
     (c) =>
@@ -97,13 +168,12 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
   // Time origin: the first packet of the capture that we saw.
   let t0: { sec: number; nsec: number } | undefined;
   for (const c of all) {
-    const s = c.segments[0];
+    const s = c.segments.at(0);
     if (s && (!t0 || s.sec < t0.sec || (s.sec === t0.sec && s.nsec < t0.nsec))) t0 = { sec: s.sec, nsec: s.nsec };
   }
   const origin = t0 ?? { sec: 0, nsec: 0 };
   const digits = summary.nanosecond ? 9 : 6;
 
-  const lines: string[] = [];
   const segTotal = chosen.reduce((n, c) => n + c.segments.length, 0);
   lines.push(
     `# Imported from a ${summary.format} capture: ${plural(chosen.length, 'TCP connection')} written` +
@@ -157,7 +227,8 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
       prev = s;
     }
   }
-  return { text: `${lines.join('\n')}\n`, warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
+  lines.end();
+  return { warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
 }
 
 function plural(n: number, word: string): string {

@@ -14,7 +14,9 @@
  *   TLS 1.3 handshake records.
  *
  * The tracker keeps no payload bytes, only labels, so memory grows with the number of segments
- * and not with their size.
+ * and not with their size. Each connection holds its segments in a SegmentStore: fixed-size
+ * binary records (56 bytes a segment) in pages, with labels and the rare fields in side maps;
+ * a FlowSegment is a view made when a segment is read.
  */
 
 import { DirectionLabeler, SegmentLabel, TlsRecordLabel } from './payload';
@@ -55,11 +57,374 @@ export interface FlowSegment {
 
 export type RoleReason = 'syn' | 'synack' | 'port' | 'first';
 
+// ---------------------------------------------------------------- compact segment storage
+
+/**
+ * Layout of one stored segment, 56 bytes, read through views of one buffer per page:
+ * Float64 slots 0 offset, 1 sec; Uint32 slots 4 packet, 5 nsec, 6 seq, 7 ack, 8 payload
+ * length, 9 TS value, 10 TS echo reply; Uint16 slots 22 flags, 23 window, 24 urgent pointer,
+ * 25 MSS, 26 bits (below); byte 54 window scale; byte 55 unused.
+ */
+const REC_BYTES = 56;
+const F64 = REC_BYTES / 8;
+const U32 = REC_BYTES / 4;
+const U16 = REC_BYTES / 2;
+/** Records per full page (229 KiB); a connection's first page starts small and doubles up to this. */
+const PAGE_SHIFT = 12;
+const PAGE = 1 << PAGE_SHIFT;
+const FIRST_PAGE = 4;
+
+const BIT_DIR = 1 << 0;
+const BIT_MSS = 1 << 1;
+const BIT_WSCALE = 1 << 2;
+const BIT_SACK_OK = 1 << 3;
+const BIT_TS = 1 << 4;
+/** SACK blocks, TFO cookie or other option kinds, kept in `extra`. */
+const BIT_EXTRA = 1 << 5;
+const BIT_LABEL = 1 << 6;
+const BIT_GAP = 1 << 7;
+const BIT_FILLS_GAP = 1 << 8;
+const BIT_RTX = 1 << 9;
+const BIT_KEEP_ALIVE = 1 << 10;
+const BIT_ACKED_UNSEEN = 1 << 11;
+
+interface Page {
+  f: Float64Array;
+  u: Uint32Array;
+  h: Uint16Array;
+  b: Uint8Array;
+  /** Records the page has room for. */
+  capacity: number;
+}
+
+function newPage(capacity: number): Page {
+  const buf = new ArrayBuffer(capacity * REC_BYTES);
+  return { f: new Float64Array(buf), u: new Uint32Array(buf), h: new Uint16Array(buf), b: new Uint8Array(buf), capacity };
+}
+
+type RareOptions = Pick<TcpOptionSet, 'sack' | 'tfo' | 'other'>;
+
+/**
+ * The segments of one connection in capture order, stored as binary records. Reading gives
+ * FlowSegment views (made on access, cheap to drop); the annotation fields of a view can be
+ * set and are written back to the record.
+ */
+export class SegmentStore implements Iterable<FlowSegment> {
+  length = 0;
+  private pages: Page[] = [];
+  private readonly labels = new Map<number, SegmentLabel>();
+  private readonly extra = new Map<number, RareOptions>();
+  private readonly gaps = new Map<number, number>();
+
+  /** Append a segment; returns its index. */
+  push(p: TcpPacket, dir: 0 | 1, label?: SegmentLabel): number {
+    const i = this.length;
+    const pg = this.room(i);
+    const k = i & (PAGE - 1);
+    const o = p.options;
+    pg.f[k * F64] = p.offset;
+    pg.f[k * F64 + 1] = p.sec;
+    const u = k * U32;
+    pg.u[u + 4] = p.packet;
+    pg.u[u + 5] = p.nsec;
+    pg.u[u + 6] = p.seq;
+    pg.u[u + 7] = p.ack;
+    pg.u[u + 8] = p.payloadLength;
+    const h = k * U16;
+    pg.h[h + 22] = p.flags;
+    pg.h[h + 23] = p.window;
+    pg.h[h + 24] = p.urgent;
+    let bits = dir === 1 ? BIT_DIR : 0;
+    if (o.mss !== undefined) {
+      bits |= BIT_MSS;
+      pg.h[h + 25] = o.mss;
+    }
+    if (o.wscale !== undefined) {
+      bits |= BIT_WSCALE;
+      pg.b[k * REC_BYTES + 54] = o.wscale;
+    }
+    if (o.sackOk) bits |= BIT_SACK_OK;
+    if (o.ts) {
+      bits |= BIT_TS;
+      pg.u[u + 9] = o.ts.val;
+      pg.u[u + 10] = o.ts.ecr;
+    }
+    if (o.sack !== undefined || o.tfo !== undefined || o.other !== undefined) {
+      bits |= BIT_EXTRA;
+      const r: RareOptions = {};
+      if (o.sack !== undefined) r.sack = o.sack;
+      if (o.tfo !== undefined) r.tfo = o.tfo;
+      if (o.other !== undefined) r.other = o.other;
+      this.extra.set(i, r);
+    }
+    if (label) {
+      bits |= BIT_LABEL;
+      this.labels.set(i, label);
+    }
+    pg.h[h + 26] = bits;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** The page that holds record i, made or grown as needed (i is at most length). */
+  private room(i: number): Page {
+    const n = i >>> PAGE_SHIFT;
+    let pg = this.pages[n];
+    if (!pg) {
+      pg = newPage(n === 0 ? FIRST_PAGE : PAGE);
+      this.pages.push(pg);
+    } else if ((i & (PAGE - 1)) >= pg.capacity) {
+      // Only the first page grows: double it (up to a full page) and copy.
+      const bigger = newPage(Math.min(PAGE, pg.capacity * 2));
+      bigger.b.set(pg.b);
+      this.pages[n] = bigger;
+      pg = bigger;
+    }
+    return pg;
+  }
+
+  /** A view of segment i (negative counts from the end), or undefined outside the store. */
+  at(i: number): FlowSegment | undefined {
+    if (i < 0) i += this.length;
+    return i >= 0 && i < this.length ? new StoredSegment(this, i) : undefined;
+  }
+
+  [Symbol.iterator](): Iterator<FlowSegment> {
+    let i = 0;
+    return {
+      next: (): IteratorResult<FlowSegment> => (i < this.length ? { value: new StoredSegment(this, i++), done: false } : { value: undefined, done: true }),
+    };
+  }
+
+  find(pred: (s: FlowSegment) => unknown): FlowSegment | undefined {
+    for (const s of this) if (pred(s)) return s;
+    return undefined;
+  }
+
+  some(pred: (s: FlowSegment) => unknown): boolean {
+    return this.find(pred) !== undefined;
+  }
+
+  forEach(fn: (s: FlowSegment, index: number) => void): void {
+    for (let i = 0; i < this.length; i++) fn(new StoredSegment(this, i), i);
+  }
+
+  /** Views of segments [start, end), as Array.prototype.slice counts them. */
+  slice(start = 0, end = this.length): FlowSegment[] {
+    const from = start < 0 ? Math.max(0, this.length + start) : Math.min(start, this.length);
+    const to = end < 0 ? Math.max(0, this.length + end) : Math.min(end, this.length);
+    const out: FlowSegment[] = [];
+    for (let i = from; i < to; i++) out.push(new StoredSegment(this, i));
+    return out;
+  }
+
+  /**
+   * Move segment `from` to position `to`, shifting the ones in between by one (what
+   * `splice(from, 1)` then `splice(to, 0, it)` does to an array). Views made before keep their
+   * index, so they then show the segment now at that index.
+   */
+  move(from: number, to: number): void {
+    if (from === to || from < 0 || to < 0 || from >= this.length || to >= this.length) return;
+    const rec = new Uint8Array(REC_BYTES);
+    const copy = (dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number): void => dst.set(src.subarray(srcAt, srcAt + REC_BYTES), dstAt);
+    const where = (i: number): [Uint8Array, number] => [this.page(i).b, (i & (PAGE - 1)) * REC_BYTES];
+    const step = from < to ? 1 : -1;
+    const side = [this.labels, this.extra, this.gaps] as Map<number, unknown>[];
+    const kept = side.map((m) => m.get(from));
+    copy(rec, 0, ...where(from));
+    for (let i = from; i !== to; i += step) {
+      const [db, da] = where(i);
+      const [sb, sa] = where(i + step);
+      copy(db, da, sb, sa);
+      for (const m of side) {
+        const v = m.get(i + step);
+        if (v === undefined) m.delete(i);
+        else m.set(i, v);
+      }
+    }
+    const [tb, ta] = where(to);
+    copy(tb, ta, rec, 0);
+    side.forEach((m, k) => {
+      const v = kept[k];
+      if (v === undefined) m.delete(to);
+      else m.set(to, v);
+    });
+  }
+
+  /** Bytes of the record pages (side maps not counted). */
+  get byteLength(): number {
+    return this.pages.reduce((n, p) => n + p.b.byteLength, 0);
+  }
+
+  /** @internal Record access for views. */
+  page(i: number): Page {
+    return this.pages[i >>> PAGE_SHIFT];
+  }
+  /** @internal */
+  bits(i: number): number {
+    return this.page(i).h[(i & (PAGE - 1)) * U16 + 26];
+  }
+  /** @internal */
+  setBit(i: number, bit: number, on: boolean): void {
+    const pg = this.page(i);
+    const at = (i & (PAGE - 1)) * U16 + 26;
+    pg.h[at] = on ? pg.h[at] | bit : pg.h[at] & ~bit;
+  }
+  /** @internal */
+  u32(i: number, slot: number): number {
+    return this.page(i).u[(i & (PAGE - 1)) * U32 + slot];
+  }
+  /** @internal */
+  u16(i: number, slot: number): number {
+    return this.page(i).h[(i & (PAGE - 1)) * U16 + slot];
+  }
+  /** @internal */
+  f64(i: number, slot: number): number {
+    return this.page(i).f[(i & (PAGE - 1)) * F64 + slot];
+  }
+  /** @internal */
+  u8(i: number, at: number): number {
+    return this.page(i).b[(i & (PAGE - 1)) * REC_BYTES + at];
+  }
+  /** @internal */
+  label(i: number): SegmentLabel | undefined {
+    return this.bits(i) & BIT_LABEL ? this.labels.get(i) : undefined;
+  }
+  /** @internal */
+  setLabel(i: number, label: SegmentLabel | undefined): void {
+    if (label) this.labels.set(i, label);
+    else this.labels.delete(i);
+    this.setBit(i, BIT_LABEL, label !== undefined);
+  }
+  /** @internal */
+  rare(i: number): RareOptions | undefined {
+    return this.bits(i) & BIT_EXTRA ? this.extra.get(i) : undefined;
+  }
+  /** @internal */
+  gap(i: number): number | undefined {
+    return this.bits(i) & BIT_GAP ? this.gaps.get(i) : undefined;
+  }
+  /** @internal */
+  setGap(i: number, n: number | undefined): void {
+    if (n === undefined) this.gaps.delete(i);
+    else this.gaps.set(i, n);
+    this.setBit(i, BIT_GAP, n !== undefined);
+  }
+}
+
+/** A FlowSegment read from (and, for the annotations, written to) a SegmentStore record. */
+class StoredSegment implements FlowSegment {
+  constructor(
+    private readonly st: SegmentStore,
+    private readonly i: number,
+  ) {}
+
+  get packet(): number {
+    return this.st.u32(this.i, 4);
+  }
+  get offset(): number {
+    return this.st.f64(this.i, 0);
+  }
+  get sec(): number {
+    return this.st.f64(this.i, 1);
+  }
+  get nsec(): number {
+    return this.st.u32(this.i, 5);
+  }
+  get dir(): 0 | 1 {
+    return this.st.bits(this.i) & BIT_DIR ? 1 : 0;
+  }
+  get seq(): number {
+    return this.st.u32(this.i, 6);
+  }
+  get ack(): number {
+    return this.st.u32(this.i, 7);
+  }
+  get flags(): number {
+    return this.st.u16(this.i, 22);
+  }
+  get window(): number {
+    return this.st.u16(this.i, 23);
+  }
+  get urgent(): number {
+    return this.st.u16(this.i, 24);
+  }
+  get payloadLength(): number {
+    return this.st.u32(this.i, 8);
+  }
+  /** Made afresh on every read. */
+  get options(): TcpOptionSet {
+    const bits = this.st.bits(this.i);
+    const o: TcpOptionSet = {};
+    if (bits & BIT_MSS) o.mss = this.st.u16(this.i, 25);
+    if (bits & BIT_WSCALE) o.wscale = this.st.u8(this.i, 54);
+    if (bits & BIT_SACK_OK) o.sackOk = true;
+    if (bits & BIT_TS) o.ts = { val: this.st.u32(this.i, 9), ecr: this.st.u32(this.i, 10) };
+    const r = this.st.rare(this.i);
+    if (r) {
+      if (r.sack !== undefined) o.sack = r.sack;
+      if (r.tfo !== undefined) o.tfo = r.tfo;
+      if (r.other !== undefined) o.other = r.other;
+    }
+    return o;
+  }
+  get label(): SegmentLabel | undefined {
+    return this.st.label(this.i);
+  }
+  set label(v: SegmentLabel | undefined) {
+    this.st.setLabel(this.i, v);
+  }
+  get gapBefore(): number | undefined {
+    return this.st.gap(this.i);
+  }
+  set gapBefore(v: number | undefined) {
+    this.st.setGap(this.i, v);
+  }
+  get fillsGap(): boolean | undefined {
+    return this.flag(BIT_FILLS_GAP);
+  }
+  set fillsGap(v: boolean | undefined) {
+    this.st.setBit(this.i, BIT_FILLS_GAP, v === true);
+  }
+  get rtx(): boolean | undefined {
+    return this.flag(BIT_RTX);
+  }
+  set rtx(v: boolean | undefined) {
+    this.st.setBit(this.i, BIT_RTX, v === true);
+  }
+  get keepAlive(): boolean | undefined {
+    return this.flag(BIT_KEEP_ALIVE);
+  }
+  set keepAlive(v: boolean | undefined) {
+    this.st.setBit(this.i, BIT_KEEP_ALIVE, v === true);
+  }
+  get ackedUnseen(): boolean | undefined {
+    return this.flag(BIT_ACKED_UNSEEN);
+  }
+  set ackedUnseen(v: boolean | undefined) {
+    this.st.setBit(this.i, BIT_ACKED_UNSEEN, v === true);
+  }
+
+  /** true when set, undefined otherwise (as the optional fields of a plain FlowSegment). */
+  private flag(bit: number): true | undefined {
+    return this.st.bits(this.i) & bit ? true : undefined;
+  }
+}
+
+/**
+ * Every FlowSegment field needs an accessor above (and a place in the record or a side map):
+ * a field set on a view without one would land on the throw-away view and be lost. This fails
+ * to compile when FlowSegment gains a field that StoredSegment lacks.
+ */
+const everyFieldStored: [Exclude<keyof FlowSegment, keyof StoredSegment>] extends [never] ? true : false = true;
+void everyFieldStored;
+
 export interface Connection {
   /** 1-based, in order of each connection's first packet. */
   index: number;
   endpoints: [ConnEndpoint, ConnEndpoint];
-  segments: FlowSegment[];
+  /** The connection's segments in capture order (views made on access). */
+  segments: SegmentStore;
   /** Index of the client in endpoints. */
   client: 0 | 1;
   roleReason: RoleReason;
@@ -113,7 +478,7 @@ export class ConnectionTracker {
             { addr: p.src, port: p.srcPort, ipVersion: p.ipVersion },
             { addr: p.dst, port: p.dstPort, ipVersion: p.ipVersion },
           ],
-          segments: [],
+          segments: new SegmentStore(),
           client: 0,
           roleReason: 'first',
           base: [0, 0],
@@ -134,25 +499,9 @@ export class ConnectionTracker {
     if (syn && l.isn[dir] === undefined) l.isn[dir] = p.seq;
     if (p.flags & TCP_FIN) l.fin[dir] = true;
     if (p.flags & TCP_RST) l.rst = true;
-    const seg: FlowSegment = {
-      packet: p.packet,
-      offset: p.offset,
-      sec: p.sec,
-      nsec: p.nsec,
-      dir,
-      seq: p.seq,
-      ack: p.ack,
-      flags: p.flags,
-      window: p.window,
-      urgent: p.urgent,
-      options: p.options,
-      payloadLength: p.payloadLength,
-    };
-    if (p.payloadLength > 0) {
-      const label = l.labelers[dir].segment((p.seq + (syn ? 1 : 0)) >>> 0, p.payload, p.payloadLength);
-      if (label) seg.label = label;
-    }
-    c.segments.push(seg);
+    let label: SegmentLabel | undefined;
+    if (p.payloadLength > 0) label = l.labelers[dir].segment((p.seq + (syn ? 1 : 0)) >>> 0, p.payload, p.payloadLength);
+    c.segments.push(p, dir, label);
   }
 
   finish(): Connection[] {
@@ -195,7 +544,7 @@ function analyse(c: Connection): void {
       c.client = a.port < b.port ? 1 : 0;
       c.roleReason = 'port';
     } else {
-      c.client = segs.length > 0 ? segs[0].dir : 0;
+      c.client = segs.at(0)?.dir ?? 0;
       c.roleReason = 'first';
     }
   }

@@ -204,6 +204,21 @@ class ByteQueue {
     this.head = 0;
     this.length = 0;
   }
+
+  /**
+   * Copy the queued bytes that still live in `buffer` (the caller's chunk) into memory of our
+   * own, so that the caller may reuse its buffer once push() returns. Only the unread tail of
+   * the latest chunk is copied (less than one record), and each byte at most once.
+   */
+  detach(buffer: ArrayBufferLike): void {
+    for (let i = 0; i < this.chunks.length; i++) {
+      const c = this.chunks[i];
+      if (c.buffer !== buffer) continue;
+      const from = i === 0 ? this.head : 0;
+      this.chunks[i] = c.slice(from);
+      if (i === 0) this.head = 0;
+    }
+  }
 }
 
 function u16(b: Uint8Array, o: number, le: boolean): number {
@@ -221,8 +236,10 @@ const be32 = (b: Uint8Array, o: number): number => ((b[o] << 24) | (b[o + 1] << 
 
 /**
  * Incremental capture reader: push() chunks of any size, call end() once. Each TCP segment is
- * handed to `onTcp` as soon as its record is complete. The payload is a view into memory the
- * reader never reuses, so a consumer may keep it (or copy only what it needs to bound memory).
+ * handed to `onTcp` as soon as its record is complete. The payload is a view into the pushed
+ * chunk (or into memory of the reader's own that it never reuses). The reader keeps no
+ * reference to a chunk after push() returns, so a caller may read a file into one buffer over
+ * and over; a consumer that keeps payloads past its `onTcp` call must then copy them.
  */
 export class CaptureReader {
   private readonly q = new ByteQueue();
@@ -277,6 +294,7 @@ export class CaptureReader {
     }
     this.q.push(chunk);
     this.run();
+    this.q.detach(chunk.buffer);
   }
 
   /** Signal end of input; reports a truncated final record. Returns the summary. */
