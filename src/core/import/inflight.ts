@@ -66,6 +66,13 @@ interface Item {
   id?: string;
 }
 
+/**
+ * How far ahead (in segments) the evidence for one segment is sought. A receiver that has not
+ * acknowledged a segment within this many is taken to have had it at once: this keeps a capture
+ * of one direction only, or a stalled one, linear.
+ */
+const HORIZON = 20000;
+
 const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
 const atOrBefore = (a: number, b: number): boolean => ((a - b) | 0) <= 0;
 
@@ -84,6 +91,13 @@ export function inferDeliveries(c: Connection): Deliveries {
     started[s.dir] = true;
   });
   const isAck = (it: Item, dir: number): boolean => it.index >= 0 && it.dir === dir && (it.seg.flags & TCP_ACK) !== 0;
+  // nextAck[d][j]: the first position >= j of an ACK sent by side d (items.length if none).
+  const nextAck = [new Int32Array(items.length + 1), new Int32Array(items.length + 1)];
+  for (const d of [0, 1]) {
+    const na = nextAck[d];
+    na[items.length] = items.length;
+    for (let j = items.length - 1; j >= 0; j--) na[j] = isAck(items[j], d) ? j : na[j + 1];
+  }
   // First pass: when each item would arrive on its own: at once, or just before the receiver's
   // first ACK that covers it when an earlier ACK lies inside it (the receiver had everything
   // before it but not it); items.length = after the last segment.
@@ -93,14 +107,15 @@ export function inferDeliveries(c: Connection): Deliveries {
     const x = items[i];
     if (x.end === x.seq || (x.index >= 0 && x.seg.flags & (TCP_SYN | TCP_RST))) continue;
     const d = x.dir === 0 ? 1 : 0;
-    let zc = i + 1;
+    let zc = nextAck[d][i + 1];
     let inside = false;
-    for (; zc < items.length; zc++) {
-      const z = items[zc];
-      if (!isAck(z, d)) continue;
-      if (atOrBefore(x.end, z.seg.ack)) break;
-      if (atOrBefore(x.seq, z.seg.ack)) inside = true;
+    for (; zc < items.length; zc = nextAck[d][zc + 1]) {
+      const ack = items[zc].seg.ack;
+      if (atOrBefore(x.end, ack)) break;
+      if (atOrBefore(x.seq, ack)) inside = true;
+      if (zc - i > HORIZON) break;
     }
+    if (zc - i > HORIZON) continue;
     covered[i] = zc;
     if (inside) natural[i] = zc;
   }
@@ -113,7 +128,8 @@ export function inferDeliveries(c: Connection): Deliveries {
     let at = natural[i];
     if (at >= 0) {
       let again = false;
-      for (let k = i + 1; k < covered[i] && !again; k++) {
+      const stop = Math.min(covered[i], i + HORIZON);
+      for (let k = i + 1; k < stop && !again; k++) {
         const r = items[k];
         again = r.index >= 0 && r.dir === x.dir && r.end !== r.seq && atOrBefore(r.seq, x.seq) && before(x.seq, r.end) && Math.max(natural[k], k) < covered[i];
       }
