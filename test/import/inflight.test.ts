@@ -92,3 +92,18 @@ test('never acknowledged in the capture: delivered after the last segment', () =
   assert.deepEqual(r.lines.slice(3), ['C -> S ACK seq=1 ack=1 len=100 delay=p4', 'S -> C ACK seq=1 ack=1 len=10', 'deliver p4']);
   assert.deepEqual(r.findings, []);
 });
+
+test('an answer captured before the segment it acknowledges: the send order is restored', () => {
+  // The SYN,ACK is captured 0.3 ms before the SYN it answers (two capture queues).
+  const r = imported([seg(S, ['SYN', 'ACK'], 0, 1, 0, 0), seg(C, ['SYN'], 0, 0, 0, 0.3), seg(C, ['ACK'], 1, 1, 0, 0.5), seg(C, ['ACK'], 1, 1, 10, 0.6), seg(S, ['ACK'], 1, 11, 0, 20)]);
+  assert.deepEqual(r.lines, ['C -> S SYN seq=0', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1', 'C -> S ACK seq=1 ack=1 len=10', 'S -> C ACK seq=1 ack=11']);
+  assert.match(r.text, /C -> S SYN seq=0 win=65535 {2}# pkt 2, 0\.000300s; captured after pkt 1, which acknowledges it: written first/);
+  assert.deepEqual(r.findings, []);
+});
+
+test('a retransmission the peer acknowledged long before is not moved', () => {
+  // Mid-connection: S acknowledges C's bytes 1-100 (sent before the capture); C resends them 1 s later.
+  const r = imported([seg(S, ['ACK'], 1, 101, 0, 0), seg(C, ['ACK'], 1, 1, 100, 1000)]);
+  assert.deepEqual(r.lines.map((l) => l.slice(0, 6)), ['S -> C', 'C -> S']);
+  assert.doesNotMatch(r.text, /written first/);
+});

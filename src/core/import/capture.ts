@@ -79,6 +79,9 @@ export async function importCaptureAsync(chunks: AsyncIterable<Uint8Array>, opts
   return render(tracker.finish(), summary, opts);
 }
 
+/** Segments at the start of a connection that may hold its earliest timestamp. */
+const REORDER_LOOK = 4;
+
 function sameHost(a: string, b: string): boolean {
   const norm = (s: string): string => s.trim().replace(/^\[|\]$/g, '').toLowerCase();
   return norm(a) === norm(b);
@@ -98,8 +101,10 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
   // Time origin: the first packet of the capture that we saw.
   let t0: { sec: number; nsec: number } | undefined;
   for (const c of all) {
-    const s = c.segments[0];
-    if (s && (!t0 || s.sec < t0.sec || (s.sec === t0.sec && s.nsec < t0.nsec))) t0 = { sec: s.sec, nsec: s.nsec };
+    // (Usually the connection's first segment; not when the send order was restored.)
+    for (const s of c.segments.slice(0, REORDER_LOOK)) {
+      if (!t0 || s.sec < t0.sec || (s.sec === t0.sec && s.nsec < t0.nsec)) t0 = { sec: s.sec, nsec: s.nsec };
+    }
   }
   const origin = t0 ?? { sec: 0, nsec: 0 };
   const digits = summary.nanosecond ? 9 : 6;
@@ -289,6 +294,7 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
   if (s.flags & TCP_AE) cm.push('AE flag');
   if (s.flags & TCP_RESERVED) cm.push(`reserved flag bits 0x${(s.flags & TCP_RESERVED).toString(16)}`);
   if (s.flags & TCP_URG) cm.push(`urgent pointer ${s.urgent}`);
+  if (s.answeredBefore !== undefined) cm.push(`captured after pkt ${s.answeredBefore}, which acknowledges it: written first`);
   if (s.fillsGap) cm.push('fills the earlier gap (out of order, or retransmitted after a loss before the capture point)');
   if (s.keepAlive) cm.push('keep-alive');
   if (s.ackedUnseen) cm.push('ACKs data the capture did not see');

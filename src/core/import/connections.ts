@@ -51,6 +51,8 @@ export interface FlowSegment {
   keepAlive?: boolean;
   /** Acknowledges data of the peer that the capture never saw. */
   ackedUnseen?: boolean;
+  /** Captured after the segment that answers it (packet number of that one): written before it. */
+  answeredBefore?: number;
 }
 
 export type RoleReason = 'syn' | 'synack' | 'port' | 'first';
@@ -173,7 +175,52 @@ function isWellKnown(port: number): boolean {
   return port > 0 && port < 1024;
 }
 
+/** How many segments later, and how soon, the segment an ACK answers may have been captured. */
+const REORDER_REACH = 3;
+const REORDER_SKEW_NS = 1_000_000;
+
+function spanOf(x: FlowSegment): number {
+  return x.flags & TCP_RST ? 0 : x.payloadLength + (x.flags & TCP_SYN ? 1 : 0) + (x.flags & TCP_FIN ? 1 : 0);
+}
+
+/**
+ * A segment cannot acknowledge what has not been sent: when an ACK covers the peer's next
+ * segment, captured at most a millisecond later with nothing of the peer's in between (and no
+ * earlier capture of those bytes), the capture point saw the two in the wrong order (several
+ * capture queues, or timestamps taken apart). The acknowledged segment is put back before the
+ * one that answers it, and says so in its comment.
+ */
+function restoreSendOrder(c: Connection): void {
+  const segs = c.segments;
+  const high: [number | undefined, number | undefined] = [undefined, undefined];
+  for (let i = 0; i < segs.length; i++) {
+    let s = segs[i];
+    const o = s.dir === 0 ? 1 : 0;
+    const h = high[o];
+    if (s.flags & TCP_ACK && !(s.flags & TCP_RST) && (h === undefined || ((s.ack - h) | 0) > 0)) {
+      let j = i + 1;
+      while (j < segs.length && j <= i + REORDER_REACH && segs[j].dir !== o) j++;
+      const x = j < segs.length && j <= i + REORDER_REACH ? segs[j] : undefined;
+      const span = x ? spanOf(x) : 0;
+      const skew = x ? (x.sec - s.sec) * 1e9 + (x.nsec - s.nsec) : Infinity;
+      if (x && span > 0 && skew < REORDER_SKEW_NS && ((s.ack - x.seq) | 0) > 0 && ((s.ack - x.seq - span) | 0) <= 0) {
+        segs.splice(j, 1);
+        segs.splice(i, 0, x);
+        x.answeredBefore = s.packet;
+        s = x;
+      }
+    }
+    const span = spanOf(s);
+    if (span > 0) {
+      const end = (s.seq + span) >>> 0;
+      const hs = high[s.dir];
+      if (hs === undefined || ((end - hs) | 0) > 0) high[s.dir] = end;
+    }
+  }
+}
+
 function analyse(c: Connection): void {
+  restoreSendOrder(c);
   const segs = c.segments;
   // Roles.
   const syn = segs.find((s) => s.flags & TCP_SYN && !(s.flags & TCP_ACK));
