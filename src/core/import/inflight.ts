@@ -3,10 +3,10 @@
  *
  * A capture is one point on the path. The checker, reading a flow, delivers every segment the
  * moment it is written unless the flow says otherwise (`delay=ID` ... `deliver ID`, `lost`). The
- * capture's own evidence about deliveries is the receiver's acknowledgment number: an ACK is the
- * sender's RCV.NXT (RFC 9293 §3.1), so an ACK sent after a segment was captured that still
- * acknowledges less than that segment's start... end shows the segment had not arrived yet (it
- * was in flight: the two crossed), or never arrived.
+ * capture's own evidence about deliveries is the receiver's acknowledgment number: an ACK is its
+ * sender's RCV.NXT (RFC 9293 §3.1), so an ACK sent after a segment was captured that reaches its
+ * first byte but not its end shows the segment had not arrived yet (it was in flight: the two
+ * crossed), or never arrived.
  *
  * For every segment that occupies sequence space (data or FIN; SYNs and RSTs are left alone) this
  * module decides one of three fates from the receiver's next ACKs:
