@@ -565,7 +565,7 @@ class Checker {
     }
 
     // The state may not allow this segment at all.
-    const verdict = checkSend(s, { ...seg, seq: this.writtenSeq(st, s) });
+    const verdict = checkSend(s, seg, len > 0 && s.finSeq ? this.writtenSeq(st, s) : undefined);
     if (!verdict.ok && !(seg.syn && s.state === TcpState.TIME_WAIT)) {
       const flagText = describeFlags(seg);
       this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, this.p(verdict.reason), verdict.rule]);

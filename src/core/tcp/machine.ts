@@ -117,7 +117,8 @@ export function newTcb(state: TcpState, passive = false): Tcb {
  * by the largest scale allowed, which bounds what the field can mean.
  */
 export function scaledWindow(raw: number, shift: number, unknown: boolean | undefined): number {
-  return raw * 2 ** (unknown ? MAX_WINDOW_SHIFT : shift);
+  // (A shift keeps the result a small integer: 65535 << 14 still fits, and snapshots stay small.)
+  return raw << (unknown ? MAX_WINDOW_SHIFT : shift);
 }
 
 /**
@@ -164,8 +165,12 @@ export function segLen(seg: Seg): number {
 
 export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: string };
 
-/** May this side send this segment in its current state? (RFC 9293 §3.3.2, §3.10.) */
-export function checkSend(t: Tcb, seg: Seg): SendVerdict {
+/**
+ * May this side send this segment in its current state? (RFC 9293 §3.3.2, §3.10.) `writtenSeq`
+ * is the segment's number as written, when known before the numbers are judged: after its FIN a
+ * side may still retransmit data (that is no new data).
+ */
+export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict {
   if (seg.rst) return { ok: true }; // RST may be sent from any state (§3.5.2); the checker checks its numbers.
   const s = t.state;
   switch (s) {
@@ -196,7 +201,7 @@ export function checkSend(t: Tcb, seg: Seg): SendVerdict {
     case TcpState.CLOSING:
     case TcpState.LAST_ACK:
       if (seg.syn) return { ok: false, reason: 'noSynWhenSynced', rule: RULE.other };
-      if (seg.len > 0 && !isRetransmission(t, seg)) return { ok: false, reason: 'noDataAfterFin', rule: RULE.close };
+      if (seg.len > 0 && !isRetransmission(t, writtenSeq && !seg.seq ? { ...seg, seq: writtenSeq } : seg)) return { ok: false, reason: 'noDataAfterFin', rule: RULE.close };
       if (seg.fin && t.finSeq && seg.seq && !equal(add(seg.seq, seg.len), t.finSeq)) return { ok: false, reason: 'finAlreadySent', rule: RULE.closing };
       return { ok: true };
     case TcpState.TIME_WAIT:
