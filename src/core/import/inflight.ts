@@ -11,11 +11,12 @@
  * For every segment that occupies sequence space (data or FIN; SYNs and RSTs are left alone) this
  * module decides one of three fates from the receiver's next ACKs:
  * - delivered at once (nothing says otherwise): no annotation;
- * - late: the receiver's next ACK after it lies inside it (SEG.SEQ <= ACK < SEG.SEQ+SEG.LEN),
- *   so it had not arrived; it is delivered just before the receiver's first ACK that covers it
- *   (or after the connection's last segment when none does);
- * - lost: the same, but the sender sent those bytes again before the receiver acknowledged them:
- *   the later copy is the one the receiver took.
+ * - late: an ACK of the receiver sent after it, and before the first one that covers it, lies
+ *   inside it (SEG.SEQ <= ACK < SEG.SEQ+SEG.LEN): the receiver had everything before it but not
+ *   it; it is delivered just before the receiver's first ACK that covers it (or after the
+ *   connection's last segment when none does);
+ * - lost: the same, but a later copy of those bytes (a retransmission) reached the receiver before
+ *   that covering ACK: the copy is the one the receiver took.
  * Segments after a late one from the same sender wait for it (the path is taken to keep order).
  *
  * Bytes the capture missed inside a sender's stream ("previous segment not captured") get a
