@@ -107,3 +107,10 @@ test('a retransmission the peer acknowledged long before is not moved', () => {
   assert.deepEqual(r.lines.map((l) => l.slice(0, 6)), ['S -> C', 'C -> S']);
   assert.doesNotMatch(r.text, /written first/);
 });
+
+test('a SYN,ACK the capture missed, which the client\'s next segment acknowledges, gets a stand-in', () => {
+  const r = imported([seg(C, ['SYN'], 0, 0, 4, 0), seg(C, ['FIN', 'ACK'], 5, 1, 0, 10000)]);
+  assert.deepEqual(r.lines, ['C -> S SYN seq=0 len=4', 'S -> C SYN ACK', 'C -> S FIN ACK seq=5 ack=1']);
+  assert.match(r.text, /S -> C SYN ACK {2}# not captured: the next segment acknowledges this SYN,ACK/);
+  assert.deepEqual(r.findings.filter((f) => !f.startsWith('dataOnSyn')), []);
+});

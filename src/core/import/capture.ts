@@ -158,6 +158,10 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
           if (d) lines.push(`wait ${d}`);
         }
       }
+      if (dl?.synAckBefore) {
+        const sv = c.client === 0 ? 1 : 0;
+        lines.push(segmentLine({ from: n[sv], to: n[c.client], flags: TCP_SYN | TCP_ACK, comment: ['not captured: the next segment acknowledges this SYN,ACK'] }));
+      }
       for (const id of dl?.deliverBefore ?? []) lines.push(`deliver ${id}`);
       if (s.gapBefore) {
         lines.push(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);

@@ -21,7 +21,8 @@
  *
  * Bytes the capture missed inside a sender's stream ("previous segment not captured") get a
  * stand-in segment, so that the sender's SND.NXT covers them; its fate is decided the same way
- * (typically `lost` when a later captured segment fills the gap).
+ * (typically `lost` when a later captured segment fills the gap). So does a SYN,ACK the capture
+ * missed when the client's next segment acknowledges it.
  */
 
 import type { Connection, FlowSegment } from './connections';
@@ -44,6 +45,11 @@ export interface Delivery {
   deliverBefore?: string[];
   /** Stand-in for the bytes missing just before this segment. */
   uncaptured?: Uncaptured;
+  /**
+   * The peer's SYN,ACK was not captured, but this segment (the client's first ACK after its SYN)
+   * acknowledges it: a stand-in SYN,ACK goes just before it.
+   */
+  synAckBefore?: boolean;
 }
 
 export interface Deliveries {
@@ -159,6 +165,20 @@ export function inferDeliveries(c: Connection): Deliveries {
   }
   for (const x of items) {
     if (x.index < 0 && !x.fate) (out.segments[x.owner] ??= {}).uncaptured = { seq: x.seq, len: (x.end - x.seq) >>> 0 };
+  }
+  // A SYN,ACK not captured: the client's SYN was, then the client acknowledges the server's SYN
+  // before anything of the server's was captured.
+  if (c.opening === 'syn') {
+    let synSeen = false;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i];
+      if (s.dir !== c.client) break;
+      if (s.flags & TCP_SYN) synSeen = true;
+      else if (synSeen && s.flags & TCP_ACK && !(s.flags & TCP_RST)) {
+        (out.segments[i] ??= {}).synAckBefore = true;
+        break;
+      }
+    }
   }
   for (const [x, at] of deliverAt) {
     if (at >= items.length) {
