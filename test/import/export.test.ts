@@ -34,22 +34,11 @@ function examples(): string[] {
  * here is a limit of captures (or of the checker on captures), not of the exporter.
  */
 export const KNOWN_REIMPORT_ERRORS: Record<string, { codes: string[]; why: string }> = {
-  'loss-and-retransmission.tcpflow': {
-    codes: ['wrongAck', 'wrongAck', 'wrongAck', 'wrongSeq', 'wrongAck'],
-    why:
-      'the `lost` segment is in the capture (it was sent), so the re-imported flow delivers it; the ' +
-      "receiver's duplicate ACKs then look wrong and the checker's substituted values make the fast " +
-      'retransmission a wrong seq',
-  },
   'old-duplicate-syn.tcpflow': {
     codes: ['wrongSeq', 'wrongAck'],
     why:
       'the capture is in send order: the delayed fresh SYN comes first and the `old` duplicate second, ' +
       "so the server's answer to the old SYN looks like a wrong SYN,ACK",
-  },
-  'simultaneous-close.tcpflow': {
-    codes: ['wrongAck', 'cannotSend'],
-    why: 'the crossing FINs (`delay=` / `deliver`) become one after the other: the second FIN acks too little',
   },
   'simultaneous-open.tcpflow': {
     codes: ['cannotSend'],

@@ -93,7 +93,10 @@ export class AppTracker {
     const out: AppIssue[] = [];
     const app = st.app;
     const dataState = state === TcpState.ESTABLISHED || state === TcpState.CLOSE_WAIT;
-    if (app && !dataState) {
+    // Data on a SYN is legal: the receiver queues it until ESTABLISHED (RFC 9293 §3.10.7.3), and
+    // TCP Fast Open (RFC 7413) delivers it at once. The SYN itself is judged by the checker.
+    const onSyn = st.flags.some((f) => f.flag === 'SYN' && f.set);
+    if (app && !dataState && !onSyn) {
       const what = app.kind === 'http' ? 'HTTP' : 'TLS';
       out.push({ key: 'appNotEstablished', span: app.span, args: [from, what, state, RULE_APP] });
     }
@@ -147,6 +150,9 @@ export class AppTracker {
       if (this.pos === 2 && !app.version && this.version === undefined && who === 's') {
         this.version = m.name === 'EncryptedExtensions' || m.name === 'ChangeCipherSpec' ? '1.3' : '1.2';
       }
+      // TLS 1.3 middlebox compatibility: a ChangeCipherSpec may come at any time after the first
+      // ClientHello and before the sender's Finished; the peer drops it (RFC 8446 §5, §D.4).
+      if (m.name === 'ChangeCipherSpec' && this.version === '1.3' && !this.finished.has(from)) continue;
       const steps = this.steps();
       let i = this.pos;
       let firstRequired: Step | undefined;

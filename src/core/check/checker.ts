@@ -9,7 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isKeepAlive, isRetransmission, newTcb, receive, segLen } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, segLen, startRcvNxt } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -741,6 +741,8 @@ class Checker {
       rst: (flags & FLAG_BIT.RST) !== 0,
       len,
       win: st.win?.value,
+      wscale: st.wscale?.value,
+      rtx: (modifiers & MOD_BIT.rtx) !== 0,
     };
     const lineNo = this.line(st.start);
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
@@ -766,7 +768,7 @@ class Checker {
     }
 
     // The state may not allow this segment at all.
-    const verdict = checkSend(s, seg);
+    const verdict = checkSend(s, seg, len > 0 && s.finSeq ? this.writtenSeq(st, s) : undefined);
     if (!verdict.ok && !(seg.syn && s.state === TcpState.TIME_WAIT)) {
       const flagText = describeFlags(seg);
       this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, this.p(verdict.reason), verdict.rule]);
@@ -873,7 +875,7 @@ class Checker {
       }
     }
     seg.ackNo = ackValue;
-    if (sendClass === 'new' && seg.ack && !seg.syn && !seg.fin && !seg.rst && len === 0 && s.lastAckSent && ackValue && equal(s.lastAckSent, ackValue) && s.lastAckWasPure) sendClass = 'dup-ack';
+    if (sendClass === 'new' && isDuplicateAck(s, c.tcbs.get(to.info.name), seg)) sendClass = 'dup-ack';
 
     // ---- data checks ----
     if (seg.syn && len > 0) this.report('dataOnSyn', st.len ?? st.label?.span ?? st.flagsSpan, [String(len), RULE.synSent]);
@@ -943,6 +945,15 @@ class Checker {
     for (let i = from; i < to; i++) ev.raw.push(i);
   }
 
+  /**
+   * The written seq of a segment when it can be read without binding a name (a plain number), for
+   * the state check before the numbers are judged (a retransmission may be sent after a FIN).
+   */
+  private writtenSeq(st: ast.SegmentStmt, s: Tcb): SeqValue | undefined {
+    if (!st.seq || st.seq.value.symbol) return undefined;
+    return this.relative && s.iss ? add(s.iss, st.seq.value.offset) : concrete(st.seq.value.offset);
+  }
+
   private expectedAckText(s: Tcb, c: Connection): string | undefined {
     return s.rcvNxt ? this.writeAs(s.rcvNxt, s.irs, c) : undefined;
   }
@@ -975,7 +986,7 @@ class Checker {
     }
     const before = this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
-    if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = seg.seq;
+    if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
     const out = receive(r, seg, this.clock, why, (v) => this.fmt(v, c));
     const after = this.view(r, to.info.name, from.info.name, c);
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;

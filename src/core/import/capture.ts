@@ -15,6 +15,7 @@
 
 import { Connection, ConnectionTracker, FlowSegment, relative } from './connections';
 import { LineSegment, commentText, formatDuration, quote, segmentLine } from './emit';
+import { Delivery, Uncaptured, inferDeliveries } from './inflight';
 import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_RESERVED, TCP_SYN, TCP_URG } from './pcap';
 
 export type { ImportWarning } from './pcap';
@@ -149,6 +150,9 @@ class LineWriter {
   }
 }
 
+/** Segments at the start of a connection that may hold its earliest timestamp. */
+const REORDER_LOOK = 4;
+
 function sameHost(a: string, b: string): boolean {
   const norm = (s: string): string => s.trim().replace(/^\[|\]$/g, '').toLowerCase();
   return norm(a) === norm(b);
@@ -168,8 +172,10 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
   // Time origin: the first packet of the capture that we saw.
   let t0: { sec: number; nsec: number } | undefined;
   for (const c of all) {
-    const s = c.segments.at(0);
-    if (s && (!t0 || s.sec < t0.sec || (s.sec === t0.sec && s.nsec < t0.nsec))) t0 = { sec: s.sec, nsec: s.nsec };
+    // (Usually the connection's first segment; not when the send order was restored.)
+    for (const s of c.segments.slice(0, REORDER_LOOK)) {
+      if (!t0 || s.sec < t0.sec || (s.sec === t0.sec && s.nsec < t0.nsec)) t0 = { sec: s.sec, nsec: s.nsec };
+    }
   }
   const origin = t0 ?? { sec: 0, nsec: 0 };
   const digits = summary.nanosecond ? 9 : 6;
@@ -210,8 +216,10 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
     if (c.tlsVersion === '1.3' && c.segments.some((s) => s.label?.tls?.records.some((r) => r.inferred))) {
       lines.push('# TLS 1.3: encrypted handshake records are named by position (the wire shows ApplicationData).');
     }
+    const deliveries = inferDeliveries(c);
     let prev: FlowSegment | undefined;
-    for (const s of c.segments) {
+    c.segments.forEach((s, i) => {
+      const dl = deliveries.segments[i];
       if (prev) {
         const ms = deltaMs(prev, s);
         if (ms < 0) lines.push(`# the next packet's timestamp is ${formatDuration(-ms) ?? '0ms'} earlier than the previous one`);
@@ -220,12 +228,19 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
           if (d) lines.push(`wait ${d}`);
         }
       }
+      if (dl?.synAckBefore) {
+        const sv = c.client === 0 ? 1 : 0;
+        lines.push(segmentLine({ from: n[sv], to: n[c.client], flags: TCP_SYN | TCP_ACK, comment: ['not captured: the next segment acknowledges this SYN,ACK'] }));
+      }
+      for (const id of dl?.deliverBefore ?? []) lines.push(`deliver ${id}`);
       if (s.gapBefore) {
         lines.push(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
       }
-      lines.push(segmentLine(lineFor(c, s, n, opts, origin, digits)));
+      if (dl?.uncaptured) lines.push(segmentLine(uncapturedLine(c, s, dl.uncaptured, n, opts)));
+      lines.push(segmentLine(lineFor(c, s, n, opts, origin, digits, dl)));
       prev = s;
-    }
+    });
+    for (const id of deliveries.atEnd) lines.push(`deliver ${id}  # its arrival is after the end of the capture`);
   }
   lines.end();
   return { warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
@@ -286,7 +301,27 @@ function timeText(s: FlowSegment, origin: { sec: number; nsec: number }, digits:
   return `${neg ? '-' : ''}${whole}.${fs}s`;
 }
 
-function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number): LineSegment {
+/**
+ * A stand-in for bytes the capture missed inside a sender's stream: no seq= or ack= (the checker
+ * takes the sender's SND.NXT and RCV.NXT), no packet number (it is not a frame of the capture).
+ */
+function uncapturedLine(c: Connection, s: FlowSegment, u: Uncaptured, n: [string, string], opts: CaptureImportOptions): LineSegment {
+  const d = s.dir;
+  const from = opts.absolute ? u.seq : relative(u.seq, c.base[d]);
+  const to = (from + u.len) >>> 0;
+  const mods = u.fate === 'lost' ? ['lost'] : u.fate === 'late' && u.delayId ? [`delay=${u.delayId}`] : [];
+  const fate = u.fate === 'lost' ? '; the receiver takes a later copy' : '';
+  return {
+    from: n[d],
+    to: n[d === 0 ? 1 : 0],
+    flags: TCP_ACK,
+    len: u.len,
+    modifiers: mods,
+    comment: [`not captured: bytes ${from}-${to}, inferred from the sequence numbers${fate}`],
+  };
+}
+
+function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number, dl?: Delivery): LineSegment {
   const d = s.dir;
   const o = d === 0 ? 1 : 0;
   const abs = opts.absolute === true;
@@ -318,6 +353,8 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
   } else if (lab?.text) line.label = lab.text;
   const mods: string[] = [];
   if (s.rtx) mods.push('rtx');
+  if (dl?.fate === 'lost') mods.push('lost');
+  else if (dl?.fate === 'late' && dl.delayId) mods.push(`delay=${dl.delayId}`);
   if (mods.length) line.modifiers = mods;
 
   const cm = line.comment as string[];
@@ -332,9 +369,12 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
   if (s.flags & TCP_AE) cm.push('AE flag');
   if (s.flags & TCP_RESERVED) cm.push(`reserved flag bits 0x${(s.flags & TCP_RESERVED).toString(16)}`);
   if (s.flags & TCP_URG) cm.push(`urgent pointer ${s.urgent}`);
+  if (s.answeredBefore !== undefined) cm.push(`captured after pkt ${s.answeredBefore}, which acknowledges it: written first`);
   if (s.fillsGap) cm.push('fills the earlier gap (out of order, or retransmitted after a loss before the capture point)');
   if (s.keepAlive) cm.push('keep-alive');
   if (s.ackedUnseen) cm.push('ACKs data the capture did not see');
+  if (dl?.fate === 'late') cm.push('in flight while the receiver acknowledged less');
+  else if (dl?.fate === 'lost') cm.push('not taken by the receiver: it acknowledged less until the bytes came again');
   if (lab?.serverHello?.version) cm.push(`TLS ${lab.serverHello.version}`);
   if (lab?.tls?.records.some((r) => r.inferred)) cm.push('TLS 1.3 encrypted handshake (names inferred)');
   line.comment = cm.map(commentText);

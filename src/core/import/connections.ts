@@ -53,6 +53,8 @@ export interface FlowSegment {
   keepAlive?: boolean;
   /** Acknowledges data of the peer that the capture never saw. */
   ackedUnseen?: boolean;
+  /** Captured after the segment that answers it (packet number of that one): written before it. */
+  answeredBefore?: number;
 }
 
 export type RoleReason = 'syn' | 'synack' | 'port' | 'first';
@@ -115,6 +117,8 @@ export class SegmentStore implements Iterable<FlowSegment> {
   private readonly labels = new Map<number, SegmentLabel>();
   private readonly extra = new Map<number, RareOptions>();
   private readonly gaps = new Map<number, number>();
+  /** Packet numbers for `answeredBefore` (rare: only where the send order was restored). */
+  private readonly answered = new Map<number, number>();
 
   /** Append a segment; returns its index. */
   push(p: TcpPacket, dir: 0 | 1, label?: SegmentLabel): number {
@@ -229,7 +233,7 @@ export class SegmentStore implements Iterable<FlowSegment> {
     const copy = (dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number): void => dst.set(src.subarray(srcAt, srcAt + REC_BYTES), dstAt);
     const where = (i: number): [Uint8Array, number] => [this.page(i).b, (i & (PAGE - 1)) * REC_BYTES];
     const step = from < to ? 1 : -1;
-    const side = [this.labels, this.extra, this.gaps] as Map<number, unknown>[];
+    const side = [this.labels, this.extra, this.gaps, this.answered] as Map<number, unknown>[];
     const kept = side.map((m) => m.get(from));
     copy(rec, 0, ...where(from));
     for (let i = from; i !== to; i += step) {
@@ -310,6 +314,15 @@ export class SegmentStore implements Iterable<FlowSegment> {
     else this.gaps.set(i, n);
     this.setBit(i, BIT_GAP, n !== undefined);
   }
+  /** @internal */
+  answeredBefore(i: number): number | undefined {
+    return this.answered.get(i);
+  }
+  /** @internal */
+  setAnsweredBefore(i: number, packet: number | undefined): void {
+    if (packet === undefined) this.answered.delete(i);
+    else this.answered.set(i, packet);
+  }
 }
 
 /** A FlowSegment read from (and, for the annotations, written to) a SegmentStore record. */
@@ -376,6 +389,12 @@ class StoredSegment implements FlowSegment {
   }
   get gapBefore(): number | undefined {
     return this.st.gap(this.i);
+  }
+  get answeredBefore(): number | undefined {
+    return this.st.answeredBefore(this.i);
+  }
+  set answeredBefore(v: number | undefined) {
+    this.st.setAnsweredBefore(this.i, v);
   }
   set gapBefore(v: number | undefined) {
     this.st.setGap(this.i, v);
@@ -522,7 +541,52 @@ function isWellKnown(port: number): boolean {
   return port > 0 && port < 1024;
 }
 
+/** How many segments later, and how soon, the segment an ACK answers may have been captured. */
+const REORDER_REACH = 3;
+const REORDER_SKEW_NS = 1_000_000;
+
+function spanOf(x: FlowSegment): number {
+  return x.flags & TCP_RST ? 0 : x.payloadLength + (x.flags & TCP_SYN ? 1 : 0) + (x.flags & TCP_FIN ? 1 : 0);
+}
+
+/**
+ * A segment cannot acknowledge what has not been sent: when an ACK covers the peer's next
+ * segment, captured at most a millisecond later with nothing of the peer's in between (and no
+ * earlier capture of those bytes), the capture point saw the two in the wrong order (several
+ * capture queues, or timestamps taken apart). The acknowledged segment is put back before the
+ * one that answers it, and says so in its comment.
+ */
+function restoreSendOrder(c: Connection): void {
+  const segs = c.segments;
+  const high: [number | undefined, number | undefined] = [undefined, undefined];
+  for (let i = 0; i < segs.length; i++) {
+    let s = segs.at(i)!;
+    const o = s.dir === 0 ? 1 : 0;
+    const h = high[o];
+    if (s.flags & TCP_ACK && !(s.flags & TCP_RST) && (h === undefined || ((s.ack - h) | 0) > 0)) {
+      let j = i + 1;
+      while (j < segs.length && j <= i + REORDER_REACH && segs.at(j)!.dir !== o) j++;
+      const x = j < segs.length && j <= i + REORDER_REACH ? segs.at(j) : undefined;
+      const span = x ? spanOf(x) : 0;
+      const skew = x ? (x.sec - s.sec) * 1e9 + (x.nsec - s.nsec) : Infinity;
+      if (x && span > 0 && skew < REORDER_SKEW_NS && ((s.ack - x.seq) | 0) > 0 && ((s.ack - x.seq - span) | 0) <= 0) {
+        segs.move(j, i);
+        // The view `x` still names index j; the moved segment is at i now.
+        s = segs.at(i)!;
+        s.answeredBefore = segs.at(i + 1)!.packet;
+      }
+    }
+    const span = spanOf(s);
+    if (span > 0) {
+      const end = (s.seq + span) >>> 0;
+      const hs = high[s.dir];
+      if (hs === undefined || ((end - hs) | 0) > 0) high[s.dir] = end;
+    }
+  }
+}
+
 function analyse(c: Connection): void {
+  restoreSendOrder(c);
   const segs = c.segments;
   // Roles.
   const syn = segs.find((s) => s.flags & TCP_SYN && !(s.flags & TCP_ACK));

@@ -232,6 +232,9 @@ export function analysisFlags(analysis: AnalysisView): Map<number, Set<Flag>> {
       continue;
     }
     const ref = packetRef(analysis, ev.stmt);
+    // A segment without a frame number is no frame of the capture (a hand-written line, or the
+    // importer's stand-in for bytes it did not capture): Wireshark never saw it.
+    if (!ref) continue;
     const s = side(ev.connection, ev.from);
     const r = side(ev.connection, ev.to);
     const has = (f: string): boolean => ev.flags.includes(f);

@@ -32,7 +32,16 @@ export const RULE = {
   other: 'RFC 9293 §3.10.7.4',
   timeWait: 'RFC 9293 §3.10.8',
   challengeAck: 'RFC 9293 §3.10.7.4, RFC 5961 §4',
+  retransmit: 'RFC 9293 §3.8.1',
+  windowScale: 'RFC 7323 §2.3',
 } as const;
+
+/**
+ * The largest shift a window scale option may give (RFC 7323 §2.3). When the SYN that carried a
+ * side's scale is not in the flow (a capture that starts later), its windows are only known to
+ * be at most the raw value shifted by this much.
+ */
+export const MAX_WINDOW_SHIFT = 14;
 
 /** Why a sequence variable has the value it has: the segment that set it. */
 export interface Why {
@@ -83,10 +92,55 @@ export interface Tcb {
   lastAckWasPure?: boolean;
   /** This TCB has been used (a later SYN from CLOSED starts a new incarnation). */
   used: boolean;
+  /**
+   * The window scale of this side's received / sent windows is unknown: the TCB starts after the
+   * SYN that fixed it (RFC 7323 §2.3). Windows are then taken at their largest possible value.
+   */
+  sndShiftUnknown?: boolean;
+  rcvShiftUnknown?: boolean;
+  /** Highest acknowledgment sent while RCV.NXT was unknown (a flow that starts synchronized). */
+  ackedBeforeRcv?: SeqValue;
 }
 
 export function newTcb(state: TcpState, passive = false): Tcb {
-  return { state, passive, rcvWnd: 65535, sndShift: 0, rcvShift: 0, wsOffered: false, ooo: [], closePending: false, aborted: false, used: false };
+  const t: Tcb = { state, passive, rcvWnd: 65535, sndShift: 0, rcvShift: 0, wsOffered: false, ooo: [], closePending: false, aborted: false, used: false };
+  if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
+    // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
+    t.sndShiftUnknown = t.rcvShiftUnknown = true;
+    t.rcvWnd = scaledWindow(t.rcvWnd, 0, true);
+  }
+  return t;
+}
+
+/**
+ * A window field in bytes: shifted by the scale (RFC 7323 §2.3), or, when the scale is unknown,
+ * by the largest scale allowed, which bounds what the field can mean.
+ */
+export function scaledWindow(raw: number, shift: number, unknown: boolean | undefined): number {
+  // (A shift keeps the result a small integer: 65535 << 14 still fits, and snapshots stay small.)
+  return raw << (unknown ? MAX_WINDOW_SHIFT : shift);
+}
+
+/**
+ * The acknowledgment number a side sends is its RCV.NXT (RFC 9293 §3.1, §3.4). A TCB that starts
+ * synchronized (a capture that starts in the middle) does not know RCV.NXT: until a segment of
+ * the peer reaches it, the acknowledgments it sends are the only word on it (the peer's earlier
+ * segments were not seen), so the highest one is kept and becomes RCV.NXT when the first
+ * segment arrives (`startRcvNxt`).
+ */
+function learnRcvNxt(t: Tcb, seg: Seg): void {
+  if (seg.ack && seg.ackNo && !seg.rst && !t.rcvNxt && isSynchronized(t.state)) {
+    if (!t.ackedBeforeRcv || gt(seg.ackNo, t.ackedBeforeRcv) || Number.isNaN(diff(seg.ackNo, t.ackedBeforeRcv))) t.ackedBeforeRcv = seg.ackNo;
+  }
+}
+
+/**
+ * RCV.NXT of a synchronized TCB that has none when a segment arrives: what it has acknowledged
+ * (see `learnRcvNxt`), else the segment's own number (nothing better is known).
+ */
+export function startRcvNxt(t: Tcb, seg: Seg): SeqValue | undefined {
+  const acked = t.ackedBeforeRcv;
+  return acked && seg.seq && !Number.isNaN(diff(seg.seq, acked)) ? acked : seg.seq;
 }
 
 /** A segment as the machine sees it, with numbers already resolved. */
@@ -100,6 +154,8 @@ export interface Seg {
   len: number;
   win?: number;
   wscale?: number;
+  /** The flow marks it a retransmission (`rtx`; the importer writes it on every one it sees). */
+  rtx?: boolean;
 }
 
 /** Sequence space a segment occupies: SYN and FIN one number each, data its length (§3.4). */
@@ -109,8 +165,12 @@ export function segLen(seg: Seg): number {
 
 export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: string };
 
-/** May this side send this segment in its current state? (RFC 9293 §3.3.2, §3.10.) */
-export function checkSend(t: Tcb, seg: Seg): SendVerdict {
+/**
+ * May this side send this segment in its current state? (RFC 9293 §3.3.2, §3.10.) `writtenSeq`
+ * is the segment's number as written, when known before the numbers are judged: after its FIN a
+ * side may still retransmit data (that is no new data).
+ */
+export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict {
   if (seg.rst) return { ok: true }; // RST may be sent from any state (§3.5.2); the checker checks its numbers.
   const s = t.state;
   switch (s) {
@@ -141,7 +201,7 @@ export function checkSend(t: Tcb, seg: Seg): SendVerdict {
     case TcpState.CLOSING:
     case TcpState.LAST_ACK:
       if (seg.syn) return { ok: false, reason: 'noSynWhenSynced', rule: RULE.other };
-      if (seg.len > 0 && !isRetransmission(t, seg)) return { ok: false, reason: 'noDataAfterFin', rule: RULE.close };
+      if (seg.len > 0 && !isRetransmission(t, writtenSeq && !seg.seq ? { ...seg, seq: writtenSeq } : seg)) return { ok: false, reason: 'noDataAfterFin', rule: RULE.close };
       if (seg.fin && t.finSeq && seg.seq && !equal(add(seg.seq, seg.len), t.finSeq)) return { ok: false, reason: 'finAlreadySent', rule: RULE.closing };
       return { ok: true };
     case TcpState.TIME_WAIT:
@@ -151,12 +211,44 @@ export function checkSend(t: Tcb, seg: Seg): SendVerdict {
   }
 }
 
-/** Data or control that lies entirely before SND.NXT: a retransmission (RFC 9293 §3.8.1). */
+/**
+ * Data or control that lies before SND.NXT and not before SND.UNA: a retransmission (RFC 9293
+ * §3.8.1). A segment the flow marks `rtx` may also
+ * - start below SND.UNA: the sender resends what its peer has acknowledged when that ACK has not
+ *   reached it yet (it crossed the retransmission, or was lost after the point where the flow
+ *   was seen); the receiver drops the copy and acknowledges again (§3.10.7.4);
+ * - end beyond SND.NXT: a retransmission may be repacketized to carry more data than the
+ *   original segments ("may repackage segments on the retransmission queue", RFC 9293 §3.8.6),
+ *   but never past a FIN.
+ * Unmarked, both stay errors: in notes they are nearly always a number that went wrong earlier.
+ * A segment one byte below SND.NXT with nothing outstanding is a keep-alive, not a retransmission.
+ */
 export function isRetransmission(t: Tcb, seg: Seg): boolean {
   if (!seg.seq || !t.sndNxt || !t.sndUna) return false;
   const n = segLen(seg);
   if (n === 0) return false;
-  return le(t.sndUna, seg.seq) && le(add(seg.seq, n), t.sndNxt) && !equal(seg.seq, t.sndNxt);
+  if (!lt(seg.seq, t.sndNxt)) return false;
+  const end = add(seg.seq, n);
+  if (gt(end, t.sndNxt) && (!seg.rtx || t.finSeq || seg.syn)) return false;
+  if (le(t.sndUna, seg.seq)) return true;
+  if (!seg.rtx) return false;
+  if (isKeepAlive(t, seg)) return false;
+  // Below SND.UNA: still inside what this side has sent since its ISS.
+  return !t.iss || gt(seg.seq, t.iss) || (seg.syn && equal(seg.seq, t.iss));
+}
+
+/**
+ * A duplicate acknowledgment as RFC 5681 §2 defines it, judged when its sender sends it: (a) the
+ * peer has data outstanding, (b, c) the ACK carries no data and neither SYN nor FIN (nor RST),
+ * (d) it acknowledges what the sender acknowledged last, the greatest acknowledgment the peer has
+ * had, and (e) it advertises the same window as before. The sender's previous ACK may have carried
+ * data: only this one must not.
+ */
+export function isDuplicateAck(sender: Tcb, peer: Tcb | undefined, seg: Seg): boolean {
+  if (!seg.ack || seg.syn || seg.fin || seg.rst || seg.len > 0 || !seg.ackNo || !sender.lastAckSent) return false;
+  if (!equal(sender.lastAckSent, seg.ackNo)) return false;
+  if (seg.win !== undefined && scaledWindow(seg.win, sender.rcvShift, sender.rcvShiftUnknown) !== sender.rcvWnd) return false;
+  return !(peer?.sndUna && peer.sndNxt && equal(peer.sndUna, peer.sndNxt));
 }
 
 /** A keep-alive probe: seq one before SND.NXT with at most one byte (RFC 9293 §3.8.4). */
@@ -188,8 +280,18 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.closePending = false;
     t.wsOffered = seg.wscale !== undefined;
     if (seg.wscale !== undefined) t.rcvShift = seg.wscale;
+    t.sndShiftUnknown = t.rcvShiftUnknown = false;
+  } else if (seg.syn && seg.ack && t.rcvShiftUnknown) {
+    // The SYN,ACK of a TCB declared past the peer's SYN: it carries this side's scale, or, without
+    // the option, scaling is off both ways (RFC 7323 §2.2).
+    t.rcvShift = seg.wscale ?? 0;
+    t.rcvShiftUnknown = false;
+    if (seg.wscale === undefined) {
+      t.sndShift = 0;
+      t.sndShiftUnknown = false;
+    }
   }
-  if (seg.win !== undefined) t.rcvWnd = seg.win << (seg.syn ? 0 : t.rcvShift);
+  if (seg.win !== undefined) t.rcvWnd = seg.syn ? seg.win : scaledWindow(seg.win, t.rcvShift, t.rcvShiftUnknown);
   if (seg.syn && seg.seq && !t.iss) t.iss = seg.seq;
   if (seg.seq) {
     const end = add(seg.seq, segLen(seg));
@@ -214,6 +316,7 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     if (t.state === TcpState.ESTABLISHED || t.state === TcpState.SYN_RCVD) t.state = TcpState.FIN_WAIT_1;
     else if (t.state === TcpState.CLOSE_WAIT) t.state = TcpState.LAST_ACK;
   }
+  learnRcvNxt(t, seg);
   t.owesRst = undefined;
 }
 
@@ -287,8 +390,15 @@ export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqV
       t.rcvNxt = seg.seq ? add(seg.seq, 1 + seg.len) : undefined;
       t.rcvNxtWhy = why;
       if (seg.win !== undefined) t.sndWnd = seg.win;
-      if (seg.wscale !== undefined && t.wsOffered) t.sndShift = seg.wscale;
-      else t.rcvShift = 0;
+      if (seg.wscale !== undefined && (t.wsOffered || t.rcvShiftUnknown)) {
+        // (A SYN,ACK carries the option only if the SYN did, RFC 7323 §2.2: when that SYN is not in
+        // the flow, this side's own scale stays unknown.)
+        t.sndShift = seg.wscale;
+        t.sndShiftUnknown = false;
+      } else {
+        t.rcvShift = t.sndShift = 0;
+        t.rcvShiftUnknown = t.sndShiftUnknown = false;
+      }
       if (ackOk && seg.ackNo) {
         t.sndUna = seg.ackNo;
         t.state = TcpState.ESTABLISHED;
@@ -362,7 +472,7 @@ function receiveSynchronized(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v:
     t.state = TcpState.ESTABLISHED;
     t.sndUna = t.sndNxt;
   }
-  if (seg.win !== undefined) t.sndWnd = seg.win << t.sndShift;
+  if (seg.win !== undefined) t.sndWnd = scaledWindow(seg.win, t.sndShift, t.sndShiftUnknown);
   const finAcked = !!t.finSeq && !!t.sndUna && gt(t.sndUna, t.finSeq);
   if (finAcked) {
     if (t.state === TcpState.FIN_WAIT_1) t.state = TcpState.FIN_WAIT_2;
@@ -432,6 +542,7 @@ export function resetSequence(t: Tcb): void {
   t.finReceived = false;
   t.ooo = [];
   t.lastAckSent = undefined;
+  t.ackedBeforeRcv = undefined;
 }
 
 function drainQueue(t: Tcb): void {
