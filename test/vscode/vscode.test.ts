@@ -67,6 +67,7 @@ const SETTINGS = {
 
 interface CodeServer {
   port: number;
+  userData: string;
   log(): string;
   stop(): Promise<void>;
 }
@@ -127,7 +128,7 @@ async function startCodeServer(dir: string, workspace: string): Promise<CodeServ
   const deadline = Date.now() + 30_000;
   for (;;) {
     const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) return { port: Number(m[1]), log: () => out, stop };
+    if (m) return { port: Number(m[1]), userData, log: () => out, stop };
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`code-server did not start:\n${out}`);
@@ -192,6 +193,27 @@ async function lookAt(page: Page, ask: BrowserAsk, timeoutMs = 30_000): Promise<
     if (Date.now() > deadline) return { ok: false, seen: seen ?? `no frame holds the ${ask.kind} webview` };
     await sleep(100);
   }
+}
+
+/**
+ * Warnings and errors the extension host logged about the extension: VS Code names the extension
+ * in them (`[tcpflow.tcpflow] Accessing a window scoped configuration…`, `Activating extension
+ * 'tcpflow.tcpflow' failed`). The note about the test module's own `require('vscode')` is not one.
+ */
+function complaints(userData: string): string[] {
+  const logs: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost\.log$/.test(e.name)) logs.push(p);
+    }
+  };
+  walk(path.join(userData, 'logs'));
+  assert.ok(logs.length > 0, 'the extension host wrote a log');
+  return logs
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/))
+    .filter((entry) => /^\S+ \S+ \[(warning|error)\]/.test(entry) && entry.includes('tcpflow.tcpflow') && !entry.includes('in-host.js'));
 }
 
 /** The files the .vsix would hold (as `vsce ls` lists them), copied into `dir`. */
@@ -267,6 +289,7 @@ test('the extension in a real VS Code (code-server 4.100.3)', { timeout: TEST_TI
     assert.deepEqual(results.map((r) => r.name), [...CHECKS], 'every check ran');
     assert.equal(exitCode, 0, 'the extension tests exit with 0');
     assert.equal(answered.size, 3, 'the browser looked at the webviews three times');
+    assert.deepEqual(complaints(server.userData), [], 'VS Code logged no warning or error about the extension');
   } catch (e) {
     if (page) {
       const shots = path.join(ROOT, 'test-results');
