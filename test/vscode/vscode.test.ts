@@ -282,7 +282,8 @@ test('the extension in a real VS Code (code-server 4.100.3)', { timeout: TEST_TI
         if (!m || answered.has(f)) continue;
         answered.add(f);
         const answer = await lookAt(page, JSON.parse(fs.readFileSync(path.join(host, f), 'utf8')) as BrowserAsk);
-        fs.writeFileSync(path.join(host, `answer-${m[1]}.json`), JSON.stringify(answer));
+        fs.writeFileSync(path.join(host, `answer-${m[1]}.tmp`), JSON.stringify(answer));
+        fs.renameSync(path.join(host, `answer-${m[1]}.tmp`), path.join(host, `answer-${m[1]}.json`));
       }
       await sleep(100);
     }
