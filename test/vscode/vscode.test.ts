@@ -3,11 +3,12 @@
  * .cache/code-server by scripts/install-code-server.sh) on 127.0.0.1, driven by Debian's Chromium
  * through playwright-core, everything offline.
  *
- * The window opens a scratch workspace with the repository as an extension under development and
- * test/vscode/in-host.ts (bundled) as its extension tests: that module runs in the real Node
- * extension host, checks the extension through the `vscode` API, and its outcome comes back
- * through `codeAutomationExit`. While the preview is open it asks this side to look into the
- * webview's frames for the Mermaid SVG.
+ * The window opens a scratch workspace, with the files the .vsix would hold (as `vsce ls` lists
+ * them) as an extension under development and test/vscode/in-host.ts (bundled) as its extension
+ * tests: that module runs in the real Node extension host, checks the extension through the
+ * `vscode` API, and its outcome comes back through `codeAutomationExit`. While a preview is open
+ * it asks this side to look into the webview's frames for the Mermaid SVG. Finally, the extension
+ * host's log must hold no warning or error about the extension.
  *
  * Runs on its own after the main suite (scripts/test.sh): it loads dist/, which test/package
  * rebuilds, and it starts a whole VS Code.
