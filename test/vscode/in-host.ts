@@ -1,0 +1,246 @@
+/**
+ * Runs inside VS Code's real extension host (code-server), loaded as the `extensionTestsPath` of
+ * the window vscode.test.ts opens: VS Code calls `run()`, and its outcome becomes the exit code
+ * handed to the page's `codeAutomationExit`. Everything here goes through the public `vscode`
+ * API, so it sees the extension exactly as a user's VS Code does.
+ *
+ * It writes `report.json` beside itself (every check, passed or not, with the error), and while
+ * the preview is open it asks the outer test, through `ask-N.json` / `answer-N.json` in the same
+ * directory, to look at the webview in the browser.
+ */
+import * as vscode from 'vscode';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CHECKS, FLOW, FORMATTED, NOTES, type BrowserAnswer, type BrowserAsk } from './samples';
+
+const EXTENSION_ID = 'tcpflow.tcpflow';
+const here = __dirname;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until `probe` gives a truthy value; the last error or value goes into the timeout message. */
+async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await sleep(50);
+  }
+}
+
+const root = (): vscode.Uri => {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the window has the test workspace open');
+  return folder.uri;
+};
+const fileUri = (name: string): vscode.Uri => vscode.Uri.joinPath(root(), name);
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+const describe = (ds: readonly vscode.Diagnostic[]): string => ds.map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character} ${d.message}`).join(' | ');
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .join('\n');
+}
+
+const labelOf = (i: vscode.CompletionItem): string => (typeof i.label === 'string' ? i.label : i.label.label);
+
+/** Ask vscode.test.ts to look at a webview in the browser, and wait for its answer. */
+async function askBrowser(n: number, ask: BrowserAsk): Promise<BrowserAnswer> {
+  const answerFile = path.join(here, `answer-${n}.json`);
+  fs.writeFileSync(path.join(here, `ask-${n}.json.tmp`), JSON.stringify(ask));
+  fs.renameSync(path.join(here, `ask-${n}.json.tmp`), path.join(here, `ask-${n}.json`));
+  return until(`the browser's look at the webview (${JSON.stringify(ask)})`, () => fs.existsSync(answerFile) && (JSON.parse(fs.readFileSync(answerFile, 'utf8')) as BrowserAnswer), 60_000);
+}
+
+const lineOf = (text: string, n: number): string => text.split('\n')[n];
+
+const FLOW_WRONG_LINE = 5;
+const FLOW_WRONG_CHAR = lineOf(FLOW, FLOW_WRONG_LINE).indexOf('ack=x ') + 'ack='.length;
+const NOTES_WRONG_LINE = 8;
+const NOTES_WRONG_CHAR = lineOf(NOTES, NOTES_WRONG_LINE).indexOf('ack=100') + 'ack='.length;
+
+const steps: [string, () => Promise<void>][] = [];
+const step = (index: number, fn: () => Promise<void>): void => {
+  steps.push([CHECKS[index], fn]);
+};
+
+let flowDoc: vscode.TextDocument;
+
+step(0, async () => {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is loaded from the development path`);
+  assert.equal(ext.isActive, false, 'nothing has activated the extension before a tcpflow document opens');
+  flowDoc = await vscode.workspace.openTextDocument(fileUri('flow.tcpflow'));
+  assert.equal(flowDoc.languageId, 'tcpflow');
+  await vscode.window.showTextDocument(flowDoc, vscode.ViewColumn.One);
+  await until('the extension to activate', () => ext.isActive);
+  const diags = await until('the language server\'s diagnostics for flow.tcpflow', () => {
+    const ds = vscode.languages.getDiagnostics(flowDoc.uri);
+    return ds.length > 0 && ds;
+  });
+  assert.equal(diags.length, 1, describe(diags));
+  const d = diags[0];
+  assert.equal(codeOf(d), 'TF3001');
+  assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+  assert.match(d.message, /^ack should be x\+1: C's SYN at line 5 takes one sequence number \(RFC 9293 §3\.4\)/);
+  assert.equal(d.source, 'tcpflow');
+  assert.deepEqual([d.range.start.line, d.range.start.character], [FLOW_WRONG_LINE, FLOW_WRONG_CHAR]);
+  assert.ok(typeof d.code === 'object' && d.code.target.toString().endsWith('#tf3001'), 'the code links to its documentation');
+});
+
+step(1, async () => {
+  const [d] = vscode.languages.getDiagnostics(flowDoc.uri);
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', flowDoc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  const fixes = actions.filter((a): a is vscode.CodeAction => 'isPreferred' in a || 'edit' in a);
+  const fix = fixes.find((a) => a.isPreferred);
+  assert.ok(fix?.edit, `a preferred quick fix with an edit; got ${actions.map((a) => a.title).join(', ')}`);
+  assert.equal(fix.title, 'Set ack to x+1');
+  assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the workspace accepts the fix');
+  assert.equal(flowDoc.lineAt(FLOW_WRONG_LINE).text, lineOf(FLOW, FLOW_WRONG_LINE).replace('ack=x ', 'ack=x+1 '));
+  await until('the diagnostic to go away', () => vscode.languages.getDiagnostics(flowDoc.uri).length === 0);
+  await flowDoc.save();
+});
+
+step(2, async () => {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', flowDoc.uri, new vscode.Position(FLOW_WRONG_LINE, 2));
+  const text = hoverText(hovers);
+  assert.match(text, /\*\*S → C\*\* `SYN, ACK`/, text);
+  assert.match(text, /\*\*S\*\* \(sends\): SYN_RCVD → SYN_RCVD · SND\.NXT \? → y\+1 · RCV\.NXT x\+1/, text);
+  assert.match(text, /\*\*C\*\* \(receives\): SYN_SENT → ESTABLISHED · SND\.NXT x\+1/, text);
+});
+
+step(3, async () => {
+  const head = ['client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1'];
+  const complete = async (last: string): Promise<string[]> => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'tcpflow', content: [...head, last].join('\n') });
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(head.length, last.length));
+    return [...list.items].sort((a, b) => (a.sortText ?? labelOf(a)).localeCompare(b.sortText ?? labelOf(b))).map(labelOf);
+  };
+  const between = await complete('C -> S ACK ');
+  assert.deepEqual(between.slice(0, 2), ['seq=x+1', 'ack=y+1'], between.join(', '));
+  const afterAck = await complete('C -> S ACK seq=x+1 ack=');
+  assert.equal(afterAck[0], 'y+1', afterAck.join(', '));
+});
+
+step(4, async () => {
+  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', flowDoc.uri);
+  assert.deepEqual(
+    symbols.map((s) => `${vscode.SymbolKind[s.kind]} ${s.name}`),
+    ['Class C', 'Class S', 'Interface C ↔ S'],
+  );
+});
+
+step(5, async () => {
+  const doc = await vscode.workspace.openTextDocument(fileUri('messy.tcpflow'));
+  const options: vscode.FormattingOptions = { tabSize: 2, insertSpaces: true };
+  const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, options);
+  assert.ok(edits.length > 0, 'the messy file needs formatting');
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(doc.uri, edits);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  assert.equal(doc.getText(), FORMATTED);
+  const again = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, options);
+  assert.deepEqual(again ?? [], [], 'formatting is idempotent');
+  await doc.save();
+});
+
+step(6, async () => {
+  const doc = await vscode.workspace.openTextDocument(fileUri('notes.md'));
+  assert.equal(doc.languageId, 'markdown');
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const diags = await until('diagnostics for the fence in notes.md', () => {
+    const ds = vscode.languages.getDiagnostics(doc.uri);
+    return ds.length > 0 && ds;
+  });
+  assert.deepEqual(diags.map((d) => [codeOf(d), d.range.start.line, d.range.start.character]), [['TF3001', NOTES_WRONG_LINE, NOTES_WRONG_CHAR]], describe(diags));
+  assert.match(diags[0].message, /^ack should be 101: C's SYN at line 8 takes one sequence number/);
+});
+
+step(7, async () => {
+  const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', flowDoc.uri, new vscode.Range(0, 0, flowDoc.lineCount, 0));
+  const labels = hints.map((h) => `${h.position.line} ${typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')}`);
+  assert.deepEqual(
+    labels.filter((l) => l.includes('⇒')),
+    ['4 ⇒ C: SYN_SENT, S: SYN_RCVD', '5 ⇒ S: SYN_RCVD, C: ESTABLISHED', '6 ⇒ C: ESTABLISHED, S: ESTABLISHED'],
+  );
+});
+
+step(8, async () => {
+  const stateHints = async (): Promise<number> => {
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', flowDoc.uri, new vscode.Range(0, 0, flowDoc.lineCount, 0));
+    return hints.filter((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')).includes('⇒')).length;
+  };
+  const config = vscode.workspace.getConfiguration('tcpflow');
+  await config.update('inlayHints.states', false, vscode.ConfigurationTarget.Global);
+  try {
+    await until('the state hints to go away', async () => (await stateHints()) === 0, 15_000);
+  } finally {
+    await config.update('inlayHints.states', undefined, vscode.ConfigurationTarget.Global);
+  }
+  await until('the state hints to come back', async () => (await stateHints()) === 3, 15_000);
+});
+
+function webviewTab(viewType: string): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+}
+
+step(9, async () => {
+  assert.equal(webviewTab('tcpflow.preview'), undefined, 'no preview yet');
+  await vscode.window.showTextDocument(flowDoc, vscode.ViewColumn.One);
+  await vscode.commands.executeCommand('tcpflow.openPreviewToSide');
+  const tab = await until('the preview tab', () => webviewTab('tcpflow.preview'), 15_000);
+  assert.equal(tab.label, 'Preview flow.tcpflow');
+  assert.notEqual(tab.group.viewColumn, vscode.ViewColumn.One, 'the preview opens beside the editor');
+  const answer = await askBrowser(1, { kind: 'preview', arrows: 3, labels: ['SYN seq=x', 'ack=x+1'] });
+  assert.ok(answer.ok, `the webview drew the flow: ${JSON.stringify(answer.seen)}`);
+});
+
+step(10, async () => {
+  const editor = await vscode.window.showTextDocument(flowDoc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+  const end = flowDoc.lineAt(flowDoc.lineCount - 1).range.end;
+  assert.ok(await editor.edit((e) => e.insert(end, 'C -> S  FIN ACK  seq=x+1 ack=y+1\n')));
+  const answer = await askBrowser(2, { kind: 'preview', arrows: 4, labels: ['FIN'] });
+  assert.ok(answer.ok, `the webview redrew the flow: ${JSON.stringify(answer.seen)}`);
+  assert.deepEqual(vscode.languages.getDiagnostics(flowDoc.uri), [], 'the FIN is right');
+  await flowDoc.save();
+});
+
+step(11, async () => {
+  const doc = await vscode.workspace.openTextDocument(fileUri('notes.md'));
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  await vscode.commands.executeCommand('markdown.showPreviewToSide');
+  await until('the Markdown preview tab', () => webviewTab('markdown.preview'), 15_000);
+  const answer = await askBrowser(3, { kind: 'markdown', labels: ['SYN seq=100', 'ack=100'], findings: ["9:28 error TF3001 ack should be 101: C's SYN at line 8 takes one sequence number"] });
+  assert.ok(answer.ok, `the Markdown preview drew the fence: ${JSON.stringify(answer.seen)}`);
+});
+
+export async function run(): Promise<void> {
+  const results: { name: string; ok: boolean; ms: number; error?: string }[] = [];
+  let failure: unknown;
+  for (const [name, fn] of steps) {
+    const started = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - started });
+    } catch (e) {
+      failure = e;
+      results.push({ name, ok: false, ms: Date.now() - started, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      break;
+    }
+  }
+  fs.writeFileSync(path.join(here, 'report.json'), JSON.stringify({ results }, null, 2));
+  if (failure) throw failure;
+}

@@ -1,0 +1,97 @@
+/**
+ * The workspace of the end-to-end test, shared by the outer test (vscode.test.ts, which writes
+ * these files) and the module that runs inside VS Code's extension host (in-host.ts).
+ */
+
+/** The textbook handshake with the textbook mistake: the SYN-ACK acknowledges x, not x+1. */
+export const FLOW = [
+  '# Three-way handshake, with the usual mistake in the second segment.',
+  'client C 192.168.1.2:52528',
+  'server S 10.0.0.1:80',
+  '',
+  'C -> S  SYN      seq=x          # x is C\'s ISN',
+  'S -> C  SYN ACK  seq=y   ack=x  # should be x+1',
+  'C -> S  ACK      seq=x+1 ack=y+1',
+  'C: ESTABLISHED, S: ESTABLISHED',
+  '',
+].join('\n');
+
+/** A study note with a fence whose second segment has the same mistake, in numbers. */
+export const NOTES = [
+  '# Handshake notes',
+  '',
+  'The server acknowledges the SYN:',
+  '',
+  '```tcpflow',
+  'client C',
+  'server S',
+  'C -> S SYN seq=100',
+  'S -> C SYN ACK seq=300 ack=100',
+  '```',
+  '',
+].join('\n');
+
+/** Formatting input and the expected output (the same pair as test/server/features.test.ts). */
+export const MESSY = [
+  'title   "demo"   # the title',
+  'client C 10.0.0.1:5000',
+  'server  S',
+  '# a comment line',
+  '   # an indented comment   ',
+  'C->S [SYN] seq=x    # first',
+  'S  ->  C   SYN,ACK  seq=y ack=x+1 # second',
+  'C -> S ACK seq=x+1 ack=y+1 len=3 "abc"   # third',
+  'C :ESTABLISHED ,S: ESTABLISHED',
+  '',
+].join('\n');
+
+export const FORMATTED = [
+  'title "demo"                                   # the title',
+  'client C 10.0.0.1:5000',
+  'server S',
+  '# a comment line',
+  '# an indented comment',
+  'C -> S  [SYN]     seq=x                        # first',
+  'S -> C  SYN, ACK  seq=y   ack=x+1              # second',
+  'C -> S  ACK       seq=x+1 ack=y+1 len=3 "abc"  # third',
+  'C: ESTABLISHED, S: ESTABLISHED',
+  '',
+].join('\n');
+
+export const FILES: Record<string, string> = {
+  'flow.tcpflow': FLOW,
+  'notes.md': NOTES,
+  'messy.tcpflow': MESSY,
+};
+
+/** Every check in-host.ts runs, in order: the outer test requires all of them to have passed. */
+export const CHECKS = [
+  'a .tcpflow file activates the extension and the server reports the wrong ack',
+  'the quick fix applies and the diagnostic goes away',
+  'hover on a segment shows both endpoints\' states and SND.NXT',
+  'completion offers the expected seq and ack first',
+  'document symbols list the endpoints and the connection',
+  'formatting aligns the columns and keeps every comment',
+  'a ```tcpflow fence in Markdown gets its diagnostic at the right line',
+  'inlay hints show the states each segment reaches',
+  'turning tcpflow.inlayHints.states off in the settings reaches the server',
+  'Open Preview to the Side opens the webview, which draws the flow',
+  'the preview follows an edit',
+  'VS Code\'s Markdown preview draws the fence and lists its finding',
+] as const;
+
+/**
+ * While a webview is open, in-host.ts asks (ask-N.json beside it) and vscode.test.ts answers
+ * (answer-N.json) after looking into the page's frames in Chromium.
+ */
+export type BrowserAsk =
+  /** The tcpflow preview: its SVG has this many arrows, whose labels show these texts. */
+  | { kind: 'preview'; arrows: number; labels: string[] }
+  /** VS Code's Markdown preview: a fence drawn as SVG with these labels, and these findings listed. */
+  | { kind: 'markdown'; labels: string[]; findings: string[] };
+
+export interface BrowserAnswer {
+  ok: boolean;
+  /** What was seen last, for the failure message. */
+  seen?: unknown;
+}
