@@ -42,6 +42,8 @@ const TLS_LOOKUP = new Map(TLS_MESSAGES.map((m) => [m.toLowerCase(), m]));
 const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=';
 const STATEMENT_WORDS = "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
 const MAX32 = 0xffffffff;
+const NO_FLAGS: ast.FlagItem[] = [];
+const NO_SPAN: Span = { start: 0, end: 0 };
 
 /** Units of a duration, in milliseconds. (A plain object, looked up with the lower-case unit.) */
 const DURATION_FACTORS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60000, min: 60000, h: 3600000, us: 0.001 };
@@ -59,6 +61,8 @@ export function parse(text: string): ParseResult {
 class Parser {
   private readonly scanner: Scanner;
   private readonly issues: SyntaxIssue[] = [];
+  /** Flags of the segment being parsed (copied into an array of the right size at its end). */
+  private readonly flags: ast.FlagItem[] = [];
   /** End of the last flag of the segment being parsed. */
   private flagsEnd = -1;
   private exprDepth = 0;
@@ -554,10 +558,13 @@ class Parser {
       this.expectedHere('the receiving endpoint');
       to = { start: arrow.end, end: arrow.end, text: '' };
     }
+    // `flags` and `flagsSpan` are placeholders until the end of the line.
     const seg: ast.SegmentStmt = {
-      kind: 'segment', from, to, arrow, flags: [], flagsSpan: { start: to.end, end: to.end }, modifiers: [], start: from.start, end: to.end,
+      kind: 'segment', from, to, arrow, flags: NO_FLAGS, flagsSpan: NO_SPAN, modifiers: [], start: from.start, end: to.end,
     };
     let inBrackets = false;
+    const flags = this.flags;
+    flags.length = 0;
     this.flagsEnd = -1;
     while (!this.atLineEnd() && sc.tokenKind !== TokenKind.Semicolon) {
       const tStart = sc.tokenStart;
@@ -605,7 +612,13 @@ class Parser {
       this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), SEGMENT_WORDS]);
       this.advance();
     }
-    if (seg.flags.length > 0) seg.flagsSpan = { start: seg.flags[0].start, end: this.flagsEnd };
+    if (flags.length > 0) {
+      seg.flags = flags.slice();
+      seg.flagsSpan = { start: flags[0].start, end: this.flagsEnd };
+    } else {
+      seg.flags = [];
+      seg.flagsSpan = { start: to.end, end: to.end };
+    }
     return seg;
   }
 
@@ -619,7 +632,7 @@ class Parser {
     const tStart = sc.tokenStart;
     const tEnd = sc.tokenEnd;
     const w = sc.identifierLower();
-    const flag = FLAGS.get(w);
+    const flag = w.length === 3 ? FLAGS.get(w) : undefined; // every flag name has three letters
     const next = this.peekIsEquals();
     // `ACK` in capitals (or any flag name) followed by `=`: bit style, `SYN=1`.
     if (flag && next && !(w === 'ack' && sc.identifierText() !== 'ACK')) {
@@ -630,7 +643,7 @@ class Parser {
       if (sc.tokenKind === TokenKind.Number && vEnd - vStart === 1 && (this.text.charCodeAt(vStart) === 48 || this.text.charCodeAt(vStart) === 49)) {
         const set = this.text.charCodeAt(vStart) === 49;
         this.advance();
-        seg.flags.push({ flag, set, bitStyle: true, start: tStart, end: vEnd });
+        this.flags.push({ flag, set, bitStyle: true, start: tStart, end: vEnd });
         this.flagsEnd = vEnd;
         return vEnd;
       }
@@ -648,7 +661,7 @@ class Parser {
     }
     if (flag && !next) {
       this.advance();
-      seg.flags.push({ flag, set: true, bitStyle: false, start: tStart, end: tEnd });
+      this.flags.push({ flag, set: true, bitStyle: false, start: tStart, end: tEnd });
       this.flagsEnd = tEnd;
       return tEnd;
     }
@@ -665,8 +678,13 @@ class Parser {
           return key.end;
         }
         const field: ast.Field<ast.Expr> = { key, valueSpan: { start: e.start, end: e.end }, value: e, start: key.start, end: e.end };
-        if (seg[w]) this.error('duplicateField', key.start, e.end, [w]);
-        else seg[w] = field;
+        if (w === 'seq') {
+          if (seg.seq) this.error('duplicateField', key.start, e.end, [w]);
+          else seg.seq = field;
+        } else {
+          if (seg.ack) this.error('duplicateField', key.start, e.end, [w]);
+          else seg.ack = field;
+        }
         return e.end;
       }
       case 'len':
@@ -678,8 +696,12 @@ class Parser {
           this.skipValue();
           return tEnd;
         }
-        if (seg[w]) this.error('duplicateField', f.start, f.end, [w]);
-        else seg[w] = f;
+        const existing = w === 'len' ? seg.len : w === 'win' ? seg.win : w === 'mss' ? seg.mss : seg.wscale;
+        if (existing) this.error('duplicateField', f.start, f.end, [w]);
+        else if (w === 'len') seg.len = f;
+        else if (w === 'win') seg.win = f;
+        else if (w === 'mss') seg.mss = f;
+        else seg.wscale = f;
         return f.end;
       }
       case 'sackok':

@@ -13,19 +13,38 @@ import { Comment, Token, TokenKind } from './tokens';
 export type ScanErrorKind = 'unterminated-string' | 'invalid-character';
 export type ScanErrorCallback = (kind: ScanErrorKind, start: number, end: number, text: string) => void;
 
-/** Full-width punctuation typed with a Chinese input method, mapped to its ASCII twin. */
-const FULL_WIDTH: Record<number, number> = {
-  0xff0c: 44, // ，
-  0xff1a: 58, // ：
-  0xff1d: 61, // ＝
-  0xff0b: 43, // ＋
-  0xff0d: 45, // －
-  0xff08: 40, // （
-  0xff09: 41, // ）
-  0x3001: 44, // 、
-  0xff1b: 59, // ；
-  0x2192: 0x2192, // → stays, handled as arrow
-};
+/**
+ * Full-width punctuation typed with a Chinese input method, mapped to its ASCII twin; any other
+ * character maps to itself (→ stays, handled as an arrow).
+ */
+function fullWidthToAscii(c: number): number {
+  if (c < 0x3001) return c;
+  switch (c) {
+    case 0xff0c: // ，
+    case 0x3001: // 、
+      return 44;
+    case 0xff1a: // ：
+      return 58;
+    case 0xff1d: // ＝
+      return 61;
+    case 0xff0b: // ＋
+      return 43;
+    case 0xff0d: // －
+      return 45;
+    case 0xff08: // （
+      return 40;
+    case 0xff09: // ）
+      return 41;
+    case 0xff1b: // ；
+      return 59;
+  }
+  return c;
+}
+
+/** Full-width punctuation or the arrow →: never part of a name, never an unknown character. */
+function isPunctuation(c: number): boolean {
+  return c === 0x2192 || fullWidthToAscii(c) !== c;
+}
 
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c > 127 && isUnicodeLetter(c));
@@ -42,7 +61,7 @@ function isUnicodeLetter(c: number): boolean {
   if (c >= 0xd800 && c <= 0xdfff) return true; // surrogate halves: part of a supplementary letter
   let known = letterCache[c];
   if (known === 0) {
-    known = FULL_WIDTH[c] === undefined && LETTER.test(String.fromCharCode(c)) ? 1 : 2;
+    known = !isPunctuation(c) && LETTER.test(String.fromCharCode(c)) ? 1 : 2;
     letterCache[c] = known;
   }
   return known === 1;
@@ -254,7 +273,7 @@ export class Scanner {
       return this.setToken(TokenKind.Ident, start, p, space);
     }
     if (c === 34 || c === 0x201c) return this.scanString(start, space, c === 34 ? 34 : 0x201d);
-    const mapped = FULL_WIDTH[c] ?? c;
+    const mapped = fullWidthToAscii(c);
     switch (mapped) {
       case 45: // -
         if (text.charCodeAt(start + 1) === 62) {
@@ -393,7 +412,7 @@ function isTls1(text: string, start: number): boolean {
 function isUnknownStart(c: number): boolean {
   if (c === 32 || c === 9 || c === 10 || c === 13 || c === 35 || c === 34 || c === 0x201c) return false;
   if ((c >= 48 && c <= 57) || isIdentStart(c)) return false;
-  if (FULL_WIDTH[c] !== undefined) return false;
+  if (isPunctuation(c)) return false;
   // - : , = + / ; ( ) [ ]
   return !(c === 45 || c === 58 || c === 44 || c === 61 || c === 43 || c === 47 || c === 59 || c === 40 || c === 41 || c === 91 || c === 93);
 }
