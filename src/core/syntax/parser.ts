@@ -61,8 +61,9 @@ export function parse(text: string): ParseResult {
 class Parser {
   private readonly scanner: Scanner;
   private readonly issues: SyntaxIssue[] = [];
-  /** Flags of the segment being parsed (copied into an array of the right size at its end). */
+  /** Flags of the segment being parsed, the first `flagCount` entries (copied into an array of the right size at its end). */
   private readonly flags: ast.FlagItem[] = [];
+  private flagCount = 0;
   /** End of the last flag of the segment being parsed. */
   private flagsEnd = -1;
   private exprDepth = 0;
@@ -563,8 +564,7 @@ class Parser {
       kind: 'segment', from, to, arrow, flags: NO_FLAGS, flagsSpan: NO_SPAN, modifiers: [], start: from.start, end: to.end,
     };
     let inBrackets = false;
-    const flags = this.flags;
-    flags.length = 0;
+    this.flagCount = 0;
     this.flagsEnd = -1;
     while (!this.atLineEnd() && sc.tokenKind !== TokenKind.Semicolon) {
       const tStart = sc.tokenStart;
@@ -612,9 +612,9 @@ class Parser {
       this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), SEGMENT_WORDS]);
       this.advance();
     }
-    if (flags.length > 0) {
-      seg.flags = flags.slice();
-      seg.flagsSpan = { start: flags[0].start, end: this.flagsEnd };
+    if (this.flagCount > 0) {
+      seg.flags = this.flags.slice(0, this.flagCount);
+      seg.flagsSpan = { start: this.flags[0].start, end: this.flagsEnd };
     } else {
       seg.flags = [];
       seg.flagsSpan = { start: to.end, end: to.end };
@@ -643,8 +643,7 @@ class Parser {
       if (sc.tokenKind === TokenKind.Number && vEnd - vStart === 1 && (this.text.charCodeAt(vStart) === 48 || this.text.charCodeAt(vStart) === 49)) {
         const set = this.text.charCodeAt(vStart) === 49;
         this.advance();
-        this.flags.push({ flag, set, bitStyle: true, start: tStart, end: vEnd });
-        this.flagsEnd = vEnd;
+        this.addFlag({ flag, set, bitStyle: true, start: tStart, end: vEnd });
         return vEnd;
       }
       if (flag === 'ACK') {
@@ -661,8 +660,7 @@ class Parser {
     }
     if (flag && !next) {
       this.advance();
-      this.flags.push({ flag, set: true, bitStyle: false, start: tStart, end: tEnd });
-      this.flagsEnd = tEnd;
+      this.addFlag({ flag, set: true, bitStyle: false, start: tStart, end: tEnd });
       return tEnd;
     }
     switch (w) {
@@ -770,6 +768,11 @@ class Parser {
       return tEnd;
     }
     return -1;
+  }
+
+  private addFlag(item: ast.FlagItem): void {
+    this.flags[this.flagCount++] = item;
+    this.flagsEnd = item.end;
   }
 
   private skipValue(): void {

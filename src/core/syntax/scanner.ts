@@ -93,6 +93,8 @@ export class Scanner {
   /** Text and lower-case text of the current Ident token, once asked for. */
   private identText: string | undefined;
   private identLower: string | undefined;
+  /** Hash of the current Ident token's characters (set by next()). */
+  private identHash = 0;
   /** The current token as an object, once asked for. */
   private current: Token | undefined;
 
@@ -123,6 +125,7 @@ export class Scanner {
     this.setToken(t.kind, t.start, t.end, t.spaceBefore);
     this.tokenUnterminated = t.unterminated === true;
     if (t.kind === TokenKind.String) this.stringValue = t.value;
+    if (t.kind === TokenKind.Ident) this.identHash = hashOf(this.text, t.start, t.end);
     this.identText = undefined;
     this.identLower = undefined;
     this.current = t;
@@ -193,9 +196,7 @@ export class Scanner {
     const text = this.text;
     const start = this.tokenStart;
     const length = this.tokenEnd - start;
-    let h = length;
-    for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + text.charCodeAt(start + i)) | 0;
-    const slot = h & (NAME_CACHE_SIZE - 1);
+    const slot = (this.identHash ^ length) & (NAME_CACHE_SIZE - 1);
     const cached = nameCache[slot];
     if (cached.length === length && text.startsWith(cached, start)) {
       this.identText = cached;
@@ -262,14 +263,24 @@ export class Scanner {
     }
     if (c >= 48 && c <= 57) return this.scanNumberOrAddress(start, space);
     if (isIdentStart(c)) {
+      // The hash (for the identifier cache) is made on the way.
       let p = start + 1;
-      while (p < len && isIdentPart(text.charCodeAt(p))) p++;
+      let h = c;
+      for (; p < len; p++) {
+        const d = text.charCodeAt(p);
+        if (!isIdentPart(d)) break;
+        h = (Math.imul(h, 31) + d) | 0;
+      }
       // `tls1.2` / `tls1.3` are one word.
       if (p - start === 4 && text.charCodeAt(p) === 46 && isTls1(text, start)) {
         const v = text.charCodeAt(p + 1);
-        if ((v === 50 || v === 51) && !isIdentPart(text.charCodeAt(p + 2))) p += 2;
+        if ((v === 50 || v === 51) && !isIdentPart(text.charCodeAt(p + 2))) {
+          h = (Math.imul(Math.imul(h, 31) + 46, 31) + v) | 0;
+          p += 2;
+        }
       }
       this.pos = p;
+      this.identHash = h;
       return this.setToken(TokenKind.Ident, start, p, space);
     }
     if (c === 34 || c === 0x201c) return this.scanString(start, space, c === 34 ? 34 : 0x201d);
@@ -401,6 +412,13 @@ export class Scanner {
       p++;
     }
   }
+}
+
+/** The identifier hash next() computes while scanning. */
+function hashOf(text: string, start: number, end: number): number {
+  let h = text.charCodeAt(start);
+  for (let p = start + 1; p < end; p++) h = (Math.imul(h, 31) + text.charCodeAt(p)) | 0;
+  return h;
 }
 
 /** `tls1`, any case, at `start` (the caller knows the word is four characters long). */
