@@ -24,7 +24,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { extractFences, parse, Scanner } from '../../src/core/index';
+import { extractFences, LineIndex, parse, Scanner } from '../../src/core/index';
 import { generateFlow } from '../../bench/core';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -301,6 +301,23 @@ describe('parser equivalence with the golden snapshots of the reference parser',
       if (!e) continue; // a note that changed or appeared since the golden file was written
       assert.equal(a.digest, e.digest, `notes/${a.name} parses differently`);
     }
+  });
+
+  it('LineIndex: line starts as the reference loop finds them (LF, CRLF, CR, mixed)', () => {
+    const reference = (text: string): number[] => {
+      const starts = [0];
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
+      }
+      return starts;
+    };
+    const texts = [...examples.map((e) => e.text), ...randomCases().flatMap((f) => f.texts), generateFlow(120), '', '\n', '\r', '\r\n', 'a\r\n\nb\rc\n', '\n\n'];
+    for (const t of texts) for (const v of [t, t.replace(/\n/g, '\r\n')]) assert.deepEqual(new LineIndex(v).lineStarts, reference(v), JSON.stringify(v.slice(0, 80)));
   });
 
   it('random texts: mutations of the examples, token soups, Unicode and UTF-16 garbage (digests)', () => {
