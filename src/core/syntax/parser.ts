@@ -22,7 +22,28 @@ export interface ParseResult {
   issues: SyntaxIssue[];
 }
 
-const FLAGS = new Map<string, ast.FlagName>(ast.FLAG_NAMES.map((f) => [f.toLowerCase(), f]));
+/** The flag a lower-case word names (ast.FLAG_NAMES), if any. */
+function flagNamed(w: string): ast.FlagName | undefined {
+  switch (w) {
+    case 'ack':
+      return 'ACK';
+    case 'syn':
+      return 'SYN';
+    case 'fin':
+      return 'FIN';
+    case 'psh':
+      return 'PSH';
+    case 'rst':
+      return 'RST';
+    case 'urg':
+      return 'URG';
+    case 'ece':
+      return 'ECE';
+    case 'cwr':
+      return 'CWR';
+  }
+  return undefined;
+}
 const CALLS = new Map<string, ast.CallName>([
   ['open', 'open'],
   ['connect', 'open'],
@@ -632,7 +653,7 @@ class Parser {
     const tStart = sc.tokenStart;
     const tEnd = sc.tokenEnd;
     const w = sc.identifierLower();
-    const flag = w.length === 3 ? FLAGS.get(w) : undefined; // every flag name has three letters
+    const flag = w.length === 3 ? flagNamed(w) : undefined; // every flag name has three letters
     const next = this.peekIsEquals();
     // `ACK` in capitals (or any flag name) followed by `=`: bit style, `SYN=1`.
     if (flag && next && !(w === 'ack' && sc.identifierText() !== 'ACK')) {
