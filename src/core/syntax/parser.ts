@@ -480,7 +480,8 @@ class Parser {
   /** `key=NUMBER` with the current token on the key. */
   private numberField(max: number, what: string): ast.Field<number> | undefined {
     const sc = this.scanner;
-    const key = this.span();
+    const keyStart = sc.tokenStart;
+    const keyEnd = sc.tokenEnd;
     this.advance();
     if (this.k() !== TokenKind.Equals) {
       this.expectedHere(`'=' after ${what}`);
@@ -495,7 +496,7 @@ class Parser {
     const valueEnd = sc.tokenEnd;
     const value = this.uint(what, max);
     this.advance();
-    return { key, valueSpan: { start: valueStart, end: valueEnd }, value, start: key.start, end: valueEnd };
+    return { key: { start: keyStart, end: keyEnd }, valueSpan: { start: valueStart, end: valueEnd }, value, start: keyStart, end: valueEnd };
   }
 
   private parseExpr(): ast.Expr | undefined {
@@ -688,20 +689,19 @@ class Parser {
       case 'seq':
       case 'ack': {
         if (!next) return -1;
-        const key = { start: tStart, end: tEnd };
         this.advance();
         this.advance();
         const e = this.parseExpr();
         if (!e) {
           this.skipValue();
-          return key.end;
+          return tEnd;
         }
-        const field: ast.Field<ast.Expr> = { key, valueSpan: { start: e.start, end: e.end }, value: e, start: key.start, end: e.end };
+        const field: ast.Field<ast.Expr> = { key: { start: tStart, end: tEnd }, valueSpan: { start: e.start, end: e.end }, value: e, start: tStart, end: e.end };
         if (w === 'seq') {
-          if (seg.seq) this.error('duplicateField', key.start, e.end, [w]);
+          if (seg.seq) this.error('duplicateField', tStart, e.end, [w]);
           else seg.seq = field;
         } else {
-          if (seg.ack) this.error('duplicateField', key.start, e.end, [w]);
+          if (seg.ack) this.error('duplicateField', tStart, e.end, [w]);
           else seg.ack = field;
         }
         return e.end;
