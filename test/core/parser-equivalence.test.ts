@@ -276,6 +276,8 @@ describe('parser equivalence with the golden snapshots of the reference parser',
 
   it('edge texts', () => {
     const edge = ['', '\n', '\r', '\r\n', '\n\n\r\r\n', '\ufeff', '#', '//', '/', '"', '“', '\ud800', '\udc00x', 'client C\ud800', 'title "abc\\', 'title "\\"', 'C -> S SYN seq=(', 'C -> S SYN seq=' + '('.repeat(100), 'C -> S SYN seq=' + '('.repeat(40) + 'x' + ')'.repeat(40), 'client C\nC -> ', '[', '[2001:db8::1', '0x', 'tls1.', 'tls1.2x', 'C -> S tls1.2 ClientHello', 'C -> S TLS1.3, Finished', 'C -> S tls 1.3 Finished', 'wait 2', 'A -> B ACK=', 'ACK=1', 'C：ESTABLISHED，S：CLOSED', 'C － ＞ S', 'C → S SYN，seq＝x＋1', '客户端 -> 服务器 SYN seq=1 “你好”', 'note C, S: 文本', 'note C S', 'msl 2MSL', 'msl 1.5min', 'wait 0.5', 'wait 2 m', 'numbers Absolute'];
+    // Words that are also Object.prototype keys (the unit and option tables are plain objects).
+    edge.push('wait 2constructor', 'wait 2 __proto__', 'msl 3constructor', 'client C constructor=5', 'client C __proto__=1', 'client C toString=1', 'C -> S SYN constructor', 'C -> S SYN __proto__', 'C -> S hasOwnProperty', 'C -> S valueOf=1');
     golden('edge.json', edge.map((t) => ({ text: t, ...snapshot(t) })));
   });
 
