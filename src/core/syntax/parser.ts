@@ -22,25 +22,28 @@ export interface ParseResult {
   issues: SyntaxIssue[];
 }
 
-/** The flag a lower-case word names (ast.FLAG_NAMES), if any. */
+/**
+ * The flag a lower-case word names (ast.FLAG_NAMES), if any. Dispatches on the first letter so
+ * that a word such as `seq` costs one comparison, not eight.
+ */
 function flagNamed(w: string): ast.FlagName | undefined {
-  switch (w) {
-    case 'ack':
-      return 'ACK';
-    case 'syn':
-      return 'SYN';
-    case 'fin':
-      return 'FIN';
-    case 'psh':
-      return 'PSH';
-    case 'rst':
-      return 'RST';
-    case 'urg':
-      return 'URG';
-    case 'ece':
-      return 'ECE';
-    case 'cwr':
-      return 'CWR';
+  switch (w.charCodeAt(0)) {
+    case 97: // a
+      return w === 'ack' ? 'ACK' : undefined;
+    case 115: // s
+      return w === 'syn' ? 'SYN' : undefined;
+    case 102: // f
+      return w === 'fin' ? 'FIN' : undefined;
+    case 112: // p
+      return w === 'psh' ? 'PSH' : undefined;
+    case 114: // r
+      return w === 'rst' ? 'RST' : undefined;
+    case 117: // u
+      return w === 'urg' ? 'URG' : undefined;
+    case 101: // e
+      return w === 'ece' ? 'ECE' : undefined;
+    case 99: // c
+      return w === 'cwr' ? 'CWR' : undefined;
   }
   return undefined;
 }

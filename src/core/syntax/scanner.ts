@@ -198,7 +198,7 @@ export class Scanner {
     const length = this.tokenEnd - start;
     const slot = (this.identHash ^ length) & (NAME_CACHE_SIZE - 1);
     const cached = nameCache[slot];
-    if (cached.length === length && text.startsWith(cached, start)) {
+    if (cached.length === length && sameText(text, start, cached)) {
       this.identText = cached;
       this.identLower = lowerCache[slot];
       return;
@@ -412,6 +412,12 @@ export class Scanner {
       p++;
     }
   }
+}
+
+/** Whether `text` holds `word` at `start` (a plain loop: identifiers are short). */
+function sameText(text: string, start: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /** The identifier hash next() computes while scanning. */
