@@ -4,7 +4,7 @@
  */
 import * as ast from './ast';
 import { Scanner } from './scanner';
-import { Token, TokenKind, tokenNames } from './tokens';
+import { TokenKind, tokenNames } from './tokens';
 import type { Span } from './text';
 import { FindingKey } from '../check/findings';
 
@@ -22,7 +22,31 @@ export interface ParseResult {
   issues: SyntaxIssue[];
 }
 
-const FLAGS = new Map<string, ast.FlagName>(ast.FLAG_NAMES.map((f) => [f.toLowerCase(), f]));
+/**
+ * The flag a lower-case word names (ast.FLAG_NAMES), if any. Dispatches on the first letter so
+ * that a word such as `seq` costs one comparison, not eight.
+ */
+function flagNamed(w: string): ast.FlagName | undefined {
+  switch (w.charCodeAt(0)) {
+    case 97: // a
+      return w === 'ack' ? 'ACK' : undefined;
+    case 115: // s
+      return w === 'syn' ? 'SYN' : undefined;
+    case 102: // f
+      return w === 'fin' ? 'FIN' : undefined;
+    case 112: // p
+      return w === 'psh' ? 'PSH' : undefined;
+    case 114: // r
+      return w === 'rst' ? 'RST' : undefined;
+    case 117: // u
+      return w === 'urg' ? 'URG' : undefined;
+    case 101: // e
+      return w === 'ece' ? 'ECE' : undefined;
+    case 99: // c
+      return w === 'cwr' ? 'CWR' : undefined;
+  }
+  return undefined;
+}
 const CALLS = new Map<string, ast.CallName>([
   ['open', 'open'],
   ['connect', 'open'],
@@ -42,15 +66,31 @@ const TLS_LOOKUP = new Map(TLS_MESSAGES.map((m) => [m.toLowerCase(), m]));
 const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=';
 const STATEMENT_WORDS = "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
 const MAX32 = 0xffffffff;
+const NO_FLAGS: ast.FlagItem[] = [];
+const NO_SPAN: Span = { start: 0, end: 0 };
+
+/** Units of a duration, in milliseconds. (A plain object, looked up with the lower-case unit.) */
+const DURATION_FACTORS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60000, min: 60000, h: 3600000, us: 0.001 };
+/** Numeric options of an endpoint statement and the field each one sets. */
+const ENDPOINT_NUMBERS: Record<string, keyof ast.EndpointStmt> = { isn: 'isn', iss: 'isn', backlog: 'backlog', win: 'win', window: 'win', mss: 'mss', wscale: 'wscale' };
 
 export function parse(text: string): ParseResult {
   return new Parser(text).parseFile();
 }
 
+/**
+ * The parser reads the current token from the scanner's `token*` fields (no token objects) and
+ * keyword-tests identifiers through the scanner's cached lower-case text (no allocation).
+ */
 class Parser {
   private readonly scanner: Scanner;
   private readonly issues: SyntaxIssue[] = [];
-  private tok!: Token;
+  /** Flags of the segment being parsed, the first `flagCount` entries (copied into an array of the right size at its end). */
+  private readonly flags: ast.FlagItem[] = [];
+  private flagCount = 0;
+  /** End of the last flag of the segment being parsed. */
+  private flagsEnd = -1;
+  private exprDepth = 0;
 
   constructor(private readonly text: string) {
     this.scanner = new Scanner(text, (kind, start, end, t) => {
@@ -64,22 +104,24 @@ class Parser {
   }
 
   private advance(): TokenKind {
-    this.scanner.next();
-    this.tok = this.scanner.token;
-    return this.tok.kind;
+    return this.scanner.next();
   }
 
+  /** Kind of the current token. */
   private k(): TokenKind {
-    return this.tok.kind;
+    return this.scanner.tokenKind;
   }
 
   private atLineEnd(): boolean {
-    return this.tok.kind === TokenKind.Newline || this.tok.kind === TokenKind.EOF;
+    const k = this.scanner.tokenKind;
+    return k === TokenKind.Newline || k === TokenKind.EOF;
   }
 
-  private describe(t: Token): string {
-    if (t.kind === TokenKind.Newline || t.kind === TokenKind.EOF) return tokenNames[t.kind];
-    return `'${this.text.slice(t.start, t.end)}'`;
+  /** The current token for a message: its text in quotes, or 'end of line'. */
+  private describe(): string {
+    const k = this.scanner.tokenKind;
+    if (k === TokenKind.Newline || k === TokenKind.EOF) return tokenNames[k];
+    return `'${this.scanner.tokenText()}'`;
   }
 
   private error(key: FindingKey, start: number, end: number, args: string[], fix?: SyntaxIssue['fix']): void {
@@ -87,14 +129,25 @@ class Parser {
   }
 
   private expectedHere(what: string): void {
-    const t = this.tok;
-    const end = t.kind === TokenKind.Newline || t.kind === TokenKind.EOF ? t.start : t.end;
-    this.error('expected', t.start, end, [what, this.describe(t)]);
+    const sc = this.scanner;
+    const end = this.atLineEnd() ? sc.tokenStart : sc.tokenEnd;
+    this.error('expected', sc.tokenStart, end, [what, this.describe()]);
   }
 
   /** Skip to the start of the next line. */
   private skipLine(): void {
     while (!this.atLineEnd()) this.advance();
+  }
+
+  /** Span of the current token. */
+  private span(): Span {
+    return { start: this.scanner.tokenStart, end: this.scanner.tokenEnd };
+  }
+
+  /** The current token, an identifier, as a name. */
+  private name(): ast.Name {
+    const sc = this.scanner;
+    return { start: sc.tokenStart, end: sc.tokenEnd, text: sc.identifierText() };
   }
 
   parseFile(): ParseResult {
@@ -118,16 +171,16 @@ class Parser {
   }
 
   private parseStatement(): ast.Statement | undefined {
-    const t = this.tok;
-    if (t.kind !== TokenKind.Ident) {
-      this.error('unknownStatement', t.start, t.end, [this.text.slice(t.start, t.end), STATEMENT_WORDS]);
+    const sc = this.scanner;
+    const start = sc.tokenStart;
+    if (sc.tokenKind !== TokenKind.Ident) {
+      this.error('unknownStatement', start, sc.tokenEnd, [sc.tokenText(), STATEMENT_WORDS]);
       this.skipLine();
       return undefined;
     }
-    const word = t.value.toLowerCase();
+    const word = sc.identifierLower();
     // Keywords only count as keywords when they are not used as an endpoint name in a segment or
     // an assertion: peek at what follows.
-    const start = t.start;
     switch (word) {
       case 'client':
       case 'server':
@@ -159,16 +212,17 @@ class Parser {
       case TokenKind.LBracket:
         return this.parseAssert(name);
       case TokenKind.Ident: {
-        const call = CALLS.get(this.tok.value.toLowerCase());
+        const call = CALLS.get(sc.identifierLower());
         if (call) {
-          const callSpan = this.span(this.tok);
+          const callSpan = this.span();
           this.advance();
           let peer: ast.Name | undefined;
           if (this.k() === TokenKind.Ident) {
             peer = this.name();
             this.advance();
           }
-          return { kind: 'call', endpoint: name, call, callSpan, peer, start, end: this.lastEnd(callSpan, peer) };
+          const end = peer && peer.end > callSpan.end ? peer.end : callSpan.end;
+          return { kind: 'call', endpoint: name, call, callSpan, peer, start, end };
         }
         break;
       }
@@ -178,39 +232,27 @@ class Parser {
     return undefined;
   }
 
-  private lastEnd(...spans: (Span | undefined)[]): number {
-    let end = 0;
-    for (const s of spans) if (s && s.end > end) end = s.end;
-    return end;
-  }
-
-  private span(t: Token): Span {
-    return { start: t.start, end: t.end };
-  }
-
-  private name(): ast.Name {
-    return { start: this.tok.start, end: this.tok.end, text: this.tok.value };
-  }
-
   private restOfLineText(): { text: string; span: Span } | undefined {
     if (this.atLineEnd()) return undefined;
-    if (this.k() === TokenKind.String) {
-      const t = this.tok;
+    const sc = this.scanner;
+    if (sc.tokenKind === TokenKind.String) {
+      const text = sc.tokenValue();
+      const span = this.span();
       this.advance();
-      return { text: t.value, span: this.span(t) };
+      return { text, span };
     }
-    const start = this.tok.start;
+    const start = sc.tokenStart;
     let end = start;
     while (!this.atLineEnd()) {
-      end = this.tok.end;
+      end = sc.tokenEnd;
       this.advance();
     }
     return { text: this.text.slice(start, end), span: { start, end } };
   }
 
   private parseTextStatement(kind: 'title' | 'phase'): ast.TitleStmt | ast.PhaseStmt {
-    const start = this.tok.start;
-    const kwEnd = this.tok.end;
+    const start = this.scanner.tokenStart;
+    const kwEnd = this.scanner.tokenEnd;
     this.advance();
     const rest = this.restOfLineText();
     if (!rest) this.expectedHere(`the ${kind} text`);
@@ -218,8 +260,8 @@ class Parser {
   }
 
   private parseNote(): ast.NoteStmt {
-    const start = this.tok.start;
-    let end = this.tok.end;
+    const start = this.scanner.tokenStart;
+    let end = this.scanner.tokenEnd;
     this.advance();
     const over: ast.Name[] = [];
     // `note C "text"` / `note C, S "text"` / `note "text"` / `note free words`
@@ -245,7 +287,6 @@ class Parser {
       } else {
         // Rewind: the words are the note text.
         this.scanner.reset(mark);
-        this.tok = this.scanner.token;
       }
     }
     const rest = this.restOfLineText();
@@ -255,46 +296,47 @@ class Parser {
   }
 
   private parseDuration(): { d: ast.Duration; span: Span } | undefined {
-    const t = this.tok;
-    if (t.kind === TokenKind.Ident) {
-      const w = t.value.toLowerCase();
+    const sc = this.scanner;
+    const start = sc.tokenStart;
+    const end = sc.tokenEnd;
+    if (sc.tokenKind === TokenKind.Ident) {
+      const w = sc.identifierLower();
       if (w === 'msl') {
         this.advance();
-        return { d: { msl: 1 }, span: this.span(t) };
+        return { d: { msl: 1 }, span: { start, end } };
       }
       if (w === 'rto' || w === 'timeout') {
         this.advance();
-        return { d: { rto: true }, span: this.span(t) };
+        return { d: { rto: true }, span: { start, end } };
       }
       this.expectedHere('a duration (2MSL, 30s, 200ms, RTO)');
       return undefined;
     }
-    if (t.kind !== TokenKind.Number) {
+    if (sc.tokenKind !== TokenKind.Number) {
       this.expectedHere('a duration (2MSL, 30s, 200ms, RTO)');
       return undefined;
     }
-    const n = Number(t.value);
+    const n = sc.numberValue();
     this.advance();
     // Unit must touch the number: `2MSL`, `30s`, `200ms`; a space is tolerated.
-    const u = this.tok;
-    if (u.kind === TokenKind.Ident) {
-      const unit = u.value.toLowerCase();
-      const factor: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60000, min: 60000, h: 3600000, us: 0.001 };
+    if (this.k() === TokenKind.Ident) {
+      const unit = sc.identifierLower();
+      const unitEnd = sc.tokenEnd;
       if (unit === 'msl') {
         this.advance();
-        return { d: { msl: n }, span: { start: t.start, end: u.end } };
+        return { d: { msl: n }, span: { start, end: unitEnd } };
       }
-      if (factor[unit] !== undefined) {
+      if (DURATION_FACTORS[unit] !== undefined) {
         this.advance();
-        return { d: { ms: n * factor[unit] }, span: { start: t.start, end: u.end } };
+        return { d: { ms: n * DURATION_FACTORS[unit] }, span: { start, end: unitEnd } };
       }
     }
     // Bare number: seconds.
-    return { d: { ms: n * 1000 }, span: this.span(t) };
+    return { d: { ms: n * 1000 }, span: { start, end } };
   }
 
   private parseWait(): ast.WaitStmt | undefined {
-    const start = this.tok.start;
+    const start = this.scanner.tokenStart;
     this.advance();
     const d = this.parseDuration();
     if (!d) {
@@ -305,7 +347,7 @@ class Parser {
   }
 
   private parseMsl(): ast.MslStmt | undefined {
-    const start = this.tok.start;
+    const start = this.scanner.tokenStart;
     this.advance();
     const d = this.parseDuration();
     if (!d || d.d.ms === undefined) {
@@ -317,7 +359,7 @@ class Parser {
   }
 
   private parseDeliver(): ast.DeliverStmt | undefined {
-    const start = this.tok.start;
+    const start = this.scanner.tokenStart;
     this.advance();
     if (this.k() !== TokenKind.Ident) {
       this.expectedHere('the id of a delayed segment');
@@ -330,21 +372,23 @@ class Parser {
   }
 
   private parseNumbers(): ast.NumbersStmt | undefined {
-    const start = this.tok.start;
+    const sc = this.scanner;
+    const start = sc.tokenStart;
     this.advance();
-    const w = this.k() === TokenKind.Ident ? this.tok.value.toLowerCase() : '';
+    const w = sc.tokenKind === TokenKind.Ident ? sc.identifierLower() : '';
     if (w !== 'relative' && w !== 'absolute') {
       this.expectedHere("'relative' or 'absolute'");
       this.skipLine();
       return undefined;
     }
-    const end = this.tok.end;
+    const end = sc.tokenEnd;
     this.advance();
     return { kind: 'numbers', mode: w, start, end };
   }
 
   private parseEndpoint(role: ast.EndpointRole): ast.EndpointStmt | undefined {
-    const roleSpan = this.span(this.tok);
+    const sc = this.scanner;
+    const roleSpan = this.span();
     this.advance();
     if (this.k() !== TokenKind.Ident) {
       this.expectedHere('an endpoint name');
@@ -355,36 +399,39 @@ class Parser {
     this.advance();
     const stmt: ast.EndpointStmt = { kind: 'endpoint', role, roleSpan, name, start: roleSpan.start, end: name.end };
     while (!this.atLineEnd() && this.k() !== TokenKind.Semicolon) {
-      const t = this.tok;
-      if (t.kind === TokenKind.Comma) {
+      const kind = sc.tokenKind;
+      const tStart = sc.tokenStart;
+      const tEnd = sc.tokenEnd;
+      if (kind === TokenKind.Comma) {
         this.advance();
         continue;
       }
-      if (t.kind === TokenKind.Address) {
-        let host = t.value;
+      if (kind === TokenKind.Address) {
+        const value = sc.tokenValue();
+        let host = value;
         let port: number | undefined;
-        let end = t.end;
+        let end = tEnd;
         this.advance();
-        if (this.k() === TokenKind.Colon && !this.tok.spaceBefore) {
+        if (this.k() === TokenKind.Colon && !sc.tokenSpaceBefore) {
           this.advance();
           if (this.k() === TokenKind.Number) {
-            port = this.uint(this.tok, 'port', 65535);
-            end = this.tok.end;
+            port = this.uint('port', 65535);
+            end = sc.tokenEnd;
             this.advance();
           } else this.expectedHere('a port number');
         }
-        if (t.value.includes(':')) host = `[${t.value}]`;
-        stmt.address = { host, port, span: { start: t.start, end } };
+        if (value.includes(':')) host = `[${value}]`;
+        stmt.address = { host, port, span: { start: tStart, end } };
         stmt.end = end;
         continue;
       }
-      if (t.kind === TokenKind.Ident) {
-        const w = t.value.toLowerCase();
-        const numeric: Record<string, keyof ast.EndpointStmt> = { isn: 'isn', iss: 'isn', backlog: 'backlog', win: 'win', window: 'win', mss: 'mss', wscale: 'wscale' };
-        if (numeric[w]) {
-          const f = this.numberField(numeric[w] === 'isn' ? MAX32 : w === 'wscale' ? 14 : MAX32, w);
+      if (kind === TokenKind.Ident) {
+        const w = sc.identifierLower();
+        const field = ENDPOINT_NUMBERS[w];
+        if (field) {
+          const f = this.numberField(field === 'isn' ? MAX32 : w === 'wscale' ? 14 : MAX32, w);
           if (f) {
-            (stmt as unknown as Record<string, unknown>)[numeric[w]] = f;
+            (stmt as unknown as Record<string, unknown>)[field] = f;
             stmt.end = f.end;
           }
           continue;
@@ -400,7 +447,7 @@ class Parser {
           continue;
         }
       }
-      this.error('unknownWord', t.start, t.end, [this.text.slice(t.start, t.end), 'an address, a start state, isn=, backlog=, win=, mss= or wscale=']);
+      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, win=, mss= or wscale=']);
       this.advance();
     }
     return stmt;
@@ -408,23 +455,26 @@ class Parser {
 
   /** A state name, possibly written with hyphens: `FIN-WAIT-1`, `SYN_SENT`. */
   private stateText(): { text: string; span: Span } {
-    const start = this.tok.start;
-    let end = this.tok.end;
+    const sc = this.scanner;
+    const start = sc.tokenStart;
+    let end = sc.tokenEnd;
     this.advance();
     while (
-      !this.tok.spaceBefore &&
-      (this.k() === TokenKind.Minus || ((this.k() === TokenKind.Ident || this.k() === TokenKind.Number) && this.text.charCodeAt(this.tok.start - 1) === 45))
+      !sc.tokenSpaceBefore &&
+      (sc.tokenKind === TokenKind.Minus || ((sc.tokenKind === TokenKind.Ident || sc.tokenKind === TokenKind.Number) && this.text.charCodeAt(sc.tokenStart - 1) === 45))
     ) {
-      end = this.tok.end;
+      end = sc.tokenEnd;
       this.advance();
     }
     return { text: this.text.slice(start, end), span: { start, end } };
   }
 
-  private uint(t: Token, what: string, max: number): number {
-    const n = Number(t.value);
+  /** The current token, a number, as an integer in [0, max]; reports and gives 0 otherwise. */
+  private uint(what: string, max: number): number {
+    const sc = this.scanner;
+    const n = sc.numberValue();
     if (!Number.isSafeInteger(n) || n < 0 || n > max) {
-      this.error('badNumber', t.start, t.end, [t.value, what, String(max)]);
+      this.error('badNumber', sc.tokenStart, sc.tokenEnd, [sc.tokenValue(), what, String(max)]);
       return 0;
     }
     return n;
@@ -432,7 +482,9 @@ class Parser {
 
   /** `key=NUMBER` with the current token on the key. */
   private numberField(max: number, what: string): ast.Field<number> | undefined {
-    const key = this.span(this.tok);
+    const sc = this.scanner;
+    const keyStart = sc.tokenStart;
+    const keyEnd = sc.tokenEnd;
     this.advance();
     if (this.k() !== TokenKind.Equals) {
       this.expectedHere(`'=' after ${what}`);
@@ -443,13 +495,12 @@ class Parser {
       this.expectedHere(`a number for ${what}`);
       return undefined;
     }
-    const t = this.tok;
-    const value = this.uint(t, what, max);
+    const valueStart = sc.tokenStart;
+    const valueEnd = sc.tokenEnd;
+    const value = this.uint(what, max);
     this.advance();
-    return { key, valueSpan: this.span(t), value, start: key.start, end: t.end };
+    return { key: { start: keyStart, end: keyEnd }, valueSpan: { start: valueStart, end: valueEnd }, value, start: keyStart, end: valueEnd };
   }
-
-  private exprDepth = 0;
 
   private parseExpr(): ast.Expr | undefined {
     if (this.exprDepth > 32) {
@@ -457,16 +508,16 @@ class Parser {
       this.skipLine();
       return undefined;
     }
+    // parseExprInner never throws, so the depth needs no try/finally.
     this.exprDepth++;
-    try {
-      return this.parseExprInner();
-    } finally {
-      this.exprDepth--;
-    }
+    const e = this.parseExprInner();
+    this.exprDepth--;
+    return e;
   }
 
   private parseExprInner(): ast.Expr | undefined {
-    const start = this.tok.start;
+    const sc = this.scanner;
+    const start = sc.tokenStart;
     let end = start;
     let offset = 0;
     let symbol: ast.Name | undefined;
@@ -475,30 +526,30 @@ class Parser {
     let first = true;
     for (;;) {
       if (!first) {
-        if (this.k() === TokenKind.Plus) sign = 1;
-        else if (this.k() === TokenKind.Minus) sign = -1;
+        if (sc.tokenKind === TokenKind.Plus) sign = 1;
+        else if (sc.tokenKind === TokenKind.Minus) sign = -1;
         else break;
         this.advance();
-      } else if (this.k() === TokenKind.Minus) {
+      } else if (sc.tokenKind === TokenKind.Minus) {
         sign = -1;
         this.advance();
       }
       first = false;
-      const t = this.tok;
-      if (t.kind === TokenKind.Number) {
-        const n = Number(t.value);
-        if (!Number.isSafeInteger(n) || n > MAX32) this.error('badNumber', t.start, t.end, [t.value, 'sequence number', String(MAX32)]);
+      const kind = sc.tokenKind;
+      if (kind === TokenKind.Number) {
+        const n = sc.numberValue();
+        if (!Number.isSafeInteger(n) || n > MAX32) this.error('badNumber', sc.tokenStart, sc.tokenEnd, [sc.tokenValue(), 'sequence number', String(MAX32)]);
         offset = (offset + sign * (n % 0x100000000)) >>> 0;
         hasLiteral = true;
-        end = t.end;
+        end = sc.tokenEnd;
         this.advance();
-      } else if (t.kind === TokenKind.Ident) {
-        if (symbol) this.error('twoSymbols', t.start, t.end, [symbol.text, t.value]);
-        else if (sign < 0) this.error('expected', t.start, t.end, ['a name added, not subtracted (write x+1 or x-1)', `'-${t.value}'`]);
+      } else if (kind === TokenKind.Ident) {
+        if (symbol) this.error('twoSymbols', sc.tokenStart, sc.tokenEnd, [symbol.text, sc.identifierText()]);
+        else if (sign < 0) this.error('expected', sc.tokenStart, sc.tokenEnd, ['a name added, not subtracted (write x+1 or x-1)', `'-${sc.identifierText()}'`]);
         else symbol = this.name();
-        end = t.end;
+        end = sc.tokenEnd;
         this.advance();
-      } else if (t.kind === TokenKind.LParen) {
+      } else if (kind === TokenKind.LParen) {
         this.advance();
         const inner = this.parseExpr();
         if (inner) {
@@ -509,8 +560,8 @@ class Parser {
           offset = (offset + sign * inner.offset) >>> 0;
           hasLiteral = hasLiteral || inner.hasLiteral;
         }
-        if (this.k() === TokenKind.RParen) {
-          end = this.tok.end;
+        if (sc.tokenKind === TokenKind.RParen) {
+          end = sc.tokenEnd;
           this.advance();
         } else this.expectedHere("')'");
       } else {
@@ -522,7 +573,8 @@ class Parser {
   }
 
   private parseSegment(from: ast.Name): ast.SegmentStmt {
-    const arrow = this.span(this.tok);
+    const sc = this.scanner;
+    const arrow = this.span();
     this.advance();
     let to: ast.Name;
     if (this.k() === TokenKind.Ident) {
@@ -532,14 +584,17 @@ class Parser {
       this.expectedHere('the receiving endpoint');
       to = { start: arrow.end, end: arrow.end, text: '' };
     }
+    // `flags` and `flagsSpan` are placeholders until the end of the line.
     const seg: ast.SegmentStmt = {
-      kind: 'segment', from, to, arrow, flags: [], flagsSpan: { start: to.end, end: to.end }, modifiers: [], start: from.start, end: to.end,
+      kind: 'segment', from, to, arrow, flags: NO_FLAGS, flagsSpan: NO_SPAN, modifiers: [], start: from.start, end: to.end,
     };
     let inBrackets = false;
-    let flagsEnd = -1;
-    while (!this.atLineEnd() && this.k() !== TokenKind.Semicolon) {
-      const t = this.tok;
-      switch (t.kind) {
+    this.flagCount = 0;
+    this.flagsEnd = -1;
+    while (!this.atLineEnd() && sc.tokenKind !== TokenKind.Semicolon) {
+      const tStart = sc.tokenStart;
+      const tEnd = sc.tokenEnd;
+      switch (sc.tokenKind) {
         case TokenKind.Comma:
         case TokenKind.Plus:
         case TokenKind.Slash:
@@ -552,26 +607,25 @@ class Parser {
         case TokenKind.RBracket:
           if (inBrackets) {
             inBrackets = false;
-            seg.end = t.end;
+            seg.end = tEnd;
             this.advance();
             continue;
           }
           break;
         case TokenKind.String: {
-          if (seg.label) this.error('duplicateField', t.start, t.end, ['label']);
-          seg.label = { text: t.value, span: this.span(t) };
-          seg.end = t.end;
+          if (seg.label) this.error('duplicateField', tStart, tEnd, ['label']);
+          seg.label = { text: sc.tokenValue(), span: { start: tStart, end: tEnd } };
+          seg.end = tEnd;
           this.advance();
           continue;
         }
         case TokenKind.Ident: {
-          const consumed = this.segmentWord(seg);
-          if (consumed) {
-            seg.end = Math.max(seg.end, consumed.end);
-            if (consumed.flag) flagsEnd = consumed.end;
+          const end = this.segmentWord(seg);
+          if (end >= 0) {
+            if (end > seg.end) seg.end = end;
             continue;
           }
-          this.error('unknownWord', t.start, t.end, [t.value, SEGMENT_WORDS]);
+          this.error('unknownWord', tStart, tEnd, [sc.identifierText(), SEGMENT_WORDS]);
           this.advance();
           if (this.k() === TokenKind.Equals) {
             this.advance();
@@ -580,63 +634,80 @@ class Parser {
           continue;
         }
       }
-      this.error('unknownWord', t.start, t.end, [this.text.slice(t.start, t.end), SEGMENT_WORDS]);
+      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), SEGMENT_WORDS]);
       this.advance();
     }
-    if (seg.flags.length > 0) seg.flagsSpan = { start: seg.flags[0].start, end: flagsEnd };
+    if (this.flagCount > 0) {
+      seg.flags = this.flags.slice(0, this.flagCount);
+      seg.flagsSpan = { start: this.flags[0].start, end: this.flagsEnd };
+    } else {
+      seg.flags = [];
+      seg.flagsSpan = { start: to.end, end: to.end };
+    }
     return seg;
   }
 
-  /** Parse one word of a segment body; returns the end offset, or undefined if unknown. */
-  private segmentWord(seg: ast.SegmentStmt): { end: number; flag?: boolean } | undefined {
-    const t = this.tok;
-    const raw = t.value;
-    const w = raw.toLowerCase();
-    const flag = FLAGS.get(w);
+  /**
+   * Parse one word of a segment body (the current token, an identifier). Returns the end offset
+   * of what it consumed, or -1 if the word is unknown (nothing consumed). A flag also moves
+   * `flagsEnd`.
+   */
+  private segmentWord(seg: ast.SegmentStmt): number {
+    const sc = this.scanner;
+    const tStart = sc.tokenStart;
+    const tEnd = sc.tokenEnd;
+    const w = sc.identifierLower();
+    const flag = w.length === 3 ? flagNamed(w) : undefined; // every flag name has three letters
     const next = this.peekIsEquals();
     // `ACK` in capitals (or any flag name) followed by `=`: bit style, `SYN=1`.
-    if (flag && next && !(w === 'ack' && raw !== 'ACK')) {
-      const key = this.span(t);
+    if (flag && next && !(w === 'ack' && sc.identifierText() !== 'ACK')) {
       this.advance(); // name
       this.advance(); // '='
-      const vt = this.tok;
-      if (vt.kind === TokenKind.Number && (vt.value === '0' || vt.value === '1')) {
+      const vStart = sc.tokenStart;
+      const vEnd = sc.tokenEnd;
+      if (sc.tokenKind === TokenKind.Number && vEnd - vStart === 1 && (this.text.charCodeAt(vStart) === 48 || this.text.charCodeAt(vStart) === 49)) {
+        const set = this.text.charCodeAt(vStart) === 49;
         this.advance();
-        seg.flags.push({ flag, set: vt.value === '1', bitStyle: true, start: key.start, end: vt.end });
-        return { end: vt.end, flag: true };
+        this.addFlag({ flag, set, bitStyle: true, start: tStart, end: vEnd });
+        return vEnd;
       }
       if (flag === 'ACK') {
         // `ACK=x+1`: the number written into the flag.
+        const key = { start: tStart, end: tEnd };
         const e = this.parseExpr();
-        if (!e) return { end: key.end };
+        if (!e) return key.end;
         seg.ackFlagValue = { key, valueSpan: { start: e.start, end: e.end }, value: e, start: key.start, end: e.end };
-        return { end: e.end };
+        return e.end;
       }
-      this.error('expected', vt.start, vt.end, [`0 or 1 for the ${flag} flag`, this.describe(vt)]);
+      this.error('expected', vStart, vEnd, [`0 or 1 for the ${flag} flag`, this.describe()]);
       this.skipValue();
-      return { end: vt.end };
+      return vEnd;
     }
     if (flag && !next) {
       this.advance();
-      seg.flags.push({ flag, set: true, bitStyle: false, start: t.start, end: t.end });
-      return { end: t.end, flag: true };
+      this.addFlag({ flag, set: true, bitStyle: false, start: tStart, end: tEnd });
+      return tEnd;
     }
     switch (w) {
       case 'seq':
       case 'ack': {
-        if (!next) return undefined;
-        const key = this.span(t);
+        if (!next) return -1;
         this.advance();
         this.advance();
         const e = this.parseExpr();
         if (!e) {
           this.skipValue();
-          return { end: key.end };
+          return tEnd;
         }
-        const field: ast.Field<ast.Expr> = { key, valueSpan: { start: e.start, end: e.end }, value: e, start: key.start, end: e.end };
-        if (seg[w]) this.error('duplicateField', key.start, e.end, [w]);
-        else seg[w] = field;
-        return { end: e.end };
+        const field: ast.Field<ast.Expr> = { key: { start: tStart, end: tEnd }, valueSpan: { start: e.start, end: e.end }, value: e, start: tStart, end: e.end };
+        if (w === 'seq') {
+          if (seg.seq) this.error('duplicateField', tStart, e.end, [w]);
+          else seg.seq = field;
+        } else {
+          if (seg.ack) this.error('duplicateField', tStart, e.end, [w]);
+          else seg.ack = field;
+        }
+        return e.end;
       }
       case 'len':
       case 'win':
@@ -645,60 +716,64 @@ class Parser {
         const f = this.numberField(w === 'wscale' ? 14 : w === 'mss' || w === 'win' ? 0xffffffff : 0x7fffffff, w);
         if (!f) {
           this.skipValue();
-          return { end: t.end };
+          return tEnd;
         }
-        if (seg[w]) this.error('duplicateField', f.start, f.end, [w]);
-        else seg[w] = f;
-        return { end: f.end };
+        const existing = w === 'len' ? seg.len : w === 'win' ? seg.win : w === 'mss' ? seg.mss : seg.wscale;
+        if (existing) this.error('duplicateField', f.start, f.end, [w]);
+        else if (w === 'len') seg.len = f;
+        else if (w === 'win') seg.win = f;
+        else if (w === 'mss') seg.mss = f;
+        else seg.wscale = f;
+        return f.end;
       }
       case 'sackok':
       case 'sack_perm':
       case 'sackperm':
         this.advance();
-        seg.sackOk = this.span(t);
-        return { end: t.end };
+        seg.sackOk = { start: tStart, end: tEnd };
+        return tEnd;
       case 'ts':
       case 'tsval': {
-        const key = this.span(t);
+        const key = { start: tStart, end: tEnd };
         this.advance();
         if (this.k() !== TokenKind.Equals) {
           this.expectedHere("'=' after ts");
-          return { end: key.end };
+          return key.end;
         }
         this.advance();
         if (this.k() !== TokenKind.Number) {
           this.expectedHere('a timestamp value');
-          return { end: key.end };
+          return key.end;
         }
-        const vt = this.tok;
-        const val = this.uint(vt, 'timestamp', MAX32);
-        let end = vt.end;
+        const valueStart = sc.tokenStart;
+        const val = this.uint('timestamp', MAX32);
+        let end = sc.tokenEnd;
         let ecr = 0;
         this.advance();
         if (this.k() === TokenKind.Slash) {
           this.advance();
           if (this.k() === TokenKind.Number) {
-            ecr = this.uint(this.tok, 'timestamp echo', MAX32);
-            end = this.tok.end;
+            ecr = this.uint('timestamp echo', MAX32);
+            end = sc.tokenEnd;
             this.advance();
           } else this.expectedHere('the echoed timestamp');
         }
-        seg.ts = { key, valueSpan: { start: vt.start, end }, value: { val, ecr }, start: key.start, end };
-        return { end };
+        seg.ts = { key, valueSpan: { start: valueStart, end }, value: { val, ecr }, start: key.start, end };
+        return end;
       }
       case 'delay':
       case 'delayed': {
-        const key = this.span(t);
+        const key = { start: tStart, end: tEnd };
         this.advance();
         if (this.k() === TokenKind.Equals) this.advance();
         if (this.k() !== TokenKind.Ident) {
           this.expectedHere('an id for the delayed segment (delay=old1)');
-          return { end: key.end };
+          return key.end;
         }
         const id = this.name();
         this.advance();
         seg.delay = { key, valueSpan: { start: id.start, end: id.end }, value: id, start: key.start, end: id.end };
-        return { end: id.end };
+        return id.end;
       }
       case 'http':
       case 'https':
@@ -713,50 +788,61 @@ class Parser {
     const mod = MODIFIERS.has(w as ast.Modifier) ? (w as ast.Modifier) : MODIFIER_ALIASES[w];
     if (mod) {
       this.advance();
-      seg.modifiers.push({ name: mod, span: this.span(t) });
-      return { end: t.end };
+      seg.modifiers.push({ name: mod, span: { start: tStart, end: tEnd } });
+      return tEnd;
     }
-    return undefined;
+    return -1;
+  }
+
+  private addFlag(item: ast.FlagItem): void {
+    this.flags[this.flagCount++] = item;
+    this.flagsEnd = item.end;
   }
 
   private skipValue(): void {
-    while (!this.atLineEnd() && this.k() !== TokenKind.Comma && !(this.k() === TokenKind.Ident && this.tok.spaceBefore)) this.advance();
+    const sc = this.scanner;
+    while (!this.atLineEnd() && sc.tokenKind !== TokenKind.Comma && !(sc.tokenKind === TokenKind.Ident && sc.tokenSpaceBefore)) this.advance();
   }
 
+  /** Whether `=` follows the current token (after optional spaces). */
   private peekIsEquals(): boolean {
-    // The scanner has no lookahead buffer; peek at the raw text after optional spaces.
-    let p = this.tok.end;
+    // The scanner has no lookahead buffer; peek at the raw text.
+    let p = this.scanner.tokenEnd;
     const text = this.text;
     while (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9) p++;
     const c = text.charCodeAt(p);
     return c === 61 || c === 0xff1d;
   }
 
-  private parseHttp(seg: ast.SegmentStmt): { end: number } {
-    const kw = this.span(this.tok);
+  /** `http "start line" [close | keep-alive]`; returns the end offset. */
+  private parseHttp(seg: ast.SegmentStmt): number {
+    const sc = this.scanner;
+    const kw = this.span();
     this.advance();
     if (this.k() !== TokenKind.String) {
       this.expectedHere('the HTTP start line in quotes, e.g. "GET / HTTP/1.1"');
-      return { end: kw.end };
+      return kw.end;
     }
-    const s = this.tok;
+    const startLine = sc.tokenValue();
+    const lineStart = sc.tokenStart;
+    const lineEnd = sc.tokenEnd;
     this.advance();
-    let end = s.end;
+    let end = lineEnd;
     let connection: 'close' | 'keep-alive' | undefined;
     if (this.k() === TokenKind.Ident) {
-      const w = this.tok.value.toLowerCase();
+      const w = sc.identifierLower();
       if (w === 'close') {
         connection = 'close';
-        end = this.tok.end;
+        end = sc.tokenEnd;
         this.advance();
       } else if (w === 'keep' || w === 'keepalive') {
-        const st = this.tok.start;
-        end = this.tok.end;
+        const st = sc.tokenStart;
+        end = sc.tokenEnd;
         this.advance();
         if (this.k() === TokenKind.Minus && w === 'keep') {
           this.advance();
-          if (this.k() === TokenKind.Ident && this.tok.value.toLowerCase() === 'alive') {
-            end = this.tok.end;
+          if (this.k() === TokenKind.Ident && sc.identifierLower() === 'alive') {
+            end = sc.tokenEnd;
             this.advance();
           } else this.error('expected', st, end, ["'keep-alive'", `'${this.text.slice(st, end)}'`]);
         }
@@ -764,18 +850,23 @@ class Parser {
       }
     }
     if (seg.app) this.error('duplicateField', kw.start, end, ['http/tls']);
-    else seg.app = { kind: 'http', span: { start: kw.start, end }, startLine: s.value, connection };
-    if (!seg.label) seg.label = { text: s.value, span: this.span(s) };
-    return { end };
+    else seg.app = { kind: 'http', span: { start: kw.start, end }, startLine, connection };
+    if (!seg.label) seg.label = { text: startLine, span: { start: lineStart, end: lineEnd } };
+    return end;
   }
 
-  private parseTls(seg: ast.SegmentStmt, version: '1.2' | '1.3' | undefined): { end: number } {
-    const kw = this.span(this.tok);
+  /** `tls[version] Message, Message…`; returns the end offset. */
+  private parseTls(seg: ast.SegmentStmt, version: '1.2' | '1.3' | undefined): number {
+    const sc = this.scanner;
+    const kw = this.span();
     this.advance();
-    // `tls1.2` scans as `tls` followed by number `1.2`.
-    if (!version && this.k() === TokenKind.Number && !this.tok.spaceBefore && (this.tok.value === '1.2' || this.tok.value === '1.3')) {
-      version = this.tok.value as '1.2' | '1.3';
-      this.advance();
+    // `tls 1.2` (and `TLS1.2` written apart from its version) reads the version as a number.
+    if (!version && this.k() === TokenKind.Number && !sc.tokenSpaceBefore) {
+      const v = sc.tokenValue();
+      if (v === '1.2' || v === '1.3') {
+        version = v;
+        this.advance();
+      }
     }
     const messages: { name: string; span: Span }[] = [];
     let end = kw.end;
@@ -784,16 +875,16 @@ class Parser {
         this.advance();
         continue;
       }
-      const m = TLS_LOOKUP.get(this.tok.value.toLowerCase());
+      const m = TLS_LOOKUP.get(sc.identifierLower());
       if (!m) break;
-      messages.push({ name: m, span: this.span(this.tok) });
-      end = this.tok.end;
+      messages.push({ name: m, span: this.span() });
+      end = sc.tokenEnd;
       this.advance();
     }
     if (messages.length === 0) this.expectedHere(`a TLS message (${TLS_MESSAGES.slice(0, 6).join(', ')}, ...)`);
     if (seg.app) this.error('duplicateField', kw.start, end, ['http/tls']);
     else seg.app = { kind: 'tls', span: { start: kw.start, end }, version, messages };
-    return { end };
+    return end;
   }
 
   private parseAssert(first: ast.Name): ast.AssertStmt | undefined {
