@@ -58,7 +58,7 @@ async function serverBundle(): Promise<{ file: string; cleanup: () => void }> {
 
 export async function benchServer(): Promise<void> {
   const bundle = await serverBundle();
-  const proc = spawn(process.execPath, [bundle.file, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...(process.env.SERVER_FLAGS ? process.env.SERVER_FLAGS.split(' ') : []), bundle.file, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {

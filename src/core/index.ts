@@ -7,6 +7,7 @@ import { LineIndex } from './syntax/text';
 import { checkSteps, CheckResume } from './check/checker';
 import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
 import type { File } from './syntax/ast';
+import type { SyntaxIssue } from './syntax/parser';
 import type { Model } from './model';
 
 export interface Analysis {
@@ -19,6 +20,8 @@ export interface Analysis {
   locale: Locale;
   /** Options it was made with. */
   lineOffset: number;
+  /** How many of `findings` are syntax findings (they come first). */
+  syntaxFindings: number;
   /** What `analyze(…, { previous })` resumes from. */
   resume: CheckResume;
 }
@@ -56,13 +59,26 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
  */
 export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice = 4096): Generator<void, Analysis, void> {
   const locale = options.locale ?? 'en';
+  const lineOffset = options.lineOffset ?? 0;
   const lines = new LineIndex(text);
-  const { file, issues } = parse(text);
-  const shared = options.previous ? keepUnchanged(options.previous, text, file) : 0;
+  const previous = options.previous && options.previous.locale === locale && options.previous.lineOffset === lineOffset ? options.previous : undefined;
+  const kept = previous ? unchangedStart(previous, text) : undefined;
+  let file: File;
+  let issues: SyntaxIssue[];
+  const findings: Finding[] = [];
+  if (kept) {
+    // Parse from the first changed line only; the statements, comments and syntax findings
+    // before it are the previous ones.
+    const tail = parse(text, kept.offset);
+    const before = previous!.file;
+    file = { text, statements: before.statements.slice(0, kept.statements).concat(tail.file.statements), comments: before.comments.filter((c) => c.start < kept.offset).concat(tail.file.comments) };
+    issues = tail.issues;
+    for (let i = 0; i < previous!.syntaxFindings; i++) if (previous!.findings[i].start < kept.offset) findings.push(previous!.findings[i]);
+  } else ({ file, issues } = parse(text));
   if (slice !== Infinity) yield;
-  const findings: Finding[] = issues.map((i) => {
+  for (const i of issues) {
     const def = FINDINGS[i.key];
-    return {
+    findings.push({
       code: def.code,
       key: i.key,
       severity: def.severity,
@@ -73,40 +89,37 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
       message: formatMessage(i.key, i.args, locale),
       related: [],
       fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
-    };
-  });
-  const lineOffset = options.lineOffset ?? 0;
-  const resume = options.previous && shared > 0 ? { from: options.previous.resume, shared } : undefined;
+    });
+  }
+  const syntaxFindings = findings.length;
+  const resume = kept && kept.statements > 0 ? { from: previous!.resume, shared: kept.statements } : undefined;
   // Events refer to findings by their index in `findings`, after the syntax findings.
-  const result = yield* checkSteps(file, lines, { locale, lineOffset, findingBase: findings.length, resume, checkpointEvery: options.checkpointEvery }, slice);
+  const result = yield* checkSteps(file, lines, { locale, lineOffset, findingBase: syntaxFindings, resume, checkpointEvery: options.checkpointEvery }, slice);
   for (const f of result.findings) findings.push(f);
-  return { text, file, lines, findings, model: result.model, locale, lineOffset, resume: result.resume };
+  return { text, file, lines, findings, model: result.model, locale, lineOffset, syntaxFindings, resume: result.resume };
 }
 
 /**
- * How many leading statements of `file` are unchanged since `previous`: those that end before
- * the line of the first changed character. They are replaced by the previous statement objects,
- * which the previous check's events refer to. (A statement never reads past its own line.)
+ * Where the previous text and this one start to differ, rounded down to a line start, and how
+ * many of the previous statements end before it (they are kept: a statement never reaches
+ * across a line). Undefined when the texts differ on their first line.
  */
-function keepUnchanged(previous: Analysis, text: string, file: File): number {
+function unchangedStart(previous: Analysis, text: string): { offset: number; statements: number } | undefined {
   const old = previous.text;
   const n = Math.min(old.length, text.length);
   let p = 0;
   while (p < n && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  if (p === old.length && p === text.length) p = n;
-  const line = previous.lines.positionAt(p).line;
-  const limit = previous.lines.lineStarts[line];
+  const offset = previous.lines.lineStarts[previous.lines.positionAt(p).line];
+  if (offset === 0) return undefined;
   const before = previous.file.statements;
-  const after = file.statements;
-  let k = 0;
-  while (k < before.length && k < after.length && before[k].end < limit) {
-    const a = before[k];
-    const b = after[k];
-    if (a.kind !== b.kind || a.start !== b.start || a.end !== b.end) break;
-    after[k] = a;
-    k++;
+  let lo = 0;
+  let hi = before.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before[mid].end < offset) lo = mid + 1;
+    else hi = mid;
   }
-  return k;
+  return { offset, statements: lo };
 }
 
 export { parse } from './syntax/parser';

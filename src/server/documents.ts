@@ -161,9 +161,13 @@ export class Analyzer {
 
 function wholeFile(text: string): Plan {
   let lines = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
+  if (text.indexOf('\r') < 0) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
+    }
   }
   return { text, contentStart: 0, contentEnd: text.length, firstLine: 0, lastLine: lines, indent: '' };
 }

@@ -1,6 +1,7 @@
 /**
- * Resuming a check after an edit (`analyze(text, { previous })`) gives exactly what a fresh
- * analysis gives: findings, events, symbols, references and final states, for random edits
+ * Resuming after an edit (`analyze(text, { previous })`: parse from the first changed line,
+ * check from the last checkpoint before it) gives exactly what a fresh analysis gives: syntax
+ * tree, comments, findings, events, symbols, references and final states, for random edits
  * anywhere in the text, one after another as an editor makes them, with checkpoints close
  * together so that every kind of state is restored somewhere.
  */
@@ -18,6 +19,9 @@ function seen(a: Analysis): unknown {
   return JSON.parse(
     JSON.stringify({
       findings: a.findings,
+      syntaxFindings: a.syntaxFindings,
+      statements: a.file.statements,
+      comments: a.file.comments,
       events: m.events,
       symbols: m.symbols,
       endpoints: m.endpoints,
@@ -42,7 +46,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const PIECES = ['1', '0', '9', ' ', '\n', '#', 'x', '+', '=', 'ack=', 'seq=', 'FIN ', 'RST ', ' lost', 'C -> S ACK seq=1 ack=1\n', 'deliver d1\n', 'wait 2MSL\n', 'C: ESTABLISHED\n', '"', '、'];
+const PIECES = ['1', '0', '9', ' ', '\n', '#', '(', ')', '\u0001', ';', '\r\n', 'x', '+', '=', 'ack=', 'seq=', 'FIN ', 'RST ', ' lost', 'C -> S ACK seq=1 ack=1\n', 'deliver d1\n', 'wait 2MSL\n', 'C: ESTABLISHED\n', '"', '、'];
 
 function edit(text: string, r: () => number): string {
   const at = Math.floor(r() * (text.length + 1));

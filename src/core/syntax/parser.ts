@@ -74,8 +74,13 @@ const DURATION_FACTORS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m:
 /** Numeric options of an endpoint statement and the field each one sets. */
 const ENDPOINT_NUMBERS: Record<string, keyof ast.EndpointStmt> = { isn: 'isn', iss: 'isn', backlog: 'backlog', win: 'win', window: 'win', mss: 'mss', wscale: 'wscale' };
 
-export function parse(text: string): ParseResult {
-  return new Parser(text).parseFile();
+/**
+ * Parse `text`, or only its part from `start` on (a line start): statements never reach across
+ * a line, so the statements before `start` are those of a parse of the earlier lines, and the
+ * result holds the statements, comments and issues from `start` on.
+ */
+export function parse(text: string, start = 0): ParseResult {
+  return new Parser(text, start).parseFile();
 }
 
 /**
@@ -92,14 +97,21 @@ class Parser {
   private flagsEnd = -1;
   private exprDepth = 0;
 
-  constructor(private readonly text: string) {
-    this.scanner = new Scanner(text, (kind, start, end, t) => {
-      if (kind === 'unterminated-string') {
-        this.issues.push({ key: 'unterminatedString', start, end, args: ['"'], fix: { start: end, end, newText: '"', title: 'Add the closing quote' } });
-      } else {
-        this.issues.push({ key: 'invalidCharacter', start, end, args: [t] });
-      }
-    });
+  constructor(
+    private readonly text: string,
+    start: number,
+  ) {
+    this.scanner = new Scanner(
+      text,
+      (kind, from, to, t) => {
+        if (kind === 'unterminated-string') {
+          this.issues.push({ key: 'unterminatedString', start: from, end: to, args: ['"'], fix: { start: to, end: to, newText: '"', title: 'Add the closing quote' } });
+        } else {
+          this.issues.push({ key: 'invalidCharacter', start: from, end: to, args: [t] });
+        }
+      },
+      start,
+    );
     this.advance();
   }
 

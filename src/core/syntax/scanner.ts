@@ -101,7 +101,11 @@ export class Scanner {
   constructor(
     readonly text: string,
     private readonly onError: ScanErrorCallback = () => {},
-  ) {}
+    /** Where to start scanning (a line start, for a parse that resumes after an edit). */
+    start = 0,
+  ) {
+    this.pos = start;
+  }
 
   /** The current token (valid after next()) as an object. */
   get token(): Token {
