@@ -25,6 +25,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from './shipped';
+import { SERVER_NODE_FLAGS } from '../src/server/node-flags';
 
 const ROOT = path.resolve(__dirname, '..');
 const SIZES = [200, 2000, 50000];
@@ -56,9 +57,15 @@ async function serverBundle(): Promise<{ file: string; cleanup: () => void }> {
   return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The Node options the extension starts the server with; SERVER_FLAGS (space-separated) replaces them. */
+function serverFlags(): string[] {
+  const env = process.env.SERVER_FLAGS;
+  return env !== undefined ? env.split(' ').filter(Boolean) : [...SERVER_NODE_FLAGS];
+}
+
 export async function benchServer(): Promise<void> {
   const bundle = await serverBundle();
-  const proc = spawn(process.execPath, [...(process.env.SERVER_FLAGS ? process.env.SERVER_FLAGS.split(' ') : []), bundle.file, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...serverFlags(), bundle.file, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -146,7 +153,7 @@ export async function benchServer(): Promise<void> {
   const head = ['segments', 'text', 'edits', 'p50 ms', 'p95 ms', 'max ms', 'core analyze p50 ms', 'p95 target ms', 'diagnostics seen'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  console.log('tcpflow language server: didChange → publishDiagnostics latency (stdio, bundled server, one client)');
+  console.log(`tcpflow language server: didChange → publishDiagnostics latency (stdio, bundled server started with ${serverFlags().join(' ') || 'no Node options'}, one client)`);
   console.log('debounce: off for the measurement (tcpflow.diagnostics.delay = 0), so latency counts from the moment the debounce fires;');
   console.log("          with the default 'auto' delay the server first waits as long as its last check took (10–300 ms).");
   console.log(line(head));

@@ -107,7 +107,10 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
 function unchangedStart(previous: Analysis, text: string): { offset: number; statements: number } | undefined {
   const old = previous.text;
   const n = Math.min(old.length, text.length);
+  // Whole blocks first (string comparison is a memory compare), then character by character.
+  const BLOCK = 4096;
   let p = 0;
+  while (p + BLOCK <= n && old.slice(p, p + BLOCK) === text.slice(p, p + BLOCK)) p += BLOCK;
   while (p < n && old.charCodeAt(p) === text.charCodeAt(p)) p++;
   const offset = previous.lines.lineStarts[previous.lines.positionAt(p).line];
   if (offset === 0) return undefined;

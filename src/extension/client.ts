@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SERVER_ID } from '../server/protocol';
+import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { clientOptions } from './client-options';
 
 let client: LanguageClient | undefined;
@@ -14,8 +15,8 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
   if (client) return client;
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
   const c = new LanguageClient(SERVER_ID, 'tcpflow Language Server', serverOptions, clientOptions());
   client = c;
