@@ -6,7 +6,9 @@ import { parse } from './syntax/parser';
 import { LineIndex } from './syntax/text';
 import { checkSteps, CheckResume } from './check/checker';
 import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
+import type * as ast from './syntax/ast';
 import type { File } from './syntax/ast';
+import { shiftStatement } from './syntax/shift';
 import type { SyntaxIssue } from './syntax/parser';
 import type { Model } from './model';
 
@@ -62,18 +64,37 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   const lineOffset = options.lineOffset ?? 0;
   const lines = new LineIndex(text);
   const previous = options.previous && options.previous.locale === locale && options.previous.lineOffset === lineOffset ? options.previous : undefined;
-  const kept = previous ? unchangedStart(previous, text) : undefined;
+  const kept = previous ? unchangedParts(previous, text) : undefined;
   let file: File;
   let issues: SyntaxIssue[];
   const findings: Finding[] = [];
+  let movedSyntax: Finding[] = [];
   if (kept) {
-    // Parse from the first changed line only; the statements, comments and syntax findings
-    // before it are the previous ones.
-    const tail = parse(text, kept.offset);
+    // Parse the edited lines only. The statements, comments and syntax findings before them are
+    // the previous ones; those after them too, moved by the change in length.
+    const mid = parse(text, kept.offset, kept.tailNew);
     const before = previous!.file;
-    file = { text, statements: before.statements.slice(0, kept.statements).concat(tail.file.statements), comments: before.comments.filter((c) => c.start < kept.offset).concat(tail.file.comments) };
-    issues = tail.issues;
-    for (let i = 0; i < previous!.syntaxFindings; i++) if (previous!.findings[i].start < kept.offset) findings.push(previous!.findings[i]);
+    const delta = kept.tailNew - kept.tailOld;
+    const tail = before.statements.slice(kept.tailStatements);
+    const tailComments = before.comments.filter((c) => c.start >= kept.tailOld);
+    if (delta !== 0) {
+      for (const st of tail) shiftStatement(st, delta);
+      for (const c of tailComments) {
+        c.start += delta;
+        c.end += delta;
+      }
+    }
+    file = {
+      text,
+      statements: before.statements.slice(0, kept.statements).concat(mid.file.statements, tail),
+      comments: before.comments.filter((c) => c.start < kept.offset).concat(mid.file.comments, tailComments),
+    };
+    issues = mid.issues;
+    for (let i = 0; i < previous!.syntaxFindings; i++) {
+      const f = previous!.findings[i];
+      if (f.start < kept.offset) findings.push(f);
+      else if (f.start >= kept.tailOld) movedSyntax.push(moveFinding(f, delta));
+    }
   } else ({ file, issues } = parse(text));
   if (slice !== Infinity) yield;
   for (const i of issues) {
@@ -91,6 +112,8 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
       fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
     });
   }
+  for (const f of movedSyntax) findings.push(f);
+  movedSyntax = [];
   const syntaxFindings = findings.length;
   const resume = kept && kept.statements > 0 ? { from: previous!.resume, shared: kept.statements } : undefined;
   // Events refer to findings by their index in `findings`, after the syntax findings.
@@ -99,12 +122,24 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   return { text, file, lines, findings, model: result.model, locale, lineOffset, syntaxFindings, resume: result.resume };
 }
 
+interface Unchanged {
+  /** Line start of the first changed line (the same in both texts). */
+  offset: number;
+  /** Previous statements that end before it. */
+  statements: number;
+  /** Line start, in the previous and in this text, of the first line after the changed ones. */
+  tailOld: number;
+  tailNew: number;
+  /** Index of the first previous statement in that tail. */
+  tailStatements: number;
+}
+
 /**
- * Where the previous text and this one start to differ, rounded down to a line start, and how
- * many of the previous statements end before it (they are kept: a statement never reaches
- * across a line). Undefined when the texts differ on their first line.
+ * The lines an edit left alone: those before the first changed character, and those after the
+ * last one (the longest common suffix that starts at a line start in both texts). Undefined
+ * when the texts differ on their first line.
  */
-function unchangedStart(previous: Analysis, text: string): { offset: number; statements: number } | undefined {
+function unchangedParts(previous: Analysis, text: string): Unchanged | undefined {
   const old = previous.text;
   const n = Math.min(old.length, text.length);
   // Whole blocks first (string comparison is a memory compare), then character by character.
@@ -112,17 +147,47 @@ function unchangedStart(previous: Analysis, text: string): { offset: number; sta
   let p = 0;
   while (p + BLOCK <= n && old.slice(p, p + BLOCK) === text.slice(p, p + BLOCK)) p += BLOCK;
   while (p < n && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  const offset = previous.lines.lineStarts[previous.lines.positionAt(p).line];
+  const oldLines = previous.lines.lineStarts;
+  const offset = oldLines[previous.lines.positionAt(p).line];
   if (offset === 0) return undefined;
-  const before = previous.file.statements;
-  let lo = 0;
-  let hi = before.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (before[mid].end < offset) lo = mid + 1;
-    else hi = mid;
+  // Common suffix, not overlapping the common prefix in either text.
+  const room = n - p;
+  let q = 0;
+  while (q + BLOCK <= room && old.slice(old.length - q - BLOCK, old.length - q) === text.slice(text.length - q - BLOCK, text.length - q)) q += BLOCK;
+  while (q < room && old.charCodeAt(old.length - q - 1) === text.charCodeAt(text.length - q - 1)) q++;
+  // The first line start at or after the changed part that is a line start in this text too.
+  let line = previous.lines.positionAt(old.length - q).line;
+  if (oldLines[line] < old.length - q) line++;
+  let tailOld = old.length;
+  let tailNew = text.length;
+  for (; line < oldLines.length; line++) {
+    const at = oldLines[line] + text.length - old.length;
+    const c = text.charCodeAt(at - 1);
+    if (c === 10 || (c === 13 && text.charCodeAt(at) !== 10)) {
+      tailOld = oldLines[line];
+      tailNew = at;
+      break;
+    }
   }
-  return { offset, statements: lo };
+  const before = previous.file.statements;
+  const first = (pred: (st: ast.Statement) => boolean): number => {
+    let lo = 0;
+    let hi = before.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pred(before[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  return { offset, statements: first((st) => st.end >= offset), tailOld, tailNew, tailStatements: first((st) => st.start >= tailOld) };
+}
+
+/** A syntax finding after the edited lines, moved with them. */
+function moveFinding(f: Finding, delta: number): Finding {
+  if (delta === 0) return f;
+  const fix = f.fix && { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })) };
+  return { ...f, start: f.start + delta, end: f.end + delta, fix, related: f.related.map((r) => ({ ...r, span: { start: r.span.start + delta, end: r.span.end + delta } })) };
 }
 
 export { parse } from './syntax/parser';

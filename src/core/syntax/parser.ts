@@ -75,12 +75,12 @@ const DURATION_FACTORS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m:
 const ENDPOINT_NUMBERS: Record<string, keyof ast.EndpointStmt> = { isn: 'isn', iss: 'isn', backlog: 'backlog', win: 'win', window: 'win', mss: 'mss', wscale: 'wscale' };
 
 /**
- * Parse `text`, or only its part from `start` on (a line start): statements never reach across
- * a line, so the statements before `start` are those of a parse of the earlier lines, and the
- * result holds the statements, comments and issues from `start` on.
+ * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
+ * reach across a line, so a parse of some lines gives the statements, comments and issues a
+ * parse of the whole text has on them.
  */
-export function parse(text: string, start = 0): ParseResult {
-  return new Parser(text, start).parseFile();
+export function parse(text: string, start = 0, end = text.length): ParseResult {
+  return new Parser(text, start, end).parseFile();
 }
 
 /**
@@ -100,6 +100,7 @@ class Parser {
   constructor(
     private readonly text: string,
     start: number,
+    end: number,
   ) {
     this.scanner = new Scanner(
       text,
@@ -111,6 +112,7 @@ class Parser {
         }
       },
       start,
+      end,
     );
     this.advance();
   }

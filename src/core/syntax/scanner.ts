@@ -103,6 +103,8 @@ export class Scanner {
     private readonly onError: ScanErrorCallback = () => {},
     /** Where to start scanning (a line start, for a parse that resumes after an edit). */
     start = 0,
+    /** Where the text ends for this scanner (a line start: the rest is parsed already). */
+    private readonly end = text.length,
   ) {
     this.pos = start;
   }
@@ -226,7 +228,7 @@ export class Scanner {
   /** Scan the next token into the `token*` fields (and `token`) and return its kind. */
   next(): TokenKind {
     const text = this.text;
-    const len = text.length;
+    const len = this.end;
     this.current = undefined;
     this.identText = undefined;
     this.identLower = undefined;
@@ -351,7 +353,7 @@ export class Scanner {
 
   private scanNumberOrAddress(start: number, space: boolean): TokenKind {
     const text = this.text;
-    const len = text.length;
+    const len = this.end;
     let p = start;
     if (text.charCodeAt(p) === 48 && (text.charCodeAt(p + 1) | 32) === 120) {
       p += 2;
@@ -387,7 +389,7 @@ export class Scanner {
 
   private scanString(start: number, space: boolean, close: number): TokenKind {
     const text = this.text;
-    const len = text.length;
+    const len = this.end;
     let p = start + 1;
     let value = '';
     let chunk = p;
