@@ -24,6 +24,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { Mutation, mutate } from './mutate';
 import { extractFences, LineIndex, parse, Scanner } from '../../src/core/index';
 import { generateFlow } from '../../bench/core';
 
@@ -165,14 +166,6 @@ const unicodeText = fc.string({ unit: 'binary', maxLength: 200 });
 const utf16Text = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 150 });
 const asciiText = fc.string({ unit: fc.oneof(fc.integer({ min: 32, max: 126 }).map((c) => String.fromCharCode(c)), fc.constantFrom('\n', '\r', '\t')), maxLength: 200 });
 
-type Mutation =
-  | { kind: 'delete'; at: number }
-  | { kind: 'insert'; at: number; line: string }
-  | { kind: 'duplicate'; at: number }
-  | { kind: 'swap'; at: number; with: number }
-  | { kind: 'number'; which: number; value: string }
-  | { kind: 'chars'; at: number; chars: string }
-  | { kind: 'whole'; how: 'crlf' | 'cr' | 'fullwidth' | 'upper' | 'lower' | 'nospace' | 'tabs' };
 
 const exampleLines = examples.flatMap((e) => e.text.split('\n')).filter((l) => l.trim() !== '');
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -189,60 +182,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('whole' as const), how: fc.constantFrom('crlf' as const, 'cr' as const, 'fullwidth' as const, 'upper' as const, 'lower' as const, 'nospace' as const, 'tabs' as const) }),
 );
 
-const FULL_WIDTH: Record<string, string> = { ',': '，', ':': '：', '=': '＝', '+': '＋', '(': '（', ')': '）', ';': '；', '-': '－' };
 
-function mutate(text: string, ms: Mutation[]): string {
-  let lines = text.split('\n');
-  for (const m of ms) {
-    const n = lines.length;
-    switch (m.kind) {
-      case 'delete':
-        if (n > 0) lines.splice(m.at % n, 1);
-        break;
-      case 'insert':
-        lines.splice(m.at % (n + 1), 0, m.line);
-        break;
-      case 'duplicate':
-        if (n > 0) lines.splice(m.at % n, 0, lines[m.at % n]);
-        break;
-      case 'swap':
-        if (n > 1) {
-          const i = m.at % n;
-          const j = m.with % n;
-          [lines[i], lines[j]] = [lines[j], lines[i]];
-        }
-        break;
-      case 'number': {
-        const joined = lines.join('\n');
-        const found = [...joined.matchAll(/\d+/g)];
-        if (found.length === 0) break;
-        const hit = found[m.which % found.length];
-        lines = (joined.slice(0, hit.index!) + m.value + joined.slice(hit.index! + hit[0].length)).split('\n');
-        break;
-      }
-      case 'chars': {
-        const joined = lines.join('\n');
-        const at = m.at % (joined.length + 1);
-        lines = (joined.slice(0, at) + m.chars + joined.slice(at)).split('\n');
-        break;
-      }
-      case 'whole': {
-        const joined = lines.join('\n');
-        const changed =
-          m.how === 'crlf' ? joined.replace(/\n/g, '\r\n')
-          : m.how === 'cr' ? joined.replace(/\n/g, '\r')
-          : m.how === 'fullwidth' ? joined.replace(/[,:=+();-]/g, (c) => FULL_WIDTH[c])
-          : m.how === 'upper' ? joined.toUpperCase()
-          : m.how === 'lower' ? joined.toLowerCase()
-          : m.how === 'nospace' ? joined.replace(/ +/g, '')
-          : joined.replace(/ +/g, '\t');
-        lines = changed.split('\n');
-        break;
-      }
-    }
-  }
-  return lines.join('\n');
-}
 
 /** The random cases, deterministic for a given seed and fast-check version. */
 function randomCases(): { family: string; texts: string[] }[] {

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { Mutation, mutate } from './mutate';
 import { ALL_FINDINGS, ALL_STATES, analyze, Analysis, Locale } from '../../src/core/index';
 
 const SEED = 0x7c9f10;
@@ -208,13 +209,6 @@ describe('(a) any text parses and checks without throwing, in bounded time, with
 
 // ---- (b) mutations of the examples -------------------------------------------------------
 
-type Mutation =
-  | { kind: 'delete'; at: number }
-  | { kind: 'insert'; at: number; line: string }
-  | { kind: 'duplicate'; at: number }
-  | { kind: 'swap'; at: number; with: number }
-  | { kind: 'number'; which: number; value: string }
-  | { kind: 'chars'; at: number; chars: string };
 
 const examples = fs
   .readdirSync(EXAMPLES_DIR)
@@ -236,45 +230,6 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('chars' as const), at: fc.nat(), chars: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), fc.constantFrom('"', '#', '//', '(', '\n', '\r', '->', '=', ',', '[', ']', '“', '\ud800')) }),
 );
 
-function mutate(text: string, ms: Mutation[]): string {
-  let lines = text.split('\n');
-  for (const m of ms) {
-    const n = lines.length;
-    switch (m.kind) {
-      case 'delete':
-        if (n > 0) lines.splice(m.at % n, 1);
-        break;
-      case 'insert':
-        lines.splice(m.at % (n + 1), 0, m.line);
-        break;
-      case 'duplicate':
-        if (n > 0) lines.splice(m.at % n, 0, lines[m.at % n]);
-        break;
-      case 'swap':
-        if (n > 1) {
-          const i = m.at % n;
-          const j = m.with % n;
-          [lines[i], lines[j]] = [lines[j], lines[i]];
-        }
-        break;
-      case 'number': {
-        const joined = lines.join('\n');
-        const found = [...joined.matchAll(/\d+/g)];
-        if (found.length === 0) break;
-        const hit = found[m.which % found.length];
-        lines = (joined.slice(0, hit.index!) + m.value + joined.slice(hit.index! + hit[0].length)).split('\n');
-        break;
-      }
-      case 'chars': {
-        const joined = lines.join('\n');
-        const at = m.at % (joined.length + 1);
-        lines = (joined.slice(0, at) + m.chars + joined.slice(at)).split('\n');
-        break;
-      }
-    }
-  }
-  return lines.join('\n');
-}
 
 describe('(b) mutations of every example analyse without throwing', () => {
   it('finds the examples', () => assert.ok(examples.length > 0, `no .tcpflow files in ${EXAMPLES_DIR}`));

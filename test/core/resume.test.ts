@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, Analysis, AnalyzeOptions } from '../../src/core/index';
+import { prng as rng } from '../import/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -34,17 +35,6 @@ function seen(a: Analysis): unknown {
   );
 }
 
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['1', '0', '9', ' ', '\n', '#', '(', ')', '\u0001', ';', '\r\n', 'x', '+', '=', 'ack=', 'seq=', 'FIN ', 'RST ', ' lost', 'C -> S ACK seq=1 ack=1\n', 'deliver d1\n', 'wait 2MSL\n', 'C: ESTABLISHED\n', '"', '、'];
 

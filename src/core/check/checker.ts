@@ -895,10 +895,7 @@ class Checker {
 
     // ---- apply ----
     applySend(s, seg, why);
-    if (seg.ack) {
-      s.lastAckWasPure = len === 0 && !seg.syn && !seg.fin;
-      s.lastAckSent = ackValue;
-    }
+    if (seg.ack) s.lastAckSent = ackValue;
     this.emit(st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 

@@ -87,9 +87,8 @@ export interface Tcb {
   owesRst?: { seq?: SeqValue; ack?: SeqValue };
   sndNxtWhy?: Why;
   rcvNxtWhy?: Why;
-  /** The last ack number this side sent, and whether that segment was a bare ACK (for duplicate ACKs). */
+  /** The last ack number this side sent (for duplicate ACKs). */
   lastAckSent?: SeqValue;
-  lastAckWasPure?: boolean;
   /** This TCB has been used (a later SYN from CLOSED starts a new incarnation). */
   used: boolean;
   /**
