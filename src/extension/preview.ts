@@ -288,7 +288,7 @@ export class PreviewManager implements vscode.Disposable {
       saveLabel: `Export ${format.toUpperCase()}`,
     });
     if (!target) return;
-    const bytes = format === 'svg' ? Buffer.from(answer.data, 'utf8') : Buffer.from(answer.data.replace(/^data:image\/png;base64,/, ''), 'base64');
+    const bytes = format === 'svg' ? new TextEncoder().encode(answer.data) : fromBase64(answer.data.replace(/^data:image\/png;base64,/, ''));
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`tcpflow: saved ${target.path.split('/').pop() ?? ''}`);
   }
@@ -308,3 +308,10 @@ export class PreviewManager implements vscode.Disposable {
   }
 }
 
+/** Base64 to bytes with what both Node and a browser have (the web extension has no Buffer). */
+function fromBase64(b64: string): Uint8Array {
+  const binary = atob(b64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
