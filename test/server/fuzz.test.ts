@@ -124,6 +124,48 @@ describe('random edit sequences', () => {
     assert.equal(finals.length, RUNS);
   });
 
+  it('Markdown notes: after random edits, the diagnostics equal those of the final text opened afresh', async () => {
+    // Notes with prose and two fences; edits anywhere (inside blocks, between them, on fences).
+    const notes = corpus.filter((t) => t.length > 0).map((t, i) => `# Note ${i}\n\nSome prose.\n\n\`\`\`tcpflow\n${t}\n\`\`\`\n\nMore prose.\n\n\`\`\`tcpflow\n${corpus[(i + 3) % corpus.length]}\n\`\`\`\n`);
+    const mdSamples = fc.sample(sequenceArb, { numRuns: 200, seed: SEED + 1 });
+    const failures: string[] = [];
+    let next = 0;
+    async function run(i: number): Promise<void> {
+      const s = mdSamples[i];
+      const uri = `file:///fuzz-md/${i}.md`;
+      await c.open(uri, notes[s.base % notes.length], 'markdown');
+      let version = 1;
+      for (let b = 0; b < s.batches.length; b++) {
+        const { changes } = toChanges(c.docs.get(uri)!, s.batches[b]);
+        version = await c.change(uri, changes);
+        if (s.pauses[b]) await sleep(s.pauses[b]);
+      }
+      const final = await c.waitForDiagnostics(uri, version);
+      const fresh = `file:///fuzz-md/${i}-fresh.md`;
+      await c.open(fresh, c.text(uri), 'markdown');
+      const want = await c.waitForDiagnostics(fresh, 1);
+      try {
+        // The same but for what names the document: its URI and version.
+        const plain = (ds: unknown, u: string) => JSON.parse(JSON.stringify(ds, (k, v) => (k === 'version' ? undefined : v === u ? 'URI' : v)));
+        assert.deepEqual(plain(final.diagnostics, uri), plain(want.diagnostics, fresh));
+      } catch (e) {
+        failures.push(`markdown sequence ${i}: ${(e as Error).message.slice(0, 400)}\nedits: ${JSON.stringify(s)}`);
+      }
+      await c.close(uri);
+      await c.close(fresh);
+      for (const u of [uri, fresh]) {
+        c.published.delete(u);
+        c.texts.delete(u);
+      }
+    }
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < mdSamples.length) await run(next++);
+      }),
+    );
+    assert.deepEqual(failures.slice(0, 3), []);
+  });
+
   it('formatting the final texts keeps every character, changes no finding and is idempotent', async () => {
     const strip = (s: string) => s.replace(/\s+/g, '');
     let formatted = 0;
