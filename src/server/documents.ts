@@ -8,6 +8,7 @@
  * core writes into messages ("the SYN at line 4") are the document's line numbers.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { tick } from './timers';
 import { analyzeSteps, extractFences, Analysis, Fence, Locale, Position } from '../core/index';
 
 export type DocKind = 'tcpflow' | 'markdown';
@@ -61,9 +62,6 @@ interface Plan {
   indent: string;
 }
 
-/** Let the event loop read what has arrived (setImmediate runs right after pending I/O; a worker has only setTimeout). */
-const turn = (): Promise<void> => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export class Analyzer {
@@ -106,7 +104,7 @@ export class Analyzer {
       const r = gen.next();
       if (r.done) return r.value;
       if (now() - slice > 15) {
-        await turn();
+        await tick();
         if (stale()) return undefined;
         slice = now();
       }

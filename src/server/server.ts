@@ -36,22 +36,8 @@ import { formatUnit } from './format';
 import { LEGEND, semanticTokens } from './semantic';
 import { codeActions } from './actions';
 import { t } from './l10n';
+import { later, tick } from './timers';
 import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, mergeSettings } from './protocol';
-
-const hasImmediate = typeof setImmediate === 'function';
-
-/** Run `fn` after `ms` milliseconds (0: after the I/O already received); returns a canceller. */
-function later(fn: () => void, ms: number): () => void {
-  if (ms <= 0 && hasImmediate) {
-    const h = setImmediate(fn);
-    return () => clearImmediate(h);
-  }
-  const h = setTimeout(fn, ms);
-  return () => clearTimeout(h);
-}
-
-/** One turn of the event loop, in which pending messages get read and dispatched. */
-const tick = (): Promise<void> => new Promise((resolve) => later(resolve, 0));
 
 interface ClientCaps {
   configuration: boolean;
