@@ -68,7 +68,7 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   let file: File;
   let issues: SyntaxIssue[];
   const findings: Finding[] = [];
-  let movedSyntax: Finding[] = [];
+  const movedSyntax: Finding[] = [];
   if (kept) {
     // Parse the edited lines only. The statements, comments and syntax findings before them are
     // the previous ones; those after them too, moved by the change in length.
@@ -113,7 +113,6 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
     });
   }
   for (const f of movedSyntax) findings.push(f);
-  movedSyntax = [];
   const syntaxFindings = findings.length;
   const resume = kept && kept.statements > 0 ? { from: previous!.resume, shared: kept.statements } : undefined;
   // Events refer to findings by their index in `findings`, after the syntax findings.
