@@ -56,7 +56,8 @@ const CALLS = new Map<string, ast.CallName>([
   ['abort', 'abort'],
 ]);
 const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx', 'old']);
-const MODIFIER_ALIASES: Record<string, ast.Modifier> = { duplicate: 'dup', retransmit: 'rtx', retransmission: 'rtx', drop: 'dropped', loss: 'lost' };
+// Maps, not plain objects: a word such as `constructor` must not find Object.prototype's.
+const MODIFIER_ALIASES = new Map<string, ast.Modifier>([['duplicate', 'dup'], ['retransmit', 'rtx'], ['retransmission', 'rtx'], ['drop', 'dropped'], ['loss', 'lost']]);
 export const TLS_MESSAGES = [
   'ClientHello', 'ServerHello', 'HelloRetryRequest', 'EncryptedExtensions', 'Certificate', 'ServerKeyExchange',
   'CertificateRequest', 'ServerHelloDone', 'ClientKeyExchange', 'CertificateVerify', 'ChangeCipherSpec',
@@ -70,9 +71,9 @@ const NO_FLAGS: ast.FlagItem[] = [];
 const NO_SPAN: Span = { start: 0, end: 0 };
 
 /** Units of a duration, in milliseconds. (A plain object, looked up with the lower-case unit.) */
-const DURATION_FACTORS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60000, min: 60000, h: 3600000, us: 0.001 };
+const DURATION_FACTORS = new Map<string, number>([['ms', 1], ['s', 1000], ['sec', 1000], ['m', 60000], ['min', 60000], ['h', 3600000], ['us', 0.001]]);
 /** Numeric options of an endpoint statement and the field each one sets. */
-const ENDPOINT_NUMBERS: Record<string, keyof ast.EndpointStmt> = { isn: 'isn', iss: 'isn', backlog: 'backlog', win: 'win', window: 'win', mss: 'mss', wscale: 'wscale' };
+const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
 
 /**
  * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
@@ -340,9 +341,10 @@ class Parser {
         this.advance();
         return { d: { msl: n }, span: { start, end: unitEnd } };
       }
-      if (DURATION_FACTORS[unit] !== undefined) {
+      const factor = DURATION_FACTORS.get(unit);
+      if (factor !== undefined) {
         this.advance();
-        return { d: { ms: n * DURATION_FACTORS[unit] }, span: { start, end: unitEnd } };
+        return { d: { ms: n * factor }, span: { start, end: unitEnd } };
       }
     }
     // Bare number: seconds.
@@ -441,7 +443,7 @@ class Parser {
       }
       if (kind === TokenKind.Ident) {
         const w = sc.identifierLower();
-        const field = ENDPOINT_NUMBERS[w];
+        const field = ENDPOINT_NUMBERS.get(w);
         if (field) {
           const f = this.numberField(field === 'isn' ? MAX32 : w === 'wscale' ? 14 : MAX32, w);
           if (f) {
@@ -799,7 +801,7 @@ class Parser {
       case 'tls1.3':
         return this.parseTls(seg, w === 'tls12' || w === 'tls1.2' ? '1.2' : w === 'tls13' || w === 'tls1.3' ? '1.3' : undefined);
     }
-    const mod = MODIFIERS.has(w as ast.Modifier) ? (w as ast.Modifier) : MODIFIER_ALIASES[w];
+    const mod = MODIFIERS.has(w as ast.Modifier) ? (w as ast.Modifier) : MODIFIER_ALIASES.get(w);
     if (mod) {
       this.advance();
       seg.modifiers.push({ name: mod, span: { start: tStart, end: tEnd } });
