@@ -93,7 +93,8 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
     for (let i = 0; i < previous!.syntaxFindings; i++) {
       const f = previous!.findings[i];
       if (f.start < kept.offset) findings.push(f);
-      else if (f.start >= kept.tailOld) movedSyntax.push(moveFinding(f, delta));
+      // (With nothing after the edited lines, a finding at the end of the text is theirs.)
+      else if (f.start >= kept.tailOld && kept.tailOld < previous!.text.length) movedSyntax.push(moveFinding(f, delta));
     }
   } else ({ file, issues } = parse(text));
   if (slice !== Infinity) yield;

@@ -133,6 +133,13 @@ describe('analyze with previous (resuming after an edit)', () => {
     assert.equal(next.findings.length, 1);
   });
 
+  it('an edit on the last line keeps a finding at the end of the text once', () => {
+    const text = 'client A\nserver B\nA -> B SYN seq=1\nA: SYN_SENT,';
+    for (const next of [text + ' ', text + '\n', text.slice(0, -1), text + ' B: LISTEN']) {
+      assert.deepEqual(seen(analyze(next, { previous: analyze(text) })), seen(analyze(next)), JSON.stringify(next));
+    }
+  });
+
   it('starts afresh when an endpoint declaration changes or the options differ', () => {
     const text = RICH;
     const a = analyze(text, { checkpointEvery: 1 });
