@@ -125,7 +125,7 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
 interface Unchanged {
   /** Line start of the first changed line (the same in both texts). */
   offset: number;
-  /** Previous statements that end before it. */
+  /** Previous statements that start before it. */
   statements: number;
   /** Line start, in the previous and in this text, of the first line after the changed ones. */
   tailOld: number;
@@ -180,7 +180,9 @@ function unchangedParts(previous: Analysis, text: string): Unchanged | undefined
     }
     return lo;
   };
-  return { offset, statements: first((st) => st.end >= offset), tailOld, tailNew, tailStatements: first((st) => st.start >= tailOld) };
+  // A statement starts on its own line; its span may end just after its line break (an error at
+  // the end of the line), so the kept ones are those that start before the changed line.
+  return { offset, statements: first((st) => st.start >= offset), tailOld, tailNew, tailStatements: first((st) => st.start >= tailOld) };
 }
 
 /** A syntax finding after the edited lines, moved with them. */

@@ -140,6 +140,16 @@ describe('analyze with previous (resuming after an edit)', () => {
     }
   });
 
+  it('keeps a statement whose span ends after its line break (an error at the end of the line)', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = `client A${eol}server B${eol}A -> B SYN=${eol}A -> B SYN seq=1${eol}`;
+      const next = text.replace('seq=1', 'seq=2');
+      const resumed = analyze(next, { previous: analyze(text) });
+      assert.deepEqual(seen(resumed), seen(analyze(next)));
+      assert.equal(resumed.file.statements.length, 4);
+    }
+  });
+
   it('starts afresh when an endpoint declaration changes or the options differ', () => {
     const text = RICH;
     const a = analyze(text, { checkpointEvery: 1 });
