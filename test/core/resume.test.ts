@@ -42,7 +42,13 @@ function edit(text: string, r: () => number): string {
   const at = Math.floor(r() * (text.length + 1));
   const kind = r();
   if (kind < 0.45) return text.slice(0, at) + PIECES[Math.floor(r() * PIECES.length)] + text.slice(at);
-  if (kind < 0.8) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(r() * 6)));
+  if (kind < 0.6) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(r() * 6)));
+  // Larger cuts and pastes: several lines at once.
+  if (kind < 0.7) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(r() * 200)));
+  if (kind < 0.8) {
+    const from = Math.floor(r() * text.length);
+    return text.slice(0, at) + text.slice(from, from + Math.floor(r() * 120)) + text.slice(at);
+  }
   // Replace a digit by another: the commonest real edit, a number fixed or broken.
   const digits = [...text.matchAll(/\d/g)].map((m) => m.index!);
   if (digits.length === 0) return text;
