@@ -66,6 +66,16 @@ function toChanges(doc: TextDocument, batch: EditSpec[]): { changes: TextDocumen
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Run `run(0)` … `run(count - 1)`, PARALLEL at a time. */
+async function inParallel(count: number, run: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
+}
+
 describe('random edit sequences', () => {
   let c: Client;
   before(async () => {
@@ -79,7 +89,6 @@ describe('random edit sequences', () => {
   const finals: string[] = [];
 
   it(`${RUNS} sequences end with the diagnostics of a fresh analysis (seed ${SEED})`, async () => {
-    let next = 0;
     const failures: string[] = [];
     async function run(i: number): Promise<void> {
       const s = samples[i];
@@ -115,11 +124,7 @@ describe('random edit sequences', () => {
       c.published.delete(uri);
       c.texts.delete(uri);
     }
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        while (next < samples.length) await run(next++);
-      }),
-    );
+    await inParallel(samples.length, run);
     assert.deepEqual(failures.slice(0, 3), []);
     assert.equal(finals.length, RUNS);
   });
@@ -129,7 +134,6 @@ describe('random edit sequences', () => {
     const notes = corpus.filter((t) => t.length > 0).map((t, i) => `# Note ${i}\n\nSome prose.\n\n\`\`\`tcpflow\n${t}\n\`\`\`\n\nMore prose.\n\n\`\`\`tcpflow\n${corpus[(i + 3) % corpus.length]}\n\`\`\`\n`);
     const mdSamples = fc.sample(sequenceArb, { numRuns: 200, seed: SEED + 1 });
     const failures: string[] = [];
-    let next = 0;
     async function run(i: number): Promise<void> {
       const s = mdSamples[i];
       const uri = `file:///fuzz-md/${i}.md`;
@@ -158,11 +162,7 @@ describe('random edit sequences', () => {
         c.texts.delete(u);
       }
     }
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        while (next < mdSamples.length) await run(next++);
-      }),
-    );
+    await inParallel(mdSamples.length, run);
     assert.deepEqual(failures.slice(0, 3), []);
   });
 
