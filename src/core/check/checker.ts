@@ -1118,13 +1118,14 @@ function restoreTcb(t: Tcb, saved: Tcb): void {
   Object.assign(t, saved, { ooo: saved.ooo.slice() });
 }
 
-const FLAG_BIT: Record<ast.FlagName, number> = { SYN: 1, ACK: 2, FIN: 4, RST: 8, PSH: 16, URG: 32, ECE: 64, CWR: 128 };
+/** Bits of the flags the checker tests by name (`flagBit` is the one table). */
+const FLAG_BIT = { SYN: flagBit('SYN'), ACK: flagBit('ACK'), FIN: flagBit('FIN'), RST: flagBit('RST') } as const;
 const MOD_BIT: Record<ast.Modifier, number> = { lost: 1, dup: 2, dropped: 4, rtx: 8, old: 16 };
 /** One frozen flag list per combination: events share them instead of holding a list each. */
 const FLAG_LISTS: (readonly ast.FlagName[])[] = [];
 
 function flagList(bits: number): ast.FlagName[] {
-  return (FLAG_LISTS[bits] ??= Object.freeze(ast.FLAG_NAMES.filter((f) => bits & FLAG_BIT[f]))) as ast.FlagName[];
+  return (FLAG_LISTS[bits] ??= Object.freeze(ast.FLAG_NAMES.filter((f) => bits & flagBit(f)))) as ast.FlagName[];
 }
 
 /** Most segments have no finding; they share this empty (frozen) list. */
