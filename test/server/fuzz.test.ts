@@ -85,6 +85,18 @@ describe('random edit sequences', () => {
     await c.stop();
   });
 
+  /** Open a document, send the sequence's edit batches (pausing as it says), wait for the last diagnostics. */
+  async function play(uri: string, text: string, languageId: string, s: { batches: EditSpec[][]; pauses: number[] }) {
+    await c.open(uri, text, languageId);
+    let version = 1;
+    for (let b = 0; b < s.batches.length; b++) {
+      const { changes } = toChanges(c.docs.get(uri)!, s.batches[b]);
+      version = await c.change(uri, changes);
+      if (s.pauses[b]) await sleep(s.pauses[b]);
+    }
+    return c.waitForDiagnostics(uri, version);
+  }
+
   const samples = fc.sample(sequenceArb, { numRuns: RUNS, seed: SEED });
   const finals: string[] = [];
 
@@ -93,14 +105,7 @@ describe('random edit sequences', () => {
     async function run(i: number): Promise<void> {
       const s = samples[i];
       const uri = `file:///fuzz/${i}.tcpflow`;
-      await c.open(uri, corpus[s.base]);
-      let version = 1;
-      for (let b = 0; b < s.batches.length; b++) {
-        const { changes } = toChanges(c.docs.get(uri)!, s.batches[b]);
-        version = await c.change(uri, changes);
-        if (s.pauses[b]) await sleep(s.pauses[b]);
-      }
-      const final = await c.waitForDiagnostics(uri, version);
+      const final = await play(uri, corpus[s.base], 'tcpflow', s);
       const text = c.text(uri);
       finals.push(text);
       const want = expectedFor(text);
@@ -137,14 +142,7 @@ describe('random edit sequences', () => {
     async function run(i: number): Promise<void> {
       const s = mdSamples[i];
       const uri = `file:///fuzz-md/${i}.md`;
-      await c.open(uri, notes[s.base % notes.length], 'markdown');
-      let version = 1;
-      for (let b = 0; b < s.batches.length; b++) {
-        const { changes } = toChanges(c.docs.get(uri)!, s.batches[b]);
-        version = await c.change(uri, changes);
-        if (s.pauses[b]) await sleep(s.pauses[b]);
-      }
-      const final = await c.waitForDiagnostics(uri, version);
+      const final = await play(uri, notes[s.base % notes.length], 'markdown', s);
       const fresh = `file:///fuzz-md/${i}-fresh.md`;
       await c.open(fresh, c.text(uri), 'markdown');
       const want = await c.waitForDiagnostics(fresh, 1);

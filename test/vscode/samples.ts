@@ -31,7 +31,7 @@ export const NOTES = [
   '',
 ].join('\n');
 
-/** Formatting input and the expected output (the same pair as test/server/features.test.ts). */
+/** Formatting input and the expected output (the first lines of the pair in test/server/features.test.ts). */
 export const MESSY = [
   'title   "demo"   # the title',
   'client C 10.0.0.1:5000',
