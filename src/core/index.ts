@@ -2,9 +2,9 @@
  * API boundary of the core: everything the adapters (language server, CLI, preview, Markdown)
  * need goes through here. Pure, synchronous, deterministic, IO-free; runs in Node and browsers.
  */
-import { parse } from './syntax/parser';
+import { parse, parseDeclarations } from './syntax/parser';
 import { LineIndex } from './syntax/text';
-import { checkSteps, CheckResume } from './check/checker';
+import { checkSteps, CheckResume, findingsCheck } from './check/checker';
 import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
 import type * as ast from './syntax/ast';
 import type { File } from './syntax/ast';
@@ -98,21 +98,7 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
     }
   } else ({ file, issues } = parse(text));
   if (slice !== Infinity) yield;
-  for (const i of issues) {
-    const def = FINDINGS[i.key];
-    findings.push({
-      code: def.code,
-      key: i.key,
-      severity: def.severity,
-      rule: def.rule,
-      start: i.start,
-      end: i.end,
-      args: i.args,
-      message: formatMessage(i.key, i.args, locale),
-      related: [],
-      fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
-    });
-  }
+  for (const i of issues) findings.push(syntaxFinding(i, locale));
   for (const f of movedSyntax) findings.push(f);
   const syntaxFindings = findings.length;
   const resume = kept && kept.statements > 0 ? { from: previous!.resume, shared: kept.statements } : undefined;
@@ -120,6 +106,59 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   const result = yield* checkSteps(file, lines, { locale, lineOffset, findingBase: syntaxFindings, resume, checkpointEvery: options.checkpointEvery }, slice);
   for (const f of result.findings) findings.push(f);
   return { text, file, lines, findings, model: result.model, locale, lineOffset, syntaxFindings, resume: result.resume };
+}
+
+/** A syntax issue as a finding. */
+function syntaxFinding(i: SyntaxIssue, locale: Locale): Finding {
+  const def = FINDINGS[i.key];
+  return {
+    code: def.code,
+    key: i.key,
+    severity: def.severity,
+    rule: def.rule,
+    start: i.start,
+    end: i.end,
+    args: i.args,
+    message: formatMessage(i.key, i.args, locale),
+    related: [],
+    fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
+  };
+}
+
+/** Characters of text parsed and checked at a time by `analyzeFindings` (then rounded up to a line end). */
+const PIECE = 1 << 16;
+
+export interface FindingsOptions {
+  locale?: Locale;
+  /** As `AnalyzeOptions.lineOffset`. */
+  lineOffset?: number;
+  /** Characters per piece (default 65,536), rounded up to a line end; 0 makes every line a
+   * piece. The findings do not depend on it. */
+  piece?: number;
+}
+
+/**
+ * The findings of `analyze(text, options)`, the same list, for a caller that needs nothing else
+ * (the command line's `check`). The text is parsed and checked a piece of lines at a time and
+ * each piece's syntax tree dropped once checked (statements never reach across a line), and no
+ * model is kept: memory stays small and the garbage collector has little to move, so a long
+ * flow is checked several times faster than `analyze` would.
+ */
+export function analyzeFindings(text: string, options: FindingsOptions = {}): Finding[] {
+  const locale = options.locale ?? 'en';
+  const piece = options.piece ?? PIECE;
+  const check = findingsCheck(text, parseDeclarations(text), { locale, lineOffset: options.lineOffset ?? 0 });
+  const syntax: Finding[] = [];
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start + piece);
+    const end = nl < 0 ? text.length : nl + 1;
+    const { file, issues } = parse(text, start, end);
+    for (const i of issues) syntax.push(syntaxFinding(i, locale));
+    check.feed(file.statements);
+    start = end;
+  }
+  const findings = check.finish();
+  return syntax.length === 0 ? findings : syntax.concat(findings);
 }
 
 interface Unchanged {

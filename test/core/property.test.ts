@@ -7,6 +7,8 @@
  *     finding carries (its own, its related spans, its fix edits) lies within the text;
  * (b) any mutation of every example (delete, insert, duplicate or swap lines, replace a number,
  *     insert random characters) analyses the same way;
+ *     in (a) and (b), the findings-only check (`analyzeFindings`, a line per piece) gives
+ *     exactly the findings `analyze` gives;
  * (c) parsing keeps every comment: each `#` comment of the source appears in `file.comments`
  *     with its text and offset (and nothing that is not a comment does).
  */
@@ -16,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Mutation, mutate } from './mutate';
-import { ALL_FINDINGS, ALL_STATES, analyze, Analysis, Locale } from '../../src/core/index';
+import { ALL_FINDINGS, ALL_STATES, analyze, analyzeFindings, Analysis, Locale } from '../../src/core/index';
 
 const SEED = 0x7c9f10;
 const LIMIT_MS = 2000;
@@ -54,6 +56,8 @@ function checkInvariants(text: string, a: Analysis): void {
     if (ev.kind !== 'segment') continue;
     for (const i of ev.findings) assert.ok(Number.isInteger(i) && i >= 0 && i < a.findings.length, `segment event refers to finding #${i}, but there are ${a.findings.length}`);
   }
+  // The findings-only check (a line per piece) finds the same.
+  assert.deepEqual(analyzeFindings(text, { locale: a.locale, piece: 0 }), a.findings, 'analyzeFindings differs from analyze');
 }
 
 function analyzeAndCheck(text: string, locale: Locale = 'en'): Analysis {

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, Analysis, AnalyzeOptions } from '../../src/core/index';
 import { prng as rng } from '../import/helpers';
+import { RICH_FLOW, edit } from './mutate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -36,64 +37,8 @@ function seen(a: Analysis): unknown {
 }
 
 
-const PIECES = ['1', '0', '9', ' ', '\n', '#', '(', ')', '\u0001', ';', '\r\n', 'x', '+', '=', 'ack=', 'seq=', 'FIN ', 'RST ', ' lost', 'C -> S ACK seq=1 ack=1\n', 'deliver d1\n', 'wait 2MSL\n', 'C: ESTABLISHED\n', '"', '、'];
-
-function edit(text: string, r: () => number): string {
-  const at = Math.floor(r() * (text.length + 1));
-  const kind = r();
-  if (kind < 0.45) return text.slice(0, at) + PIECES[Math.floor(r() * PIECES.length)] + text.slice(at);
-  if (kind < 0.6) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(r() * 6)));
-  // Larger cuts and pastes: several lines at once.
-  if (kind < 0.7) return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(r() * 200)));
-  if (kind < 0.8) {
-    const from = Math.floor(r() * text.length);
-    return text.slice(0, at) + text.slice(from, from + Math.floor(r() * 120)) + text.slice(at);
-  }
-  // Replace a digit by another: the commonest real edit, a number fixed or broken.
-  const digits = [...text.matchAll(/\d/g)].map((m) => m.index!);
-  if (digits.length === 0) return text;
-  const d = digits[Math.floor(r() * digits.length)];
-  return text.slice(0, d) + String(Math.floor(r() * 10)) + text.slice(d + 1);
-}
-
-/** A flow with every kind of state a checkpoint must restore. */
-const RICH = [
-  'title "resume"',
-  'client C isn=100',
-  'server S isn=900 backlog=4',
-  'client D',
-  'msl 30s',
-  'C -> S SYN seq=100',
-  'S -> C SYN ACK seq=900 ack=101',
-  'C -> S ACK seq=101 ack=901',
-  'C -> S PSH ACK seq=101 ack=901 len=10 delay=d1   # held in the network',
-  'C -> S PSH ACK seq=111 ack=901 len=10',
-  'S -> C ACK seq=901 ack=101',
-  'deliver d1',
-  'S -> C ACK seq=901 ack=121',
-  'D -> S SYN seq=x',
-  'S -> D SYN ACK seq=y ack=x+1',
-  'D -> S ACK seq=x+1 ack=y+1',
-  'D -> S PSH ACK seq=x+1 ack=y+1 http "GET / HTTP/1.0"',
-  'S -> D PSH ACK seq=y+1 ack=x+17 len=20 http "HTTP/1.0 200 OK"',
-  'C -> S PSH ACK seq=121 ack=901 tls1.3 ClientHello',
-  'S -> C PSH ACK seq=901 ack=121 tls1.3 ServerHello',
-  'C -> S FIN ACK seq=u ack=901',
-  'S -> C ACK seq=901 ack=u+1',
-  'S -> C FIN ACK seq=v ack=u+1',
-  'C -> S ACK seq=u+1 ack=v+1',
-  'C: TIME_WAIT, S[C]: CLOSED',
-  'wait 2MSL',
-  'C: CLOSED',
-  'C -> S ACK seq=5 ack=5',
-  'S -> C RST seq=5',
-  'D -> S FIN ACK seq=x+17 ack=y+21',
-  'numbers relative',
-  'note C "the end"',
-].join('\n');
-
 function texts(): string[] {
-  const out = [RICH];
+  const out = [RICH_FLOW];
   for (const f of fs.readdirSync(path.join(ROOT, 'examples')).sort()) if (f.endsWith('.tcpflow')) out.push(fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8'));
   return out;
 }
@@ -157,7 +102,7 @@ describe('analyze with previous (resuming after an edit)', () => {
   });
 
   it('starts afresh when an endpoint declaration changes or the options differ', () => {
-    const text = RICH;
+    const text = RICH_FLOW;
     const a = analyze(text, { checkpointEvery: 1 });
     const renamed = text.replace('client D', 'client E');
     const b = analyze(renamed, { checkpointEvery: 1, previous: a });

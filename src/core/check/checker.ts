@@ -9,7 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, segLen, startRcvNxt } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, startRcvNxt } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -39,13 +39,25 @@ interface Connection {
   symbols: Map<string, SymbolEntry>;
   app: AppTracker;
   frozen?: { map: Map<string, SymbolEntry>; n: number; fn: (v: SeqValue | undefined) => string };
+  /**
+   * Findings-only check: the statement offset of every segment sent a → b ([0]) and b → a ([1]),
+   * in order, stored as -(offset + 1) for an RST (what `finalFindings` reads from the events).
+   */
+  trail?: [number[], number[]];
 }
 
-interface InFlight {
-  event: SegmentEvent;
+/** A segment on its way: what its arrival needs to know about its sending. */
+interface Sent {
+  /** The segment's event (undefined in a findings-only check, which keeps no events). */
+  event: SegmentRecord | undefined;
+  st: ast.SegmentStmt;
+  from: string;
+  to: string;
+  /** Flags in effect (bits, see `flagBit`). */
+  flags: number;
+  sendClass: SendClass;
   seg: Seg;
   conn: Connection;
-  sentAt: ast.SegmentStmt;
 }
 
 export interface CheckOptions {
@@ -109,6 +121,24 @@ export function* checkSteps(file: ast.File, lines: LineIndex, options: CheckOpti
   return yield* new Checker(file, lines, locale, lineOffset, options.checkpointEvery ?? CHECKPOINT_EVERY).run(slice, base);
 }
 
+/**
+ * A findings-only check: fed the statements of a text in source order, in as many pieces as the
+ * caller likes, then finished. Its findings are those `check` reports for the same statements,
+ * in the same order; it keeps no model, so each piece (and its syntax tree) can be dropped once
+ * fed. `declarations` are all of the text's endpoint declarations (`parseDeclarations`), which
+ * count from the top wherever they are written.
+ */
+export interface FindingsCheck {
+  feed(statements: readonly ast.Statement[]): void;
+  finish(): Finding[];
+}
+
+export function findingsCheck(text: string, declarations: readonly ast.EndpointStmt[], options: { locale?: Locale; lineOffset?: number } = {}): FindingsCheck {
+  const checker = new Checker({ text, statements: [], comments: [] }, undefined, options.locale ?? 'en', options.lineOffset ?? 0, CHECKPOINT_EVERY, true);
+  checker.declareAll(declarations);
+  return { feed: (statements) => checker.feed(statements), finish: () => checker.finish(0) };
+}
+
 /** Statements between two checkpoints of a check (state saved for resuming after an edit). */
 const CHECKPOINT_EVERY = 1024;
 
@@ -120,7 +150,7 @@ class Checker {
   private readonly events: FlowEvent[] = [];
   private readonly symbols: SymbolInfo[] = [];
   private readonly endpointRefs = new Map<string, ast.Span[]>();
-  private readonly inflight = new Map<string, InFlight>();
+  private readonly inflight = new Map<string, Sent>();
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
   private readonly lastViews = new Map<Tcb, TcbSnapshot>();
@@ -133,13 +163,21 @@ class Checker {
   private clock = 0;
   private mslMs = 120_000;
   private title?: string;
+  /** Findings-only check: the last thing that happened to each endpoint (what `lastEventFor`
+   * finds among the events of a full check). */
+  private readonly lastEvents = new Map<string, LastEvent>();
 
+  /**
+   * `lean`: a findings-only check (`FindingsCheck`). It keeps no events, views, references or
+   * checkpoints, only what its findings need, so that the statements it was fed can be dropped.
+   */
   constructor(
     private file: ast.File,
-    private lines: LineIndex,
+    private lines: LineIndex | undefined,
     private readonly locale: Locale,
     private readonly lineOffset = 0,
     private readonly checkpointEvery = CHECKPOINT_EVERY,
+    private readonly lean = false,
   ) {}
 
   /**
@@ -183,11 +221,7 @@ class Checker {
       }
       this.statement(statements[i]);
     }
-    for (const [id, f] of this.inflight) {
-      const seg = f.sentAt;
-      this.report('undelivered', seg.delay!.valueSpan, [id]);
-    }
-    const findings = this.finalFindings(base);
+    const findings = this.finish(base);
     const finalStates: TcbView[] = [];
     for (const c of this.conns.values()) for (const [name, t] of c.tcbs) finalStates.push(this.view(t, name, name === c.a ? c.b : c.a, c));
     const model: Model = {
@@ -199,6 +233,24 @@ class Checker {
       finalStates,
     };
     return { findings, model, resume: { checker: this } };
+  }
+
+  /** Findings-only check: declare the endpoints (all of the text's, in order) before any `feed`. */
+  declareAll(declarations: readonly ast.EndpointStmt[]): void {
+    for (const st of declarations) this.declare(st);
+  }
+
+  /** Check the next statements, in source order. */
+  feed(statements: readonly ast.Statement[]): void {
+    for (let i = 0; i < statements.length; i++) this.statement(statements[i]);
+  }
+
+  /** After the last statement: segments still in flight, then the findings (see `finalFindings`). */
+  finish(base: number): Finding[] {
+    for (const [id, f] of this.inflight) {
+      this.report('undelivered', f.st.delay!.valueSpan, [id]);
+    }
+    return this.finalFindings(base);
   }
 
   // ---- checkpoints -----------------------------------------------------------------------
@@ -219,7 +271,7 @@ class Checker {
     }
     const inflight: Checkpoint['inflight'] = [];
     for (const [id, f] of this.inflight) {
-      const ev = f.event as SegmentRecord;
+      const ev = f.event!;
       inflight.push({ id, f, deliveries: ev.deliveries.length, raw: ev.raw.length });
     }
     this.checkpoints.push({
@@ -280,7 +332,7 @@ class Checker {
     }
     this.inflight.clear();
     for (const { id, f, deliveries, raw } of cp.inflight) {
-      const ev = f.event as SegmentRecord;
+      const ev = f.event!;
       ev.deliveries.length = deliveries;
       if (ev.raw.length > raw) ev.raw.length = raw;
       this.inflight.set(id, f);
@@ -318,6 +370,8 @@ class Checker {
   }
 
   private line(offset: number): number {
+    // A findings-only check indexes the lines only when a message needs a line number.
+    this.lines ??= new LineIndex(this.file.text);
     return this.lines.positionAt(offset).line + 1 + this.lineOffset;
   }
 
@@ -332,6 +386,7 @@ class Checker {
   // ---- endpoints and connections --------------------------------------------------------
 
   private ref(name: ast.Name): void {
+    if (this.lean) return;
     const list = this.endpointRefs.get(name.text);
     // The name node is a span already; no copy per reference.
     if (list) list.push(name);
@@ -547,26 +602,26 @@ class Checker {
   private statement(st: ast.Statement): void {
     switch (st.kind) {
       case 'endpoint':
-        this.events.push({ kind: 'other', stmt: st });
+        this.push({ kind: 'other', stmt: st });
         return;
       case 'title':
         this.title ??= st.text;
-        this.events.push({ kind: 'other', stmt: st });
+        this.push({ kind: 'other', stmt: st });
         return;
       case 'numbers':
         this.relative = st.mode === 'relative';
-        this.events.push({ kind: 'other', stmt: st });
+        this.push({ kind: 'other', stmt: st });
         return;
       case 'msl':
         this.mslMs = st.ms;
-        this.events.push({ kind: 'other', stmt: st });
+        this.push({ kind: 'other', stmt: st });
         return;
       case 'note':
         for (const n of st.over) this.endpoint(n);
-        this.events.push({ kind: 'other', stmt: st });
+        this.push({ kind: 'other', stmt: st });
         return;
       case 'phase':
-        this.events.push({ kind: 'other', stmt: st });
+        this.push({ kind: 'other', stmt: st });
         return;
       case 'wait':
         return this.wait(st);
@@ -581,6 +636,11 @@ class Checker {
     }
   }
 
+  /** Record an event (a findings-only check keeps none). */
+  private push(ev: FlowEvent): void {
+    if (!this.lean) this.events.push(ev);
+  }
+
   private wait(st: ast.WaitStmt): void {
     const d = st.duration;
     if (d.ms !== undefined) this.clock += d.ms;
@@ -589,7 +649,8 @@ class Checker {
     for (const c of this.conns.values()) {
       for (const [name, t] of c.tcbs) if (advanceClock(t, this.clock, this.mslMs)) closed.push(name);
     }
-    this.events.push({ kind: 'wait', stmt: st, clock: this.clock, closed });
+    if (this.lean) for (const name of closed) this.lastEvents.set(name, new LastEvent(st.start, st.end, LastEventKind.Wait, name, '', 0, TcpState.CLOSED));
+    this.push({ kind: 'wait', stmt: st, clock: this.clock, closed });
   }
 
   private assert(st: ast.AssertStmt): void {
@@ -621,10 +682,14 @@ class Checker {
         });
       }
     }
-    this.events.push({ kind: 'assert', stmt: st, results });
+    this.push({ kind: 'assert', stmt: st, results });
   }
 
   private lastEventFor(name: string): { start: number; end: number; what: string } | undefined {
+    if (this.lean) {
+      const last = this.lastEvents.get(name);
+      return last && { start: last.start, end: last.end, what: last.what(name) };
+    }
     for (let i = this.events.length - 1; i >= 0; i--) {
       const ev = this.events[i];
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
@@ -652,7 +717,7 @@ class Checker {
     } else conn = e.lastConn;
     const t = conn?.tcbs.get(e.info.name);
     const peer = conn ? (conn.a === e.info.name ? conn.b : conn.a) : '';
-    const before = t && conn ? this.view(t, e.info.name, peer, conn) : undefined;
+    const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
     const idleBefore = e.idle;
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
     const bad = (reason: PhraseKey, rule: string) => this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(reason), rule]);
@@ -686,7 +751,8 @@ class Checker {
         }
         break;
     }
-    this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
+    if (this.lean) this.lastEvents.set(e.info.name, new LastEvent(st.start, st.end, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED));
+    else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
   }
 
   // ---- segments --------------------------------------------------------------------------
@@ -705,7 +771,7 @@ class Checker {
     const s = this.tcb(c, from);
     // A server's TCB that ended returns to its listener for the next SYN.
     if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) s.state = TcpState.LISTEN;
-    const sBefore = this.view(s, from.info.name, to.info.name, c);
+    const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
     const findingStart = this.findings.length;
 
@@ -744,7 +810,6 @@ class Checker {
       wscale: st.wscale?.value,
       rtx: (modifiers & MOD_BIT.rtx) !== 0,
     };
-    const lineNo = this.line(st.start);
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
@@ -899,36 +964,31 @@ class Checker {
     this.emit(st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
-  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
+  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     const from = st.from.text;
     const to = st.to.text;
-    const ev = new SegmentRecord(
-      this,
-      st,
-      from,
-      to,
-      flagList(flags),
-      seg,
-      sendClass,
-      { before: sBefore, after: this.view(s, from, to, c) },
-      modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered',
-      c.key,
-      this.fmtFrozen(c),
-      s.iss,
-      s.irs,
-      seqWhy,
-      ackWhy,
-    );
-    this.events.push(ev);
-    if (ev.fate === 'delayed') {
+    const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
+    let ev: SegmentRecord | undefined;
+    if (this.lean) {
+      this.lastEvents.set(from, new LastEvent(st.start, st.end, LastEventKind.Segment, from, to, flags, s.state));
+      const trail = (c.trail ??= [[], []]);
+      trail[from === c.a ? 0 : 1].push(seg.rst ? -st.start - 1 : st.start);
+    } else {
+      ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
+      this.events.push(ev);
+    }
+    if (fate === 'lost') {
+      // Nothing arrives.
+    } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
-      else this.inflight.set(id, { event: ev, seg, conn: c, sentAt: st });
-    } else if (ev.fate !== 'lost') {
-      this.arrive(ev, seg, c, st, false);
-      if (ev.fate === 'duplicated') this.arrive(ev, seg, c, st, true);
+      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c });
+    } else {
+      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c };
+      this.arrive(sent, st, false);
+      if (fate === 'duplicated') this.arrive(sent, st, true);
     }
-    this.attach(ev, findingStart);
+    if (ev) this.attach(ev, findingStart);
   }
 
   /** The findings reported since `from` belong to this segment. */
@@ -955,11 +1015,11 @@ class Checker {
     return s.rcvNxt ? this.writeAs(s.rcvNxt, s.irs, c) : undefined;
   }
 
-  /** The segment reaches its receiver (now, or at `deliver`). */
-  private arrive(ev: SegmentEvent, seg: Seg, c: Connection, at: ast.Statement, duplicate: boolean): void {
-    const st = ev.stmt;
-    const from = this.endpoints.get(ev.from)!;
-    const to = this.endpoints.get(ev.to)!;
+  /** The segment reaches its receiver (now, or at the `deliver` statement `at`). */
+  private arrive(sent: Sent, at: ast.Statement, duplicate: boolean): void {
+    const { event: ev, st, seg, conn: c, sendClass } = sent;
+    const from = this.endpoints.get(sent.from)!;
+    const to = this.endpoints.get(sent.to)!;
     let r = this.tcb(c, to);
     const marked = st.modifiers.some((m) => m.name === 'dropped');
     // A listener spawns a fresh TCB for a SYN when the old one has ended.
@@ -970,9 +1030,11 @@ class Checker {
         let half = 0;
         for (const cc of to.conns.values()) if (cc !== c && cc.tcbs.get(to.info.name)?.state === TcpState.SYN_RCVD) half++;
         if (half >= to.backlog) {
-          const before = this.view(r, to.info.name, from.info.name, c);
           if (!marked) this.report('backlogFull', st.arrow, [to.info.name, String(to.backlog), String(half), RULE.listen]);
-          ev.deliveries.push({ at, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
+          if (ev) {
+            const before = this.view(r, to.info.name, from.info.name, c);
+            ev.deliveries.push({ at, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
+          } else this.arrived(sent, at, r.state);
           return;
         }
       }
@@ -981,13 +1043,14 @@ class Checker {
       this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
       r.state = to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED;
     }
-    const before = this.view(r, to.info.name, from.info.name, c);
+    const stateBefore = r.state;
+    const before = ev && this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
     if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
     const out = receive(r, seg, this.clock, why, (v) => this.fmt(v, c));
-    const after = this.view(r, to.info.name, from.info.name, c);
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
-    ev.deliveries.push({ at, before, after, outcome: out.kind, note, duplicate });
+    if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
+    else this.arrived(sent, at, r.state);
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
     if (seg.rst && out.kind === 'dropped' && !marked) {
@@ -995,17 +1058,22 @@ class Checker {
       this.report('rstOutOfWindow', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), to.info.name, this.fmt(lo, c), this.fmt(lo && add(lo, r.rcvWnd), c), RULE.other]);
     } else if (seg.rst && out.kind === 'challenge' && !marked) {
       this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
-    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && ev.sendClass !== 'window-probe') {
+    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe') {
       // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
-      const idx = this.report('receiverRejects', span, [to.info.name, before.state, describeFlags(seg), note ?? '', out.rule]);
+      const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg), note ?? '', out.rule]);
       if (out.kind === 'rst') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name });
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
       this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name]);
     }
-    if (out.kind === 'rst' && marked) {
-      // Nothing to report; the reply may or may not be written.
-    }
-    void segLen;
+  }
+
+  /** Findings-only check: the receiver's last event is this arrival (see `lastEventFor`). */
+  private arrived(sent: Sent, at: ast.Statement, state: TcpState): void {
+    const last =
+      at.kind === 'deliver'
+        ? new LastEvent(at.start, at.end, LastEventKind.Deliver, '', '', 0, state)
+        : new LastEvent(sent.st.start, sent.st.end, LastEventKind.Segment, sent.from, sent.to, sent.flags, state);
+    this.lastEvents.set(sent.to, last);
   }
 
   private deliver(st: ast.DeliverStmt): void {
@@ -1013,18 +1081,20 @@ class Checker {
     if (!f) {
       const ids = shortList([...this.inflight.keys()], this.locale);
       this.report('unknownDelay', st.id, [st.id.text, ids ? (this.locale === 'zh-cn' ? `（传输中：${ids}）` : ` (in flight: ${ids})`) : '']);
-      this.events.push({ kind: 'deliver', stmt: st });
+      this.push({ kind: 'deliver', stmt: st });
       return;
     }
     this.inflight.delete(st.id.text);
-    const from = this.endpoints.get(f.event.from)!;
-    const to = this.endpoints.get(f.event.to)!;
+    const from = this.endpoints.get(f.from)!;
+    const to = this.endpoints.get(f.to)!;
     from.lastConn = f.conn;
     to.lastConn = f.conn;
     const before = this.findings.length;
-    this.arrive(f.event, f.seg, f.conn, st, false);
-    this.attach(f.event as SegmentRecord, before);
-    this.events.push({ kind: 'deliver', stmt: st, segment: f.event });
+    this.arrive(f, st, false);
+    if (f.event) {
+      this.attach(f.event, before);
+      this.events.push({ kind: 'deliver', stmt: st, segment: f.event });
+    }
   }
 
   /**
@@ -1035,7 +1105,24 @@ class Checker {
    */
   private finalFindings(base: number): Finding[] {
     const drop = new Set<number>();
-    if (this.pendingRst.length > 0) {
+    if (this.pendingRst.length > 0 && this.lean) {
+      // The same question asked of the connections' trails of sent segments.
+      for (const p of this.pendingRst) {
+        const c = this.endpoints.get(p.from)?.conns.get(p.to);
+        const list = c?.trail?.[p.from === c.a ? 0 : 1];
+        if (!list) continue;
+        const at = this.findings[p.finding].start;
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          const v = list[mid];
+          if ((v < 0 ? -v - 1 : v) > at) hi = mid;
+          else lo = mid + 1;
+        }
+        if (lo < list.length && list[lo] < 0) drop.add(p.finding);
+      }
+    } else if (this.pendingRst.length > 0) {
       // Each direction's segments in source order, to find "the next one after the finding" by
       // binary search rather than a scan per pending reply.
       const byDirection = new Map<string, SegmentEvent[]>();
@@ -1070,6 +1157,7 @@ class Checker {
         kept.push(f);
       }
     });
+    if (this.lean) return kept;
     for (const ev of this.flagged) {
       const list: number[] = [];
       for (const i of ev.raw) if (index[i] >= 0) list.push(index[i]);
@@ -1093,7 +1181,7 @@ interface Checkpoint {
   endpoints: { e: Endpoint; idle: TcpState; lastConn?: Connection; conns: number }[];
   connCount: number;
   conns: { c: Connection; tcbCount: number; tcbs: [Tcb, Tcb][]; symbols: Map<string, SymbolEntry>; symbolCount: number; app: AppTracker }[];
-  inflight: { id: string; f: InFlight; deliveries: number; raw: number }[];
+  inflight: { id: string; f: Sent; deliveries: number; raw: number }[];
   relative: boolean;
   clock: number;
   mslMs: number;
@@ -1190,6 +1278,42 @@ export function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
+}
+
+const enum LastEventKind {
+  Segment,
+  Call,
+  Wait,
+  Deliver,
+}
+
+/**
+ * Findings-only check: the last event of one endpoint, put into the words of `lastEventFor` only
+ * when an assertion fails. `a`/`b` are the sender and receiver (Segment) or the call (Call).
+ */
+class LastEvent {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    private readonly kind: LastEventKind,
+    private readonly a: string,
+    private readonly b: string,
+    private readonly flags: number,
+    private readonly state: TcpState,
+  ) {}
+
+  what(name: string): string {
+    switch (this.kind) {
+      case LastEventKind.Segment:
+        return `${this.a} → ${this.b} ${flagList(this.flags).join(',') || 'segment'} ⇒ ${name} ${this.state}`;
+      case LastEventKind.Call:
+        return `${name} ${this.a}`;
+      case LastEventKind.Wait:
+        return `wait ⇒ ${name} CLOSED`;
+      case LastEventKind.Deliver:
+        return `deliver ⇒ ${name} ${this.state}`;
+    }
+  }
 }
 
 class TcbSnapshot implements TcbView {

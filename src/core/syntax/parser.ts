@@ -3,7 +3,7 @@
  * a finding and parsing resumes at the next line, so one pass reports every error.
  */
 import * as ast from './ast';
-import { Scanner } from './scanner';
+import { Scanner, isIdentPart } from './scanner';
 import { TokenKind, tokenNames } from './tokens';
 import type { Span } from './text';
 import { FindingKey } from '../check/findings';
@@ -82,6 +82,59 @@ const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn']
  */
 export function parse(text: string, start = 0, end = text.length): ParseResult {
   return new Parser(text, start, end).parseFile();
+}
+
+/** The words that begin an endpoint declaration (in any case). */
+const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host'];
+
+/**
+ * The endpoint declarations of `text`, as `parse(text)` gives them, without parsing the rest:
+ * only the lines that can hold one are parsed (those whose first word is a declaration word,
+ * and those with a lone CR, which are several lines to the scanner). The checker declares every
+ * endpoint before the first statement, so a check of a text read in pieces (`analyzeFindings`)
+ * needs them first.
+ */
+export function parseDeclarations(text: string): ast.EndpointStmt[] {
+  const out: ast.EndpointStmt[] = [];
+  const n = text.length;
+  let cr = -1;
+  for (let start = 0; start < n; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? n : nl + 1;
+    if (cr < start) cr = text.indexOf('\r', start) >>> 0; // (none: 2^32 - 1, beyond any line)
+    let candidate = false;
+    while (cr < end) {
+      if (text.charCodeAt(cr + 1) !== 10) {
+        candidate = true;
+        break;
+      }
+      cr = text.indexOf('\r', cr + 1) >>> 0;
+    }
+    if (candidate || startsWithDeclarationWord(text, start, end)) {
+      for (const st of parse(text, start, end).file.statements) if (st.kind === 'endpoint') out.push(st);
+    }
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * Is the first word of the line at `start` a declaration word? (A statement ends its line, or a
+ * `;` and then an error; the parser skips blanks and `;` before one.)
+ */
+function startsWithDeclarationWord(text: string, start: number, end: number): boolean {
+  let p = start;
+  for (; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c !== 32 && c !== 9 && c !== 0xfeff && c !== 0x3000 && c !== 0xa0 && c !== 59) break;
+  }
+  for (const w of DECLARATION_WORDS) {
+    if (p + w.length > end) continue;
+    let i = 0;
+    while (i < w.length && (text.charCodeAt(p + i) | 0x20) === w.charCodeAt(i)) i++;
+    if (i === w.length && !(p + i < text.length && isIdentPart(text.charCodeAt(p + i)))) return true;
+  }
+  return false;
 }
 
 /**
