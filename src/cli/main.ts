@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
+import { analyze, analyzeFindings, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
 import { expandInputs } from './files';
 import { importCommand, exportCommand } from './transfer';
@@ -102,15 +102,15 @@ export function checkText(fileName: string, text: string, locale: Locale): Repor
     const e = lines.positionAt(f.end + shift);
     out.push({ file: fileName, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: f.severity, code: f.code, message: f.message });
   };
+  // Only the findings are printed: the findings-only check, which keeps no model.
+  let lines: LineIndex | undefined;
   if (/\.(md|markdown)$/i.test(fileName)) {
-    const lines = new LineIndex(text);
+    lines = new LineIndex(text);
     for (const fence of extractFences(text)) {
-      const a = analyze(fence.content, { locale, lineOffset: lines.positionAt(fence.contentStart).line });
-      for (const f of a.findings) push(f, lines, fence.contentStart);
+      for (const f of analyzeFindings(fence.content, { locale, lineOffset: lines.positionAt(fence.contentStart).line })) push(f, lines, fence.contentStart);
     }
   } else {
-    const a = analyze(text, { locale });
-    for (const f of a.findings) push(f, a.lines, 0);
+    for (const f of analyzeFindings(text, { locale })) push(f, (lines ??= new LineIndex(text)), 0);
   }
   return out;
 }

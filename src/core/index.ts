@@ -125,14 +125,16 @@ function syntaxFinding(i: SyntaxIssue, locale: Locale): Finding {
   };
 }
 
+const NO_COMMENTS = { comments: false };
+
 /** Characters of text parsed and checked at a time by `analyzeFindings` (then rounded up to a line end). */
-const PIECE = 1 << 16;
+const PIECE = 1 << 12;
 
 export interface FindingsOptions {
   locale?: Locale;
   /** As `AnalyzeOptions.lineOffset`. */
   lineOffset?: number;
-  /** Characters per piece (default 65,536), rounded up to a line end; 0 makes every line a
+  /** Characters per piece (default 4,096), rounded up to a line end; 0 makes every line a
    * piece. The findings do not depend on it. */
   piece?: number;
 }
@@ -152,7 +154,7 @@ export function analyzeFindings(text: string, options: FindingsOptions = {}): Fi
   for (let start = 0; start < text.length; ) {
     const nl = text.indexOf('\n', start + piece);
     const end = nl < 0 ? text.length : nl + 1;
-    const { file, issues } = parse(text, start, end);
+    const { file, issues } = parse(text, start, end, NO_COMMENTS);
     for (const i of issues) syntax.push(syntaxFinding(i, locale));
     check.feed(file.statements);
     start = end;

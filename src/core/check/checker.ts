@@ -44,6 +44,8 @@ interface Connection {
    * in order, stored as -(offset + 1) for an RST (what `finalFindings` reads from the events).
    */
   trail?: [number[], number[]];
+  /** `Checker.fmt` for this connection (one function, made once). */
+  fmtAll?: (v: SeqValue | undefined) => string;
 }
 
 /** A segment on its way: what its arrival needs to know about its sending. */
@@ -556,7 +558,7 @@ class Checker {
    * expected value (or, with nothing expected, to a new unknown root). `base` is the ISN a
    * relative number counts from.
    */
-  private evaluate(e: ast.Expr, c: Connection, expected: SeqValue | undefined, base: () => SeqValue | undefined): SeqValue {
+  private evaluate(e: ast.Expr, c: Connection, expected: SeqValue | undefined, base: SeqValue | undefined, newIsnOf?: Endpoint): SeqValue {
     if (e.symbol) {
       const name = e.symbol.text;
       const s = c.symbols.get(name);
@@ -572,10 +574,25 @@ class Checker {
       return add(value, e.offset);
     }
     if (this.relative) {
-      const b = base();
+      const b = base ?? (newIsnOf && this.newIsn(newIsnOf));
       if (b) return add(b, e.offset);
     }
     return concrete(e.offset);
+  }
+
+  /** The ISN an endpoint picks for a new incarnation: declared, or a new unknown. */
+  private newIsn(e: Endpoint): SeqValue {
+    return e.isn !== undefined ? concrete(e.isn) : this.newRoot(`ISN_${e.info.name}`);
+  }
+
+  /** Why the next seq is SND.NXT (taken before the segment is applied). */
+  private sndNxtReason(from: Endpoint, s: Tcb, c: Connection): Reason {
+    return { kind: ReasonKind.SndNxt, who: from.info.name, peer: '', at: 0, n: 0, value: s.sndNxt, cause: s.sndNxtWhy, fmt: this.fmtFrozen(c) };
+  }
+
+  /** Why the ack is RCV.NXT. */
+  private rcvNxtReason(from: Endpoint, to: Endpoint, s: Tcb): Reason {
+    return { kind: ReasonKind.RcvNxt, who: from.info.name, peer: to.info.name, at: 0, n: 0, cause: s.rcvNxtWhy };
   }
 
   private explain(why: Why | undefined, whoExpects: string): string {
@@ -815,8 +832,8 @@ class Checker {
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
     // current connection has nothing to do with it (RFC 9293 §3.5, Figure 8).
     if (modifiers & MOD_BIT.old) {
-      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, () => s.iss) : undefined;
-      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, () => s.irs) : undefined;
+      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss) : undefined;
+      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs) : undefined;
       this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
@@ -843,6 +860,7 @@ class Checker {
     const newIss = opening || (seg.syn && !s.iss);
     let expectedSeq: SeqValue | undefined;
     let seqWhy: Reason | undefined;
+    let seqFromSndNxt = false;
     if (seg.rst && s.owesRst) {
       expectedSeq = s.owesRst.seq ?? (s.owesRst.ack ? concrete(0) : undefined);
       seqWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: 0 };
@@ -854,18 +872,16 @@ class Checker {
       seqWhy = { kind: ReasonKind.SynAgain, who: from.info.name, peer: '', at: st.start, n: 0 };
     } else {
       expectedSeq = s.sndNxt;
-      seqWhy = { kind: ReasonKind.SndNxt, who: from.info.name, peer: '', at: 0, n: 0, value: s.sndNxt, cause: s.sndNxtWhy, fmt: this.fmtFrozen(c) };
+      // (The commonest reason; a findings-only check makes it only for a message.)
+      seqWhy = this.lean ? undefined : this.sndNxtReason(from, s, c);
+      seqFromSndNxt = true;
     }
-    const issBase = (): SeqValue | undefined => {
-      if (s.iss && !newIss) return s.iss;
-      if (newIss) return from.isn !== undefined ? concrete(from.isn) : this.newRoot(`ISN_${from.info.name}`);
-      return undefined;
-    };
     let seqValue: SeqValue | undefined;
     let seqHeldAck = false;
     let sendClass: SendClass = 'new';
     if (st.seq) {
-      const written = this.evaluate(st.seq.value, c, expectedSeq, issBase);
+      // Relative numbers count from the ISN: this incarnation's, or the new one this SYN picks.
+      const written = this.evaluate(st.seq.value, c, expectedSeq, s.iss && !newIss ? s.iss : undefined, newIss ? from : undefined);
       seqValue = written;
       // An RST of one's own (not a reply) is judged by the receiver's window (§3.10.7.4 second).
       const ownRst = seg.rst && !s.owesRst;
@@ -888,7 +904,8 @@ class Checker {
             seqHeldAck = true;
             this.report('seqHoldsAck', st.seq.valueSpan, [expText, writtenText, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           } else {
-            this.report('wrongSeq', st.seq.valueSpan, [expText, this.say(seqWhy), seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+            const why = this.say(seqWhy ?? (seqFromSndNxt ? this.sndNxtReason(from, s, c) : undefined));
+            this.report('wrongSeq', st.seq.valueSpan, [expText, why, seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           }
           seqValue = expectedSeq;
         }
@@ -896,7 +913,7 @@ class Checker {
         seqValue = written;
       }
     } else {
-      seqValue = expectedSeq ?? (newIss ? issBase() : undefined);
+      seqValue = expectedSeq ?? (newIss ? this.newIsn(from) : undefined);
     }
     seg.seq = seqValue;
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
@@ -904,15 +921,17 @@ class Checker {
     // ---- ack ----
     let expectedAck: SeqValue | undefined;
     let ackWhy: Reason | undefined;
+    let ackFromRcvNxt = false;
     if (seg.rst && s.owesRst && s.owesRst.ack) {
       expectedAck = s.owesRst.ack;
     } else {
       expectedAck = s.rcvNxt;
-      ackWhy = { kind: ReasonKind.RcvNxt, who: from.info.name, peer: to.info.name, at: 0, n: 0, cause: s.rcvNxtWhy };
+      ackWhy = this.lean ? undefined : this.rcvNxtReason(from, to, s);
+      ackFromRcvNxt = true;
     }
     let ackValue: SeqValue | undefined;
     if (seg.ack && ackField) {
-      const written = this.evaluate(ackField.value, c, expectedAck, () => s.irs);
+      const written = this.evaluate(ackField.value, c, expectedAck, s.irs);
       ackValue = written;
       if (expectedAck && !equal(written, expectedAck)) {
         const expText = this.writeAs(expectedAck, s.irs, c);
@@ -925,7 +944,8 @@ class Checker {
         } else if (peerT?.sndNxt && gt(written, peerT.sndNxt)) {
           this.report('ackUnsent', ackField.valueSpan, [writtenText, to.info.name, this.fmt(peerT.sndNxt, c), expText, RULE.other], { fix, related, expected: expText, actual: writtenText });
         } else {
-          this.report('wrongAck', ackField.valueSpan, [expText, this.say(ackWhy), RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+          const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined));
+          this.report('wrongAck', ackField.valueSpan, [expText, why, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
         }
         ackValue = expectedAck;
       }
@@ -1047,7 +1067,7 @@ class Checker {
     const before = ev && this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
     if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
-    const out = receive(r, seg, this.clock, why, (v) => this.fmt(v, c));
+    const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
     else this.arrived(sent, at, r.state);

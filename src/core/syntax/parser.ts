@@ -78,11 +78,14 @@ const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn']
 /**
  * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
  * reach across a line, so a parse of some lines gives the statements, comments and issues a
- * parse of the whole text has on them.
+ * parse of the whole text has on them. `comments: false` leaves `file.comments` empty (for a
+ * reader that needs only statements and issues).
  */
-export function parse(text: string, start = 0, end = text.length): ParseResult {
-  return new Parser(text, start, end).parseFile();
+export function parse(text: string, start = 0, end = text.length, options: { comments?: boolean } = {}): ParseResult {
+  return new Parser(text, start, end, options.comments ?? true).parseFile();
 }
+
+const NO_COMMENTS = { comments: false };
 
 /** The words that begin an endpoint declaration (in any case). */
 const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host'];
@@ -111,7 +114,7 @@ export function parseDeclarations(text: string): ast.EndpointStmt[] {
       cr = text.indexOf('\r', cr + 1) >>> 0;
     }
     if (candidate || startsWithDeclarationWord(text, start, end)) {
-      for (const st of parse(text, start, end).file.statements) if (st.kind === 'endpoint') out.push(st);
+      for (const st of parse(text, start, end, NO_COMMENTS).file.statements) if (st.kind === 'endpoint') out.push(st);
     }
     start = end;
   }
@@ -155,6 +158,7 @@ class Parser {
     private readonly text: string,
     start: number,
     end: number,
+    keepComments: boolean,
   ) {
     this.scanner = new Scanner(
       text,
@@ -167,6 +171,7 @@ class Parser {
       },
       start,
       end,
+      keepComments,
     );
     this.advance();
   }

@@ -105,6 +105,8 @@ export class Scanner {
     start = 0,
     /** Where the text ends for this scanner (a line start: the rest is parsed already). */
     private readonly end = text.length,
+    /** Collect the comments (a findings-only check does not need them). */
+    private readonly keepComments = true,
   ) {
     this.pos = start;
   }
@@ -254,7 +256,7 @@ export class Scanner {
           if (d === 10 || d === 13) break;
           end++;
         }
-        this.comments.push({ start, end, text: text.slice(start, end) });
+        if (this.keepComments) this.comments.push({ start, end, text: text.slice(start, end) });
         pos = end;
         space = true;
         continue;
