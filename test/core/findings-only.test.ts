@@ -33,6 +33,9 @@ const AIMED = [
   ['client C', 'server S', 'C -> S ACK seq=5 ack=5', 'S -> C ACK seq=1 ack=1', 'S -> C RST seq=5'],
   ['client C', 'server S', 'C -> S SYN seq=0', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1', 'C -> S RST seq=1', 'C -> S ACK seq=1 ack=1 len=5 delay=late', 'S -> C RST seq=1', 'deliver late', 'S -> C RST seq=1'],
   ['client C', 'server S', 'C -> S SYN seq=0', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1', 'C -> S RST seq=1', 'C -> S ACK seq=1 ack=1 len=5 delay=late', 'deliver late', 'S -> C ACK seq=1 ack=1'],
+  // The segment that decides an RST owed at a late delivery was sent while it was in flight.
+  ['client C', 'server S', 'C -> S SYN seq=0', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1', 'C -> S RST seq=1', 'C -> S ACK seq=1 ack=1 len=5 delay=late', 'S -> C RST seq=1', 'deliver late', 'S -> C SYN seq=0'],
+  ['client C', 'server S', 'C -> S SYN seq=0', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1', 'C -> S RST seq=1', 'C -> S ACK seq=1 ack=1 len=5 delay=late', 'S -> C SYN seq=0', 'deliver late', 'S -> C RST seq=1'],
   // Declarations late, twice, after a `;`, in any case, and a keyword that is part of a name.
   ['C -> S SYN seq=0', 'S -> C SYN ACK seq=0 ack=1', 'client C', 'server S', 'server S'],
   ['C -> S SYN seq=0', ' ;; CLIENT C', 'Server S isn=7; S -> C SYN ACK seq=0 ack=1', 'clients -> S SYN', 'hostname: LISTEN', '  endpoint E', 'E -> C SYN seq=0', 'C -> S ACK; client D'],

@@ -24,6 +24,9 @@ interface Endpoint {
   wscale?: number;
   lastConn?: Connection;
   conns: Map<string, Connection>;
+  /** Findings-only check: the last thing that happened to this endpoint (what `lastEventFor`
+   * finds among the events of a full check), one record overwritten in place. */
+  last?: LastEvent;
 }
 
 interface SymbolEntry {
@@ -165,9 +168,6 @@ class Checker {
   private clock = 0;
   private mslMs = 120_000;
   private title?: string;
-  /** Findings-only check: the last thing that happened to each endpoint (what `lastEventFor`
-   * finds among the events of a full check). */
-  private readonly lastEvents = new Map<string, LastEvent>();
 
   /**
    * `lean`: a findings-only check (`FindingsCheck`). It keeps no events, views, references or
@@ -666,7 +666,7 @@ class Checker {
     for (const c of this.conns.values()) {
       for (const [name, t] of c.tcbs) if (advanceClock(t, this.clock, this.mslMs)) closed.push(name);
     }
-    if (this.lean) for (const name of closed) this.lastEvents.set(name, new LastEvent(st.start, st.end, LastEventKind.Wait, name, '', 0, TcpState.CLOSED));
+    if (this.lean) for (const name of closed) noteLast(this.endpoints.get(name)!, st, LastEventKind.Wait, '', '', 0, TcpState.CLOSED);
     this.push({ kind: 'wait', stmt: st, clock: this.clock, closed });
   }
 
@@ -704,7 +704,7 @@ class Checker {
 
   private lastEventFor(name: string): { start: number; end: number; what: string } | undefined {
     if (this.lean) {
-      const last = this.lastEvents.get(name);
+      const last = this.endpoints.get(name)?.last;
       return last && { start: last.start, end: last.end, what: last.what(name) };
     }
     for (let i = this.events.length - 1; i >= 0; i--) {
@@ -768,7 +768,7 @@ class Checker {
         }
         break;
     }
-    if (this.lean) this.lastEvents.set(e.info.name, new LastEvent(st.start, st.end, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED));
+    if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
   }
 
@@ -834,7 +834,7 @@ class Checker {
     if (modifiers & MOD_BIT.old) {
       seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss) : undefined;
       seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs) : undefined;
-      this.emit(st, c, s, seg, flags, 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
+      this.emit(from, st, c, s, seg, flags, 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
 
@@ -981,18 +981,22 @@ class Checker {
     // ---- apply ----
     applySend(s, seg, why);
     if (seg.ack) s.lastAckSent = ackValue;
-    this.emit(st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
+    this.emit(from, st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
-  private emit(st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
+  private emit(sender: Endpoint, st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     const from = st.from.text;
     const to = st.to.text;
     const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
     let ev: SegmentRecord | undefined;
     if (this.lean) {
-      this.lastEvents.set(from, new LastEvent(st.start, st.end, LastEventKind.Segment, from, to, flags, s.state));
-      const trail = (c.trail ??= [[], []]);
-      trail[from === c.a ? 0 : 1].push(seg.rst ? -st.start - 1 : st.start);
+      noteLast(sender, st, LastEventKind.Segment, from, to, flags, s.state);
+      // Only the segments after a delayed one or after a pending RST can decide a pending RST
+      // (see `finalFindings`): a clean flow keeps no trail.
+      if (this.inflight.size > 0 || this.pendingRst.length > 0) {
+        const trail = (c.trail ??= [[], []]);
+        trail[from === c.a ? 0 : 1].push(seg.rst ? -st.start - 1 : st.start);
+      }
     } else {
       ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
       this.events.push(ev);
@@ -1054,7 +1058,7 @@ class Checker {
           if (ev) {
             const before = this.view(r, to.info.name, from.info.name, c);
             ev.deliveries.push({ at, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
-          } else this.arrived(sent, at, r.state);
+          } else this.arrived(sent, to, at, r.state);
           return;
         }
       }
@@ -1070,7 +1074,7 @@ class Checker {
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
-    else this.arrived(sent, at, r.state);
+    else this.arrived(sent, to, at, r.state);
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
     if (seg.rst && out.kind === 'dropped' && !marked) {
@@ -1088,12 +1092,9 @@ class Checker {
   }
 
   /** Findings-only check: the receiver's last event is this arrival (see `lastEventFor`). */
-  private arrived(sent: Sent, at: ast.Statement, state: TcpState): void {
-    const last =
-      at.kind === 'deliver'
-        ? new LastEvent(at.start, at.end, LastEventKind.Deliver, '', '', 0, state)
-        : new LastEvent(sent.st.start, sent.st.end, LastEventKind.Segment, sent.from, sent.to, sent.flags, state);
-    this.lastEvents.set(sent.to, last);
+  private arrived(sent: Sent, to: Endpoint, at: ast.Statement, state: TcpState): void {
+    if (at.kind === 'deliver') noteLast(to, at, LastEventKind.Deliver, '', '', 0, state);
+    else noteLast(to, sent.st, LastEventKind.Segment, sent.from, sent.to, sent.flags, state);
   }
 
   private deliver(st: ast.DeliverStmt): void {
@@ -1311,16 +1312,26 @@ const enum LastEventKind {
  * Findings-only check: the last event of one endpoint, put into the words of `lastEventFor` only
  * when an assertion fails. `a`/`b` are the sender and receiver (Segment) or the call (Call).
  */
+/** Overwrite an endpoint's last event (no allocation after the first). */
+function noteLast(e: Endpoint, at: ast.Span, kind: LastEventKind, a: string, b: string, flags: number, state: TcpState): void {
+  const last = (e.last ??= new LastEvent());
+  last.start = at.start;
+  last.end = at.end;
+  last.kind = kind;
+  last.a = a;
+  last.b = b;
+  last.flags = flags;
+  last.state = state;
+}
+
 class LastEvent {
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    private readonly kind: LastEventKind,
-    private readonly a: string,
-    private readonly b: string,
-    private readonly flags: number,
-    private readonly state: TcpState,
-  ) {}
+  start = 0;
+  end = 0;
+  kind = LastEventKind.Segment;
+  a = '';
+  b = '';
+  flags = 0;
+  state = TcpState.CLOSED;
 
   what(name: string): string {
     switch (this.kind) {
