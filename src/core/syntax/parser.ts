@@ -47,6 +47,43 @@ function flagNamed(w: string): ast.FlagName | undefined {
   }
   return undefined;
 }
+/** The fields `Parser.fastSegmentBody` reads, and their largest values (as `segmentWord`'s). */
+const enum FastField {
+  None = -1,
+  Seq,
+  Ack,
+  Len,
+  Win,
+  Mss,
+  Wscale,
+}
+const FAST_FIELD_MAX = [0xffffffff, 0xffffffff, 0x7fffffff, 0xffffffff, 0xffffffff, 14];
+
+/** A word `fastSegmentBody` knows: a flag, a field, or (`ack`) both. */
+interface FastWord {
+  flag?: ast.FlagName;
+  field: FastField;
+}
+/** The three-letter words by their lower-case character codes, packed into one number. */
+const FAST_WORDS = new Map<number, FastWord>();
+for (const [w, word] of [
+  ['ack', { flag: 'ACK', field: FastField.Ack }],
+  ['seq', { field: FastField.Seq }],
+  ['len', { field: FastField.Len }],
+  ['win', { field: FastField.Win }],
+  ['mss', { field: FastField.Mss }],
+  ...ast.FLAG_NAMES.filter((f) => f !== 'ACK').map((f) => [f.toLowerCase(), { flag: f, field: FastField.None }]),
+] as [string, FastWord][]) {
+  FAST_WORDS.set((w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2), word);
+}
+const FAST_WSCALE: FastWord = { field: FastField.Wscale };
+
+/** Does `text` hold `lower` at `start`, in any case (`lower` is lower-case letters)? */
+function sameLower(text: string, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((text.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
 const CALLS = new Map<string, ast.CallName>([
   ['open', 'open'],
   ['connect', 'open'],
@@ -78,11 +115,18 @@ const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn']
 /**
  * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
  * reach across a line, so a parse of some lines gives the statements, comments and issues a
- * parse of the whole text has on them. `comments: false` leaves `file.comments` empty (for a
- * reader that needs only statements and issues).
+ * parse of the whole text has on them.
  */
-export function parse(text: string, start = 0, end = text.length, options: { comments?: boolean } = {}): ParseResult {
-  return new Parser(text, start, end, options.comments ?? true).parseFile();
+export function parse(text: string, start = 0, end = text.length, options: ParseOptions = {}): ParseResult {
+  return new Parser(text, start, end, options.comments ?? true, options.fastLines ?? true).parseFile();
+}
+
+export interface ParseOptions {
+  /** False leaves `file.comments` empty (for a reader that needs only statements and issues). */
+  comments?: boolean;
+  /** False reads every segment line token by token, never by `fastSegmentBody`: the reference
+   * the fast path is tested against (test/core/parser-fast.test.ts). */
+  fastLines?: boolean;
 }
 
 const NO_COMMENTS = { comments: false };
@@ -153,12 +197,16 @@ class Parser {
   /** End of the last flag of the segment being parsed. */
   private flagsEnd = -1;
   private exprDepth = 0;
+  /** Fields read by `fastSegmentBody`, in order (reused from line to line). */
+  private readonly fastKinds: FastField[] = [];
+  private readonly fastValues: (ast.Field<ast.Expr> | ast.Field<number>)[] = [];
 
   constructor(
     private readonly text: string,
     start: number,
     end: number,
     keepComments: boolean,
+    private readonly fastLines: boolean,
   ) {
     this.scanner = new Scanner(
       text,
@@ -665,6 +713,9 @@ class Parser {
     let inBrackets = false;
     this.flagCount = 0;
     this.flagsEnd = -1;
+    // Most segment lines (every line an import writes) are flags and plain `key=number` fields;
+    // they are read straight from the characters. Anything else takes the loop below.
+    if (sc.tokenKind === TokenKind.Ident && this.fastLines) this.fastSegmentBody(seg);
     while (!this.atLineEnd() && sc.tokenKind !== TokenKind.Semicolon) {
       const tStart = sc.tokenStart;
       const tEnd = sc.tokenEnd;
@@ -719,6 +770,114 @@ class Parser {
       seg.flagsSpan = { start: to.end, end: to.end };
     }
     return seg;
+  }
+
+  /**
+   * The body of a segment line read straight from the characters, when it holds only flag words
+   * (`SYN`, `ack`) and fields `seq=`, `ack=`, `len=`, `win=`, `mss=`, `wscale=` with a plain
+   * decimal number, separated by blanks, then maybe a comment: the commonest line by far. It
+   * makes exactly the nodes the token loop makes for such a line (in the same order, with the
+   * same spans) and leaves the scanner after the last of them. On anything else (another word,
+   * punctuation, an expression, a number out of range, a repeated field, `=` after a flag) it
+   * changes nothing and returns false: the token loop reads the line and reports what it must.
+   * The current token is the first of the body, an identifier.
+   */
+  private fastSegmentBody(seg: ast.SegmentStmt): boolean {
+    const text = this.text;
+    const limit = this.scanner.limit;
+    const kinds = this.fastKinds;
+    const values = this.fastValues;
+    let fields = 0;
+    let seen = 0;
+    let p = this.scanner.tokenStart;
+    let last = p;
+    let end = seg.end;
+    for (;;) {
+      let c = p < limit ? text.charCodeAt(p) : 10;
+      while (c === 32 || c === 9) c = ++p < limit ? text.charCodeAt(p) : 10;
+      if (c === 10 || c === 13 || c === 35 || (c === 47 && text.charCodeAt(p + 1) === 47)) break;
+      // A word of ASCII letters, one the fast path knows. (Whatever follows a word that is not a
+      // blank, `=` or the line end — a digit, `_`, a letter of another script — is no word's
+      // start: the next step gives up.)
+      const ws = p;
+      while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) c = ++p < limit ? text.charCodeAt(p) : 10;
+      const we = p;
+      const n = we - ws;
+      let q = p;
+      while (c === 32 || c === 9) c = ++q < limit ? text.charCodeAt(q) : 10;
+      // (`=` after blanks: a flag written bit style gives up below; a field finds no digits.)
+      const equals = c === 61;
+      const word = n === 3 ? FAST_WORDS.get(((text.charCodeAt(ws) | 32) << 16) | ((text.charCodeAt(ws + 1) | 32) << 8) | (text.charCodeAt(ws + 2) | 32)) : n === 6 && sameLower(text, ws, 'wscale') ? FAST_WSCALE : undefined;
+      if (!word) return this.fastFail();
+      const flag = word.flag;
+      if (flag && !equals) {
+        this.addFlag({ flag, set: true, bitStyle: false, start: ws, end: we });
+        if (we > end) end = we;
+        last = p = we;
+        continue;
+      }
+      // `key=digits`; `ACK=` in capitals and `SYN=1` style are bit flags: the token loop.
+      if (!equals || (flag && (flag !== 'ACK' || text.startsWith('ACK', ws)))) return this.fastFail();
+      const field = word.field;
+      if (field < 0) return this.fastFail();
+      const max = FAST_FIELD_MAX[field];
+      const vs = p + 1;
+      let v = 0;
+      q = vs;
+      c = q < limit ? text.charCodeAt(q) : 10;
+      while (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        c = ++q < limit ? text.charCodeAt(q) : 10;
+      }
+      const ve = q;
+      // (A long run of digits only grows: past the largest value it gives up. Whatever follows
+      // the number that is not a blank or the line end — `+ x` continuing an expression, `.5`,
+      // `,` — is no word's start: the next step gives up.)
+      if (ve === vs || v > max) return this.fastFail();
+      if (seen & (1 << field)) return this.fastFail(); // repeated: reported by the loop
+      seen |= 1 << field;
+      if (field === FastField.Seq || field === FastField.Ack) {
+        const e: ast.Expr = { start: vs, end: ve, symbol: undefined, offset: v >>> 0, hasLiteral: true };
+        values[fields] = { key: { start: ws, end: we }, valueSpan: { start: e.start, end: e.end }, value: e, start: ws, end: e.end };
+      } else values[fields] = { key: { start: ws, end: we }, valueSpan: { start: vs, end: ve }, value: v, start: ws, end: ve };
+      kinds[fields++] = field;
+      if (ve > end) end = ve;
+      last = p = ve;
+    }
+    // In the order written, as the loop adds them.
+    for (let i = 0; i < fields; i++) {
+      const v = values[i];
+      switch (kinds[i]) {
+        case FastField.Seq:
+          seg.seq = v as ast.Field<ast.Expr>;
+          break;
+        case FastField.Ack:
+          seg.ack = v as ast.Field<ast.Expr>;
+          break;
+        case FastField.Len:
+          seg.len = v as ast.Field<number>;
+          break;
+        case FastField.Win:
+          seg.win = v as ast.Field<number>;
+          break;
+        case FastField.Mss:
+          seg.mss = v as ast.Field<number>;
+          break;
+        case FastField.Wscale:
+          seg.wscale = v as ast.Field<number>;
+          break;
+      }
+    }
+    seg.end = end;
+    this.scanner.skipTo(last);
+    return true;
+  }
+
+  /** The fast path gives up: forget the flags it added. */
+  private fastFail(): boolean {
+    this.flagCount = 0;
+    this.flagsEnd = -1;
+    return false;
   }
 
   /**

@@ -121,6 +121,20 @@ export class Scanner {
     return this.current;
   }
 
+  /** Where this scanner's text ends (see the constructor's `end`). */
+  get limit(): number {
+    return this.end;
+  }
+
+  /**
+   * Go on scanning from `pos`, which must be where a token of this line ended (the parser read
+   * the text between by itself; see `Parser.fastSegmentBody`). Scans the next token.
+   */
+  skipTo(pos: number): TokenKind {
+    this.pos = pos;
+    return this.next();
+  }
+
   /** Remember the scanner's position so that a speculative parse can be undone. */
   mark(): { pos: number; comments: number; token: Token } {
     return { pos: this.pos, comments: this.comments.length, token: this.token };
