@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../src/core/index';
 import { main } from '../src/cli/main';
+import { readText } from '../src/cli/files';
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLES = fs
@@ -351,5 +352,21 @@ describe('the real executable', () => {
     assert.equal(r.status, 0, `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^${EXAMPLES.length} file\\(s\\) checked: 0 error\\(s\\), 0 warning\\(s\\)`));
+  });
+});
+
+describe('readText', () => {
+  it('reads ASCII, UTF-8 (Chinese, full-width), a BOM and invalid bytes as readFileSync(utf8) does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-read-'));
+    try {
+      const samples = [Buffer.from('C -> S SYN seq=0\n'), Buffer.from('客户端 -> 服务器 SYN seq＝0 # 注释\n'), Buffer.from('\ufeffclient C\n'), Buffer.from([0x43, 0x20, 0xff, 0xfe, 0x80, 0x0a]), Buffer.alloc(0)];
+      samples.forEach((bytes, i) => {
+        const file = path.join(dir, `f${i}.tcpflow`);
+        fs.writeFileSync(file, bytes);
+        assert.equal(readText(file), fs.readFileSync(file, 'utf8'), `sample ${i}`);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

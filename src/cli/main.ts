@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, analyzeFindings, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
-import { expandInputs } from './files';
+import { expandInputs, readText } from './files';
 import { importCommand, exportCommand } from './transfer';
 
 const VERSION = '0.1.0';
@@ -133,7 +133,7 @@ function runCheck(args: ParsedArgs, io: Io): number {
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readText(file);
     } catch (e) {
       io.err(`tcpflow: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
@@ -163,7 +163,7 @@ function runRender(args: ParsedArgs, io: Io): number {
   const states = args.flags.get('--states') ?? 'change';
   if (states !== 'off' && states !== 'change' && states !== 'always') throw new UsageError('--states must be off, change or always');
   const locale = pickLocale(args.flags, io.env);
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readText(file);
   let source = text;
   if (/\.(md|markdown)$/i.test(file)) {
     const fences = extractFences(text);

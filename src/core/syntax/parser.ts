@@ -64,19 +64,42 @@ interface FastWord {
   flag?: ast.FlagName;
   field: FastField;
 }
-/** The three-letter words by their lower-case character codes, packed into one number. */
-const FAST_WORDS = new Map<number, FastWord>();
-for (const [w, word] of [
-  ['ack', { flag: 'ACK', field: FastField.Ack }],
-  ['seq', { field: FastField.Seq }],
-  ['len', { field: FastField.Len }],
-  ['win', { field: FastField.Win }],
-  ['mss', { field: FastField.Mss }],
-  ...ast.FLAG_NAMES.filter((f) => f !== 'ACK').map((f) => [f.toLowerCase(), { flag: f, field: FastField.None }]),
-] as [string, FastWord][]) {
-  FAST_WORDS.set((w.charCodeAt(0) << 16) | (w.charCodeAt(1) << 8) | w.charCodeAt(2), word);
-}
 const FAST_WSCALE: FastWord = { field: FastField.Wscale };
+const FAST_ACK: FastWord = { flag: 'ACK', field: FastField.Ack };
+const FAST_SEQ: FastWord = { field: FastField.Seq };
+const FAST_LEN: FastWord = { field: FastField.Len };
+const FAST_WIN: FastWord = { field: FastField.Win };
+const FAST_MSS: FastWord = { field: FastField.Mss };
+const FAST_FLAG = new Map(ast.FLAG_NAMES.map((f) => [f, { flag: f, field: FastField.None } as FastWord]));
+
+/** The three-letter word of these lower-case character codes, if `fastSegmentBody` knows it. */
+function fastWord3(a: number, b: number, c: number): FastWord | undefined {
+  switch (a) {
+    case 97: // a
+      return b === 99 && c === 107 ? FAST_ACK : undefined;
+    case 115: // s
+      return b === 101 && c === 113 ? FAST_SEQ : b === 121 && c === 110 ? FAST_FLAG.get('SYN') : undefined;
+    case 108: // l
+      return b === 101 && c === 110 ? FAST_LEN : undefined;
+    case 119: // w
+      return b === 105 && c === 110 ? FAST_WIN : undefined;
+    case 109: // m
+      return b === 115 && c === 115 ? FAST_MSS : undefined;
+    case 102: // f
+      return b === 105 && c === 110 ? FAST_FLAG.get('FIN') : undefined;
+    case 114: // r
+      return b === 115 && c === 116 ? FAST_FLAG.get('RST') : undefined;
+    case 112: // p
+      return b === 115 && c === 104 ? FAST_FLAG.get('PSH') : undefined;
+    case 117: // u
+      return b === 114 && c === 103 ? FAST_FLAG.get('URG') : undefined;
+    case 101: // e
+      return b === 99 && c === 101 ? FAST_FLAG.get('ECE') : undefined;
+    case 99: // c
+      return b === 119 && c === 114 ? FAST_FLAG.get('CWR') : undefined;
+  }
+  return undefined;
+}
 
 /** Does `text` hold `lower` at `start`, in any case (`lower` is lower-case letters)? */
 function sameLower(text: string, start: number, lower: string): boolean {
@@ -807,7 +830,7 @@ class Parser {
       while (c === 32 || c === 9) c = ++q < limit ? text.charCodeAt(q) : 10;
       // (`=` after blanks: a flag written bit style gives up below; a field finds no digits.)
       const equals = c === 61;
-      const word = n === 3 ? FAST_WORDS.get(((text.charCodeAt(ws) | 32) << 16) | ((text.charCodeAt(ws + 1) | 32) << 8) | (text.charCodeAt(ws + 2) | 32)) : n === 6 && sameLower(text, ws, 'wscale') ? FAST_WSCALE : undefined;
+      const word = n === 3 ? fastWord3(text.charCodeAt(ws) | 32, text.charCodeAt(ws + 1) | 32, text.charCodeAt(ws + 2) | 32) : n === 6 && sameLower(text, ws, 'wscale') ? FAST_WSCALE : undefined;
       if (!word) return this.fastFail();
       const flag = word.flag;
       if (flag && !equals) {
