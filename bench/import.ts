@@ -3,11 +3,12 @@
  *
  * 1. Reading. A capture of 1,000,000 packets written with `writePcap` (ten connections of
  *    100,000 packets one after the other: handshake, 100-byte data segments each answered by an
- *    ACK, teardown; one connection's numbers wrap past 2^32). Timed: the streaming reader alone
- *    (`CaptureReader`, TCP headers decoded, nothing kept), the whole `importCapture` (reader,
- *    connection tracking, payload labels, `.tcpflow` text), and
- *    `tshark -r F -T fields -e tcp.seq -e tcp.ack`. Packets per second each and the ratio to
- *    tshark; aim: importCapture >= 3x tshark.
+ *    ACK, teardown; one connection's numbers wrap past 2^32). Timed, in a fresh process: the
+ *    streaming reader alone (`CaptureReader`, TCP headers decoded, nothing kept; best of 3) and
+ *    the whole `importCapture` (reader, connection tracking, payload labels, `.tcpflow` text);
+ *    and `tshark -r F -T fields -e tcp.seq -e tcp.ack`. Packets per second each and the ratio to
+ *    tshark; aim: importCapture >= 3x tshark. (Fresh processes, because in this one the big
+ *    capture's heap and the other benchmarks' type feedback slowed the same code down up to 6x.)
  * 2. Checking. A 100,000-segment flow (the text importCapture writes for one such connection)
  *    timed through `analyzeFindings` (what `tcpflow check` runs) and `analyze` (tree and model
  *    too, as the editor needs), each the best of 5 after a warm-up in a fresh process; and a
@@ -214,28 +215,30 @@ export function lastImportResult(): ImportBenchResult | undefined {
 }
 
 async function readBench(dir: string): Promise<Pick<ImportBenchResult, 'packets' | 'captureBytes' | 'readerMs' | 'importMs' | 'tsharkReadMs' | 'readRatio'>> {
-  let t0 = performance.now();
+  const t0 = performance.now();
   const bytes = concat(pcapChunks(traffic(READ_PACKETS, CONNECTIONS, 100)));
   const genMs = ms(t0);
   const file = path.join(dir, 'read-1m.pcap');
   fs.writeFileSync(file, bytes);
 
-  let tcp = 0;
-  const readerMs = best(3, () => {
-    tcp = 0;
-    const r = new CaptureReader(() => tcp++);
-    r.push(bytes);
-    r.end();
-  });
-  let segments = 0;
-  let textBytes = 0;
-  t0 = performance.now();
-  {
-    const r = importCapture(bytes);
-    segments = r.segments;
-    textBytes = r.text.length;
-  }
-  const importMs = ms(t0);
+  // Timed in a fresh process: in this one, the big capture's heap and the other benchmarks'
+  // type feedback were measured too (the reader ran up to 6x slower after them).
+  const { readerMs, importMs, tcp, segments, textBytes } = inChild<{ readerMs: number; importMs: number; tcp: number; segments: number; textBytes: number }>(
+    dir,
+    `const bytes = new Uint8Array(require('node:fs').readFileSync(${JSON.stringify(file)}));
+let tcp = 0;
+const readerMs = best(3, () => {
+  tcp = 0;
+  const r = new core.CaptureReader(() => tcp++);
+  r.push(bytes);
+  r.end();
+});
+let t0 = performance.now();
+const r = core.importCapture(bytes);
+const importMs = performance.now() - t0;
+result({ readerMs, importMs, tcp, segments: r.segments, textBytes: r.text.length });
+`,
+  );
   if (tcp < READ_PACKETS || segments !== tcp) throw new Error(`generated capture: ${tcp} TCP packets read, ${segments} imported (want >= ${READ_PACKETS})`);
   const ts = await tsharkTime(['-n', '-r', file, '-T', 'fields', '-e', 'tcp.seq', '-e', 'tcp.ack']);
   if (ts && ts.lines !== tcp) throw new Error(`tshark printed ${ts.lines} lines for ${tcp} packets`);
@@ -314,17 +317,32 @@ async function checkBench(dir: string): Promise<Pick<ImportBenchResult, 'checkSe
 }
 
 /**
- * `analyzeFindings` and `analyze` of a flow file in a fresh process, with the core bundled as it
- * ships: each warmed up, then the best of 5, the findings-only check first.
+ * `analyzeFindings` and `analyze` of a flow file, each warmed up and then the best of 5, the
+ * findings-only check first (in a fresh process).
  */
 function steadyCheck(dir: string, flowFile: string): { findingsMs: number; analyzeMs: number; findings: number } {
-  const core = path.join(dir, 'steady-core.cjs');
-  buildSync({ entryPoints: [path.join(__dirname, 'shipped-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: core, logLevel: 'warning', legalComments: 'none' });
-  const script = path.join(dir, 'steady.cjs');
+  return inChild(
+    dir,
+    `const text = require('node:fs').readFileSync(${JSON.stringify(flowFile)}, 'utf8');
+let findings = -1;
+const findingsMs = best(6, () => (findings = core.analyzeFindings(text).length));
+const analyzeMs = best(6, () => core.analyze(text));
+result({ findingsMs, analyzeMs, findings });
+`,
+  );
+}
+
+/**
+ * Run `body` in a fresh Node process, with `core` (the core bundled as it ships, as
+ * bench/shipped.ts bundles it), `best(runs, fn)` and `result(value)` in scope; returns the value.
+ */
+function inChild<T>(dir: string, body: string): T {
+  const core = path.join(dir, 'child-core.cjs');
+  if (!fs.existsSync(core)) buildSync({ entryPoints: [path.join(__dirname, 'shipped-entry.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: core, logLevel: 'warning', legalComments: 'none' });
+  const script = path.join(dir, 'child.cjs');
   fs.writeFileSync(
     script,
     `const core = require(${JSON.stringify(core)});
-const text = require('node:fs').readFileSync(${JSON.stringify(flowFile)}, 'utf8');
 function best(runs, fn) {
   let b = Infinity;
   for (let i = 0; i < runs; i++) {
@@ -334,13 +352,12 @@ function best(runs, fn) {
   }
   return b;
 }
-let findings = -1;
-const findingsMs = best(6, () => (findings = core.analyzeFindings(text).length));
-const analyzeMs = best(6, () => core.analyze(text));
-process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, findings }));
-`,
+function result(value) {
+  process.stdout.write(JSON.stringify(value));
+}
+${body}`,
   );
-  return JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { findingsMs: number; analyzeMs: number; findings: number };
+  return JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', maxBuffer: 1 << 26 })) as T;
 }
 
 /**
