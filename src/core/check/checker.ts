@@ -1308,10 +1308,6 @@ const enum LastEventKind {
   Deliver,
 }
 
-/**
- * Findings-only check: the last event of one endpoint, put into the words of `lastEventFor` only
- * when an assertion fails. `a`/`b` are the sender and receiver (Segment) or the call (Call).
- */
 /** Overwrite an endpoint's last event (no allocation after the first). */
 function noteLast(e: Endpoint, at: ast.Span, kind: LastEventKind, a: string, b: string, flags: number, state: TcpState): void {
   const last = (e.last ??= new LastEvent());
@@ -1324,6 +1320,10 @@ function noteLast(e: Endpoint, at: ast.Span, kind: LastEventKind, a: string, b: 
   last.state = state;
 }
 
+/**
+ * Findings-only check: the last event of one endpoint, put into the words of `lastEventFor` only
+ * when an assertion fails. `a`/`b` are the sender and receiver (Segment) or the call (Call).
+ */
 class LastEvent {
   start = 0;
   end = 0;
