@@ -156,17 +156,6 @@ function ms(t0: number): number {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const secs = (m: number): string => `${(m / 1000).toFixed(2)} s`;
 
-/** Best of `runs` timings (the first run also warms the JIT). */
-function best(runs: number, fn: () => void): number {
-  let b = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    b = Math.min(b, ms(t0));
-  }
-  return b;
-}
-
 async function tsharkTime(args: string[]): Promise<{ ms: number; lines: number } | undefined> {
   if (!hasTshark) return undefined;
   const t0 = performance.now();

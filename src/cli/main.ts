@@ -103,14 +103,18 @@ export function checkText(fileName: string, text: string, locale: Locale): Repor
     out.push({ file: fileName, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: f.severity, code: f.code, message: f.message });
   };
   // Only the findings are printed: the findings-only check, which keeps no model.
-  let lines: LineIndex | undefined;
   if (/\.(md|markdown)$/i.test(fileName)) {
-    lines = new LineIndex(text);
+    const lines = new LineIndex(text);
     for (const fence of extractFences(text)) {
       for (const f of analyzeFindings(fence.content, { locale, lineOffset: lines.positionAt(fence.contentStart).line })) push(f, lines, fence.contentStart);
     }
   } else {
-    for (const f of analyzeFindings(text, { locale })) push(f, (lines ??= new LineIndex(text)), 0);
+    const findings = analyzeFindings(text, { locale });
+    // (A clean file's lines are never indexed.)
+    if (findings.length > 0) {
+      const lines = new LineIndex(text);
+      for (const f of findings) push(f, lines, 0);
+    }
   }
   return out;
 }

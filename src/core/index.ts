@@ -125,8 +125,6 @@ function syntaxFinding(i: SyntaxIssue, locale: Locale): Finding {
   };
 }
 
-const NO_COMMENTS = { comments: false };
-
 /** Characters of text parsed and checked at a time by `analyzeFindings` (then rounded up to a line end). */
 const PIECE = 1 << 12;
 
@@ -154,7 +152,7 @@ export function analyzeFindings(text: string, options: FindingsOptions = {}): Fi
   for (let start = 0; start < text.length; ) {
     const nl = text.indexOf('\n', start + piece);
     const end = nl < 0 ? text.length : nl + 1;
-    const { file, issues } = parse(text, start, end, NO_COMMENTS);
+    const { file, issues } = parse(text, start, end, { comments: false });
     for (const i of issues) syntax.push(syntaxFinding(i, locale));
     check.feed(file.statements);
     start = end;

@@ -199,10 +199,8 @@ function startsWithDeclarationWord(text: string, start: number, end: number): bo
     if (c !== 32 && c !== 9 && c !== 0xfeff && c !== 0x3000 && c !== 0xa0 && c !== 59) break;
   }
   for (const w of DECLARATION_WORDS) {
-    if (p + w.length > end) continue;
-    let i = 0;
-    while (i < w.length && (text.charCodeAt(p + i) | 0x20) === w.charCodeAt(i)) i++;
-    if (i === w.length && !(p + i < text.length && isIdentPart(text.charCodeAt(p + i)))) return true;
+    const after = p + w.length;
+    if (after <= end && sameLower(text, p, w) && !(after < text.length && isIdentPart(text.charCodeAt(after)))) return true;
   }
   return false;
 }
