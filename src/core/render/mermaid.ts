@@ -454,8 +454,13 @@ class Renderer {
     // An empty note is legal Mermaid, but a no-break space keeps every note the same shape.
     const text = textLines.map((l) => mermaidText(l)).join('<br/>').trim() || '#160;';
     if (order.length === 0) return { kind: 'note', text: `Note over ${this.ids.id(this.participants[0] ?? 'tcpflow')}: ${text}`, line };
-    const lo = this.participants[Math.min(...order)];
-    const hi = this.participants[Math.max(...order)];
+    let first = order[0], last = order[0];
+    for (const i of order) {
+      if (i < first) first = i;
+      if (i > last) last = i;
+    }
+    const lo = this.participants[first];
+    const hi = this.participants[last];
     const where = lo === hi ? this.ids.id(lo) : `${this.ids.id(lo)},${this.ids.id(hi)}`;
     return { kind: 'note', text: `Note over ${where}: ${text}`, line };
   }
