@@ -32,6 +32,11 @@ export interface RenderOptions {
    * uses it so that a file of thousands of notes cannot stall the webview). Unlimited by default.
    */
   maxStatements?: number;
+  /**
+   * The oldest Mermaid major version the text must suit (default: the bundled one, 11). Mermaid 8
+   * and 9 read a sequence diagram's title only as `title: …`; from 10 on both forms work.
+   */
+  mermaidVersion?: number;
 }
 
 export interface RenderedArrow {
@@ -160,7 +165,7 @@ class Renderer {
     const lines: string[] = ['sequenceDiagram'];
     const arrows: RenderedArrow[] = [];
     const notes: RenderedNote[] = [];
-    if (model.title !== undefined && model.title.trim() !== '') lines.push(`    title ${mermaidText(model.title.trim())}`);
+    if (model.title !== undefined && model.title.trim() !== '') lines.push(`    title${(this.opts.mermaidVersion ?? 11) < 10 ? ':' : ''} ${mermaidText(model.title.trim())}`);
     if (this.opts.autonumber) lines.push('    autonumber');
     for (const name of this.participants) {
       const ep = model.endpoints.find((e) => e.name === name);
