@@ -31,7 +31,8 @@ export interface MermaidParticipant {
   tcp: boolean;
   /** `client` sends the first SYN without ACK, `server` receives it; others are `endpoint`s. */
   role: ast.EndpointRole;
-  /** Where the reader starts it: a diagram without a handshake starts in ESTABLISHED. */
+  /** Where the reader starts it (CLOSED, LISTEN; ESTABLISHED for an endpoint outside the
+   * handshake the diagram draws or the reader assumes). */
   startState: TcpState;
 }
 
@@ -72,6 +73,9 @@ export interface MermaidReading {
   /** Segments that carry no ACK flag in the text but are read with one: once synchronized
    * every segment carries ACK (RFC 9293 §3.10.7.4) and notes leave it out. */
   impliedAck: Set<ast.SegmentStmt>;
+  /** The unnumbered handshake the reader puts before a diagram that has none (its first
+   * segment is not a SYN without ACK); empty spans at the first segment. */
+  assumedHandshake: ast.SegmentStmt[];
   /** Counts, for reports. */
   segments: number;
   assertions: number;
@@ -191,9 +195,12 @@ export function readMermaid(text: string, start = 0, end = text.length): Mermaid
   }
   const has = (l: LabelReading, f: ast.FlagName): boolean => l.flags.some((x) => x.flag === f && x.set);
   const opener = messages.find((m) => m.label && has(m.label, 'SYN') && !has(m.label, 'ACK') && !m.label.ack);
-  if (opener) {
-    const c = participants.get(opener.from)!;
-    const s = participants.get(opener.to)!;
+  // A diagram that starts after the handshake (a teardown alone) is read as if an unnumbered
+  // handshake came first, between the first segment's sender (as client) and its receiver.
+  const first = opener ?? messages.find((m) => m.label);
+  if (first) {
+    const c = participants.get(first.from)!;
+    const s = participants.get(first.to)!;
     c.role = 'client';
     c.startState = TcpState.CLOSED;
     s.role = 'server';
@@ -220,6 +227,27 @@ export function readMermaid(text: string, start = 0, end = text.length): Mermaid
   const impliedAck = new Set<ast.SegmentStmt>();
   /** `A>B`: A has had a SYN from B (so A's segments to B carry ACK). */
   const synced = new Set<string>();
+  let assumedHandshake: ast.SegmentStmt[] = [];
+  if (first && !opener) {
+    // Empty spans at the first segment: nothing is ever reported on them (a clean handshake).
+    const at = first.span.start;
+    const name = (id: string): ast.Name => ({ text: id, start: at, end: at });
+    const seg = (from: string, to: string, flags: ast.FlagName[]): ast.SegmentStmt => ({
+      kind: 'segment',
+      from: name(from),
+      to: name(to),
+      arrow: { start: at, end: at },
+      flags: flags.map((flag) => ({ flag, set: true, bitStyle: false, start: at, end: at })),
+      flagsSpan: { start: at, end: at },
+      modifiers: [],
+      start: at,
+      end: at,
+    });
+    assumedHandshake = [seg(first.from, first.to, ['SYN']), seg(first.to, first.from, ['SYN', 'ACK']), seg(first.from, first.to, ['ACK'])];
+    statements.push(...assumedHandshake);
+    synced.add(`${first.from}>${first.to}`);
+    synced.add(`${first.to}>${first.from}`);
+  }
   let segments = 0;
   let assertions = 0;
   const assertNotes = (k: number): void => {
@@ -285,6 +313,7 @@ export function readMermaid(text: string, start = 0, end = text.length): Mermaid
     messages,
     file: { text, statements, comments: [] },
     impliedAck,
+    assumedHandshake,
     segments,
     assertions,
   };
@@ -378,7 +407,9 @@ export function mermaidToTcpflow(reading: MermaidReading): string {
   }
   const source = (s: Span): string => text.slice(s.start, s.end).replace(/[\s]+/g, '').replace(/＋/g, '+').replace(/－/g, '-');
   for (const st of reading.file.statements) {
-    if (st.kind === 'segment') {
+    if (st.kind === 'segment' && reading.assumedHandshake.includes(st)) {
+      out.push(`${name(st.from.text)} -> ${name(st.to.text)} ${st.flags.map((f) => f.flag).join(' ')}  # (not drawn: the diagram starts after the handshake)`);
+    } else if (st.kind === 'segment') {
       const msg = reading.messages.find((m) => m.segment === st)!;
       const parts = [`${name(st.from.text)} -> ${name(st.to.text)}`];
       const seen = new Set<string>();
