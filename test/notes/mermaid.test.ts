@@ -149,6 +149,20 @@ describe('mermaid diagrams checked', () => {
     assert.equal(readMermaid('').tcp, false);
   });
 
+  it('the model gives each arrow\'s states, at the arrow in the Markdown text (for hover and inlay hints)', () => {
+    const md = '# n\n\n```mermaid\n' + diagram('C->>S: SYN seq=x', 'S->>C: SYN+ACK seq=y ack=x+1') + '```\n';
+    const r = checkMermaid(md, md.indexOf('sequenceDiagram'), md.lastIndexOf('```'));
+    const segs = (r.model?.events ?? []).filter((e) => e.kind === 'segment');
+    assert.deepEqual(
+      segs.map((e) => (e.kind === 'segment' ? `${md.slice(e.stmt.start, e.stmt.end)} => ${e.send.after.state}` : '')),
+      ['C->>S: SYN seq=x => SYN_SENT', 'S->>C: SYN+ACK seq=y ack=x+1 => SYN_RCVD'],
+    );
+    // A teardown alone: the handshake the reader assumes has empty spans and is listed.
+    const t = readMermaid(diagram('C->>S: FIN', 'S->>C: ACK'));
+    assert.equal(t.assumedHandshake.length, 3);
+    assert.ok(t.assumedHandshake.every((s) => s.start === s.end));
+  });
+
   it('the first sender of a SYN without ACK is the client', () => {
     const r = readMermaid(diagram('participant S', 'participant C', 'C->>S: SYN', 'S->>C: SYN+ACK', 'C->>S: ACK'));
     assert.deepEqual(r.participants.map((p) => `${p.id}:${p.role}`), ['S:server', 'C:client']);
@@ -240,5 +254,38 @@ describe('mermaidToTcpflow', () => {
       mermaidToTcpflow(readMermaid(diagrams[0])),
       ['client C  # 客户端', 'server S  # 服务端', 'C -> S SYN seq=x  # SYN=1, seq=x', 'S -> C SYN ACK seq=y ack=x  # SYN=1, ACK=1, seq=y, ack=x', 'C -> S ACK seq=x+1 ack=y+1  # ACK=1, seq=x+1, ack=y+1', ''].join('\n'),
     );
+  });
+});
+
+describe('bad input', () => {
+  it('random edits of the labelled diagrams: no throw, findings and fixes inside their block', async () => {
+    const { LABELLED } = await import('./labelled');
+    let seed = 0x9293;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const bits = ['->>', '--x', ':', '，', '=', '+', ' ', '\n', 'SYN', 'ACK=', 'seq=', 'ack=x+', 'Note over C: ', 'SYN_SEND', '<br/>', '%%', 'end', '```', '\r\n', '丢失', 'participant ', ' as ', '0x', '4294967296', '(', ')', '[', ']'];
+    let checked = 0;
+    for (let round = 0; round < 600; round++) {
+      let t = LABELLED[rnd(LABELLED.length)].diagram;
+      for (let k = 1 + rnd(4); k > 0; k--) {
+        const at = rnd(t.length + 1);
+        if (rnd(2) === 0) t = t.slice(0, at) + bits[rnd(bits.length)] + t.slice(at);
+        else t = t.slice(0, at) + t.slice(at + 1 + rnd(6));
+      }
+      const md = `# n\n\n\`\`\`mermaid\n${t}\n\`\`\`\ntail\n`;
+      const r = checkNote(md);
+      for (const b of r.blocks) {
+        for (const f of b.findings) {
+          assert.ok(f.start >= b.fence.contentStart && f.end <= b.fence.contentEnd && f.start <= f.end, `${f.code} outside its block:\n${md}`);
+          for (const e of f.fix?.edits ?? []) assert.ok(e.start >= b.fence.contentStart && e.end <= b.fence.contentEnd, `${f.code} fix outside its block:\n${md}`);
+          assert.ok(f.message.length > 0);
+        }
+        if (b.reading) mermaidToTcpflow(b.reading);
+      }
+      checked++;
+    }
+    assert.equal(checked, 600);
   });
 });

@@ -17,6 +17,7 @@ import type { Span } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
 import { check } from '../check/checker';
 import type { Finding, Locale } from '../check/findings';
+import type { Model } from '../model';
 import { lookupState, TcpState } from '../tcp/states';
 import { readLabel, LabelReading } from './label';
 
@@ -346,6 +347,10 @@ export interface MermaidCheck {
   /** The checker's findings on the diagram: spans and fix edits are offsets into the Markdown
    * text, fixes written in the note's notation. Empty when the diagram is not about TCP. */
   findings: Finding[];
+  /** The checker's model of the flow (states and numbers before and after every event, for
+   * hover and inlay hints); undefined when the diagram is not about TCP. Its event spans are
+   * offsets into the Markdown text. */
+  model?: Model;
 }
 
 /** Check one mermaid block of `text` (content `[start, end)`). */
@@ -357,7 +362,7 @@ export function checkMermaid(text: string, start = 0, end = text.length, options
   // A note that leaves the ack number out says nothing about it (`FIN=1, seq=u`): no warning
   // that it is missing.
   const findings = result.findings.filter((f) => f.key !== 'missingAck');
-  return { reading, findings: findings.map((f) => restyle(f, reading, locale)) };
+  return { reading, findings: findings.map((f) => restyle(f, reading, locale)), model: result.model };
 }
 
 /** A finding's fix in the note's notation; a loss written in words on a delivered arrow explained. */
