@@ -3,10 +3,12 @@
  * child-process run of `node bin/tcpflow.js check examples` (the bundled CLI).
  *
  * Covered: the text format `file:line:col severity CODE message`; `--format json` with 1-based
- * `{file,line,column,endLine,endColumn,severity,code,message}`; exit status 0 clean (warnings
- * allowed), 1 on errors, 2 on unusable input (missing file, bad option, unknown command);
- * ```tcpflow fences in Markdown mapped to positions in the .md file; directories and globs
- * (`*`, `**`); `--lang zh-cn`; `render` printing Mermaid.
+ * `{file,line,column,endLine,endColumn,severity,code,rule,expected,actual,message}`; exit status
+ * 0 clean (warnings allowed), 1 on errors, 2 on unusable input (missing file, bad option, unknown
+ * command, bad config); ```tcpflow fences and ```mermaid TCP diagrams in Markdown mapped to
+ * positions in the .md file; directories and globs (`*`, `**`, quoted); `--format sarif`
+ * (SARIF 2.1.0); `.tcpflowrc.json` (severities, off, ignore globs, found upward); `--lang
+ * zh-cn`; `render` printing Mermaid.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +52,7 @@ function json(r: Run): Record<string, unknown>[] {
 }
 
 const TEXT_LINE = /^(.+):(\d+):(\d+) (error|warning|info) (TF\d{4}) (.+)$/;
-const JSON_KEYS = ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity'];
+const JSON_KEYS = ['actual', 'code', 'column', 'endColumn', 'endLine', 'expected', 'file', 'line', 'message', 'rule', 'severity'];
 
 /** Independent 1-based line/column (UTF-16 units) of an offset, counting \n, \r\n and \r. */
 function lineCol(text: string, offset: number): { line: number; column: number } {
@@ -180,14 +182,14 @@ describe('tcpflow check: text format and exit status', () => {
 });
 
 describe('tcpflow check --format json', () => {
-  it('an array of {file,line,column,endLine,endColumn,severity,code,message}, 1-based', async () => {
+  it('an array of {file,line,column,endLine,endColumn,severity,code,rule,expected,actual,message}, 1-based', async () => {
     const r = await run(['check', 'bad.tcpflow', '--format', 'json'], { cwd: tmp });
     assert.equal(r.code, 1);
     const items = json(r);
     assert.equal(items.length, 1);
     assert.deepEqual(Object.keys(items[0]).sort(), JSON_KEYS);
     const { message, ...rest } = items[0];
-    assert.deepEqual(rest, { file: 'bad.tcpflow', line: 4, column: 26, endLine: 4, endColumn: 27, severity: 'error', code: 'TF3001' });
+    assert.deepEqual(rest, { file: 'bad.tcpflow', line: 4, column: 26, endLine: 4, endColumn: 27, severity: 'error', code: 'TF3001', rule: 'RFC 9293 §3.4', expected: 'x+1', actual: 'x' });
     assert.match(String(message), /^ack should be x\+1/);
   });
 
@@ -200,7 +202,7 @@ describe('tcpflow check --format json', () => {
     ].map(({ text, file, f }) => {
       const s = lineCol(text, f.start);
       const e = lineCol(text, f.end);
-      return { file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: f.severity, code: f.code, message: f.message };
+      return { file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: f.severity, code: f.code, rule: f.rule, expected: f.expected ?? null, actual: f.actual ?? null, message: f.message };
     });
     for (const it of items) {
       assert.deepEqual(Object.keys(it).sort(), JSON_KEYS);
@@ -245,8 +247,11 @@ describe('Markdown notes: ```tcpflow fences mapped to .md positions', () => {
     it(`${file}${file.includes('crlf') ? ' (CRLF line ends)' : ''}: findings at their lines in the .md, other fences ignored`, async () => {
       const r = await run(['check', file, '--format', 'json'], { cwd: tmp });
       assert.equal(r.code, 1, r.err);
-      const items = json(r).map(({ message, ...rest }) => {
+      const items = json(r).map(({ message, rule, expected, actual, ...rest }) => {
         assert.equal(typeof message, 'string');
+        assert.equal(typeof rule, 'string');
+        assert.ok(expected === null || typeof expected === 'string');
+        assert.ok(actual === null || typeof actual === 'string');
         return rest;
       });
       assert.deepEqual(
@@ -368,5 +373,115 @@ describe('readText', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('study notes: ```mermaid diagrams, SARIF, .tcpflowrc.json', () => {
+  let dir: string;
+  const WRONG_ACK = ['# 三次握手', '', '```mermaid', 'sequenceDiagram', '  participant C as 客户端', '  participant S as 服务端', '  C->>S: SYN=1, seq=x', '  S->>C: SYN=1, ACK=1, seq=y, ack=x', '  C->>S: ACK=1, seq=x+1, ack=y+1', '```', ''].join('\n');
+  const SPELLING = ['```mermaid', 'sequenceDiagram', 'c ->> s : 1. SYN', 'Note left of c : SYN_SEND', '```', ''].join('\n');
+  const NOT_TCP = ['```mermaid', 'sequenceDiagram', 'B->>W: GET / HTTP/1.1', 'W-->>B: HTTP/1.1 200 OK', '```', ''].join('\n');
+  const put = (rel: string, text: string): void => {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text);
+  };
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-notes-'));
+    put('notes/net/handshake.md', WRONG_ACK);
+    put('notes/net/states.markdown', SPELLING);
+    put('notes/http.md', NOT_TCP);
+    put('notes/drafts/wip.md', WRONG_ACK);
+    put('sub/deeper/.keep', '');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("a quoted glob 'notes/**/*.md' is expanded by tcpflow; mermaid findings at .md positions; exit 1", async () => {
+    const r = await run(['check', 'notes/**/*.md'], { cwd: dir });
+    assert.equal(r.code, 1, r.err);
+    assert.deepEqual(r.out.trimEnd().split('\n').map((l) => l.replace(/ ack should.*/, '')), [`${path.join('notes', 'drafts', 'wip.md')}:8:35 error TF3001`, `${path.join('notes', 'net', 'handshake.md')}:8:35 error TF3001`]);
+    assert.match(r.err, /^3 file\(s\) checked: 2 error\(s\), 0 warning\(s\)/);
+  });
+
+  it('JSON: code, rule, expected and actual as separate fields; .markdown files read', async () => {
+    const r = await run(['check', 'notes', '--format', 'json'], { cwd: dir });
+    const items = json(r);
+    const ack = items.find((x) => x.file === path.join('notes', 'net', 'handshake.md'));
+    assert.deepEqual({ ...ack, message: undefined }, { file: path.join('notes', 'net', 'handshake.md'), line: 8, column: 35, endLine: 8, endColumn: 36, severity: 'error', code: 'TF3001', rule: 'RFC 9293 §3.4', expected: 'x+1', actual: 'x', message: undefined });
+    const spelling = items.find((x) => x.code === 'TF1008');
+    assert.deepEqual([spelling?.file, spelling?.line, spelling?.column, spelling?.expected, spelling?.actual], [path.join('notes', 'net', 'states.markdown'), 4, 18, 'SYN_SENT', 'SYN_SEND']);
+  });
+
+  it('--lang zh-cn speaks Chinese about mermaid diagrams too', async () => {
+    const r = await run(['check', 'notes/net/handshake.md', '--lang', 'zh-cn'], { cwd: dir });
+    assert.match(r.out, /TF3001 ack 应为 x\+1/);
+  });
+
+  it('SARIF 2.1.0: schema, version, rules with help, results with regions', async () => {
+    const r = await run(['check', 'notes', '--format', 'sarif'], { cwd: dir });
+    assert.equal(r.code, 1);
+    const sarif = JSON.parse(r.out) as {
+      $schema: string;
+      version: string;
+      runs: { tool: { driver: { name: string; rules: { id: string; help: { text: string }; defaultConfiguration: { level: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[] }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(sarif.$schema, /sarif-2\.1\.0/);
+    const run0 = sarif.runs[0];
+    assert.equal(run0.tool.driver.name, 'tcpflow');
+    const rule = run0.tool.driver.rules.find((x) => x.id === 'TF3001');
+    assert.ok(rule && /RFC 9293 §3\.4/.test(rule.help.text), JSON.stringify(rule));
+    const res = run0.results.find((x) => x.locations[0].physicalLocation.artifactLocation.uri === 'notes/net/handshake.md');
+    assert.ok(res);
+    assert.equal(res.ruleId, 'TF3001');
+    assert.equal(run0.tool.driver.rules[res.ruleIndex].id, 'TF3001');
+    assert.equal(res.level, 'error');
+    assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 8, startColumn: 35, endLine: 8, endColumn: 36 });
+    assert.ok(run0.results.some((x) => x.ruleId === 'TF1008' && x.level === 'warning'));
+  });
+
+  it('.tcpflowrc.json above the working directory: severities (off too) and ignore globs', async () => {
+    put('.tcpflowrc.json', JSON.stringify({ severity: { TF3001: 'warning', TF1008: 'off' }, ignore: ['notes/drafts/**'] }));
+    try {
+      const r = await run(['check', path.join('..', '..', 'notes'), '--format', 'json'], { cwd: path.join(dir, 'sub', 'deeper') });
+      assert.equal(r.code, 0, `a TF3001 made a warning does not fail: ${r.err}`);
+      const items = json(r);
+      assert.deepEqual(items.map((x) => [path.basename(String(x.file)), x.code, x.severity]), [['handshake.md', 'TF3001', 'warning']]);
+      // A file name glob matches at any depth; a file the config ignores is not checked.
+      put('.tcpflowrc.json', JSON.stringify({ ignore: ['handshake.md', 'wip.md'] }));
+      const r2 = await run(['check', 'notes'], { cwd: dir });
+      assert.equal(r2.code, 0, r2.out);
+      assert.match(r2.err, /^2 file\(s\) checked: 0 error\(s\), 1 warning\(s\)/);
+    } finally {
+      fs.rmSync(path.join(dir, '.tcpflowrc.json'));
+    }
+  });
+
+  it('--config names the file; a bad config is unusable input (exit 2) with the reason', async () => {
+    put('cfg/strict.json', JSON.stringify({ severity: { TF1008: 'error' } }));
+    const r = await run(['check', 'notes/net/states.markdown', '--config', 'cfg/strict.json'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /error TF1008/);
+    const bad: [string, RegExp][] = [
+      ['{ "severity": { "TF9999": "off" } }', /unknown finding code 'TF9999'/],
+      ['{ "severity": { "TF3001": "loud" } }', /must be error, warning, info or off/],
+      ['{ "ignore": "drafts" }', /ignore must be an array/],
+      ['{ "rules": {} }', /unknown key 'rules'/],
+      ['{ not json', /bad config/],
+    ];
+    for (const [text, says] of bad) {
+      put('cfg/bad.json', text);
+      const b = await run(['check', 'notes', '--config', 'cfg/bad.json'], { cwd: dir });
+      assert.equal(b.code, 2, text);
+      assert.match(b.err, says);
+    }
+    const missing = await run(['check', 'notes', '--config', 'cfg/none.json'], { cwd: dir });
+    assert.equal(missing.code, 2);
+  });
+
+  it('a diagram that is not about TCP gives nothing', async () => {
+    const r = await run(['check', 'notes/http.md'], { cwd: dir });
+    assert.equal(r.code, 0);
+    assert.equal(r.out, '');
   });
 });

@@ -5,9 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, analyzeFindings, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
+import { analyze, analyzeFindings, checkNote, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
 import { expandInputs, readText } from './files';
+import { Config, ConfigError, findConfig, isIgnored, loadConfig, NO_CONFIG } from './config';
+import { toSarif } from './sarif';
 import { importCommand, exportCommand } from './transfer';
 
 const VERSION = '0.1.0';
@@ -15,12 +17,15 @@ const VERSION = '0.1.0';
 const HELP = `tcpflow ${VERSION} — check and draw TCP conversations
 
 Usage:
-  tcpflow check <files|dirs|globs...> [--format text|json] [--lang en|zh-cn]
+  tcpflow check <files|dirs|globs...> [--format text|json|sarif] [--lang en|zh-cn] [--config FILE]
   tcpflow render <file> [-o out.mmd] [--numbers written|absolute|relative] [--states off|change|always] [--autonumber]
   tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow] [--conn N] [--port P] [--host H] [--absolute] [--stats]
   tcpflow export <flow.tcpflow> -o <flow.pcap>
 
-check reads .tcpflow files and every \`\`\`tcpflow block in Markdown files (.md).
+check reads .tcpflow files, and every \`\`\`tcpflow block and every \`\`\`mermaid sequence diagram
+about TCP in Markdown files (.md, .markdown). Quote globs ('notes/**/*.md'): tcpflow expands them.
+Settings: .tcpflowrc.json in the working directory or above it ({"severity": {"TF3006": "off"},
+"ignore": ["drafts/**"]}), or --config FILE.
 Exit status: 0 clean (warnings allowed), 1 errors found, 2 unusable input.
 `;
 
@@ -46,7 +51,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; everything else starting with -- is a switch. */
-const VALUED = new Set(['--format', '--lang', '-o', '--output', '--numbers', '--states', '--conn', '--port', '--host']);
+const VALUED = new Set(['--format', '--lang', '--config', '-o', '--output', '--numbers', '--states', '--conn', '--port', '--host']);
 const SWITCHES = new Set(['--autonumber', '--absolute', '--stats', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -91,22 +96,31 @@ export interface Reported {
   endColumn: number;
   severity: string;
   code: string;
+  /** The RFC section the finding rests on ('' for syntax). */
+  rule: string;
+  /** The expected and the written value or state, when the finding is about one (else null). */
+  expected: string | null;
+  actual: string | null;
   message: string;
 }
 
 /** Check one file's text (a .tcpflow file, or Markdown with fences). */
-export function checkText(fileName: string, text: string, locale: Locale): Reported[] {
+export function checkText(fileName: string, text: string, locale: Locale, config: Config = NO_CONFIG): Reported[] {
   const out: Reported[] = [];
   const push = (f: Finding, lines: LineIndex, shift: number) => {
+    const level = config.severity.get(f.code) ?? f.severity;
+    if (level === 'off') return;
     const s = lines.positionAt(f.start + shift);
     const e = lines.positionAt(f.end + shift);
-    out.push({ file: fileName, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: f.severity, code: f.code, message: f.message });
+    out.push({ file: fileName, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: level, code: f.code, rule: f.rule, expected: f.expected ?? null, actual: f.actual ?? null, message: f.message });
   };
   // Only the findings are printed: the findings-only check, which keeps no model.
   if (/\.(md|markdown)$/i.test(fileName)) {
-    const lines = new LineIndex(text);
-    for (const fence of extractFences(text)) {
-      for (const f of analyzeFindings(fence.content, { locale, lineOffset: lines.positionAt(fence.contentStart).line })) push(f, lines, fence.contentStart);
+    // ```tcpflow blocks and ```mermaid sequence diagrams about TCP; offsets into the .md text.
+    const findings = checkNote(text, { locale }).findings;
+    if (findings.length > 0) {
+      const lines = new LineIndex(text);
+      for (const f of findings) push(f, lines, 0);
     }
   } else {
     const findings = analyzeFindings(text, { locale });
@@ -121,13 +135,40 @@ export function checkText(fileName: string, text: string, locale: Locale): Repor
 
 function runCheck(args: ParsedArgs, io: Io): number {
   const format = args.flags.get('--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${String(format)}`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not ${String(format)}`);
   const locale = pickLocale(args.flags, io.env);
   if (args.positional.length === 0) throw new UsageError('check needs at least one file, directory or glob');
-  const { files, missing } = expandInputs(args.positional, io.cwd);
+  let config = NO_CONFIG;
+  const given = args.flags.get('--config');
+  try {
+    if (typeof given === 'string') {
+      const file = path.resolve(io.cwd, given);
+      if (!fs.existsSync(file)) {
+        io.err(`tcpflow: no such config file: ${given}\n`);
+        return 2;
+      }
+      config = loadConfig(file);
+    } else {
+      const found = findConfig(io.cwd);
+      if (found) config = loadConfig(found);
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`tcpflow: bad config: ${e.message}\n`);
+    return 2;
+  }
+  const expanded = expandInputs(args.positional, io.cwd);
+  const missing = expanded.missing;
+  const files = expanded.files.filter((f) => !isIgnored(config, f));
   if (missing.length > 0) {
     io.err(missing.map((m) => `tcpflow: no such file or no match: ${m}\n`).join(''));
     return 2;
+  }
+  if (files.length === 0 && expanded.files.length > 0) {
+    io.err(`tcpflow: all ${expanded.files.length} file(s) are ignored by ${config.file}\n`);
+    if (format === 'json') io.out('[]\n');
+    else if (format === 'sarif') io.out(JSON.stringify(toSarif([], VERSION, locale), null, 2) + '\n');
+    return 0;
   }
   if (files.length === 0) {
     io.err('tcpflow: no .tcpflow or Markdown files found in the given inputs\n');
@@ -143,9 +184,10 @@ function runCheck(args: ParsedArgs, io: Io): number {
       return 2;
     }
     const shown = path.relative(io.cwd, file) || file;
-    all.push(...checkText(shown, text, locale));
+    all.push(...checkText(shown, text, locale, config));
   }
   if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+  else if (format === 'sarif') io.out(JSON.stringify(toSarif(all, VERSION, locale), null, 2) + '\n');
   else {
     for (const r of all) io.out(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
     const errors = all.filter((r) => r.severity === 'error').length;

@@ -1,8 +1,12 @@
 /**
- * ```tcpflow fences inside Markdown notes. A fence's content keeps its offset in the Markdown
- * text, so findings map back by adding `contentStart`.
+ * ```tcpflow (and, when asked, ```mermaid) fences inside Markdown notes. A fence's content keeps
+ * its offset in the Markdown text, so findings map back by adding `contentStart`.
  */
+export type FenceLanguage = 'tcpflow' | 'mermaid';
+
 export interface Fence {
+  /** The fence's language id (always `tcpflow` unless other languages were asked for). */
+  lang: FenceLanguage;
   /** Offset of the first character of the block's content (the line after the opening fence). */
   contentStart: number;
   /** Offset one past the content (the start of the closing fence line, or the end of text). */
@@ -16,13 +20,19 @@ export interface Fence {
   closed: boolean;
 }
 
-const OPEN = /^( {0,3})(`{3,}|~{3,})[ \t]*tcpflow\b([^\n\r]*)$/;
+const OPEN = /^( {0,3})(`{3,}|~{3,})[ \t]*(tcpflow|mermaid)\b([^\n\r]*)$/;
 
-export function extractFences(markdown: string): Fence[] {
+export interface FenceOptions {
+  /** Languages whose fences are returned (default: `['tcpflow']`). */
+  languages?: readonly FenceLanguage[];
+}
+
+export function extractFences(markdown: string, options: FenceOptions = {}): Fence[] {
+  const languages = options.languages ?? ['tcpflow'];
   const fences: Fence[] = [];
   let pos = 0;
   const len = markdown.length;
-  let open: { marker: string; indent: number; contentStart: number; info: string; openStart: number; openEnd: number } | undefined;
+  let open: { lang: FenceLanguage; marker: string; indent: number; contentStart: number; info: string; openStart: number; openEnd: number } | undefined;
   let otherFence: string | undefined;
   while (pos <= len) {
     let end = markdown.indexOf('\n', pos);
@@ -32,7 +42,7 @@ export function extractFences(markdown: string): Fence[] {
     if (open) {
       const t = line.trimStart();
       if (t.startsWith(open.marker[0].repeat(open.marker.length)) && t.replace(/[`~]/g, '').trim() === '' && line.length - t.length <= 3) {
-        fences.push({ contentStart: open.contentStart, contentEnd: pos, content: markdown.slice(open.contentStart, pos), info: open.info, openStart: open.openStart, openEnd: open.openEnd, closed: true });
+        fences.push({ lang: open.lang, contentStart: open.contentStart, contentEnd: pos, content: markdown.slice(open.contentStart, pos), info: open.info, openStart: open.openStart, openEnd: open.openEnd, closed: true });
         open = undefined;
       }
     } else if (otherFence) {
@@ -40,8 +50,8 @@ export function extractFences(markdown: string): Fence[] {
       if (t.startsWith(otherFence) && t.replace(/[`~]/g, '').trim() === '') otherFence = undefined;
     } else {
       const m = OPEN.exec(line);
-      if (m) {
-        open = { marker: m[2], indent: m[1].length, contentStart: Math.min(end + 1, len), info: m[3].trim(), openStart: pos, openEnd: lineEnd };
+      if (m && languages.includes(m[3] as FenceLanguage)) {
+        open = { lang: m[3] as FenceLanguage, marker: m[2], indent: m[1].length, contentStart: Math.min(end + 1, len), info: m[4].trim(), openStart: pos, openEnd: lineEnd };
       } else {
         const other = /^ {0,3}(`{3,}|~{3,})/.exec(line);
         if (other) otherFence = other[1];
@@ -50,6 +60,6 @@ export function extractFences(markdown: string): Fence[] {
     if (end >= len) break;
     pos = end + 1;
   }
-  if (open) fences.push({ contentStart: open.contentStart, contentEnd: len, content: markdown.slice(open.contentStart), info: open.info, openStart: open.openStart, openEnd: open.openEnd, closed: false });
+  if (open) fences.push({ lang: open.lang, contentStart: open.contentStart, contentEnd: len, content: markdown.slice(open.contentStart), info: open.info, openStart: open.openStart, openEnd: open.openEnd, closed: false });
   return fences;
 }
