@@ -82,6 +82,19 @@ describe('markdownlint-cli2 with the tcpflow rule', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'a.md'), 'utf8'), WRONG.replace('ack=x\n', 'ack=x+1\n'));
   });
 
+  it('reports TCP mistakes in mermaid sequence diagrams, fixes them in the note\'s notation, and skips generated diagrams', () => {
+    const mermaid = ['# 握手', '', '```mermaid', 'sequenceDiagram', '    participant C as 客户端', '    participant S as 服务器', '    C->>S: SYN=1, seq=x', '    S->>C: SYN=1, ACK=1, seq=y, ack=x', '```', ''].join('\n');
+    const generated = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', '```', '', '<!-- tcpflow:begin (generated) -->', '```mermaid', 'sequenceDiagram', '    C->>S: SYN seq=x', '    S->>C: SYN, ACK seq=y ack=x', '```', '<!-- tcpflow:end -->', ''].join('\n');
+    notes({ 'm.md': mermaid, 'g.md': generated, 'hello.md': '```mermaid\nsequenceDiagram\nA->>B: hello\n```\n' }, CONFIG);
+    const r = cli2('*.md');
+    assert.equal(r.code, 1, r.out);
+    const lines = r.out.split('\n').filter((l) => l.includes(' tcpflow '));
+    assert.equal(lines.length, 1, r.out);
+    assert.match(lines[0], /^m\.md:8:\d+ error tcpflow .*TF3001 ack should be x\+1/);
+    assert.equal(cli2('--fix', 'm.md').code, 0);
+    assert.match(fs.readFileSync(path.join(dir, 'm.md'), 'utf8'), /S->>C: SYN=1, ACK=1, seq=y, ack=x\+1\n/);
+  });
+
   it('keeps its place beside the built-in rules', () => {
     notes({ 'a.md': WRONG.replace('# 三次握手', '#三次握手') }, { customRules: ['tcpflow/markdownlint'] });
     const r = cli2('*.md');

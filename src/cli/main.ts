@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, analyzeFindings, checkNote, extractFences, LineIndex, Locale, localeFor, Finding } from '../core/index';
-import { renderMermaid } from '../core/render/mermaid';
+import { renderMermaid, RenderOptions } from '../core/render/mermaid';
+import { materialize } from '../core/materialize';
 import { expandInputs, readText } from './files';
 import { Config, ConfigError, findConfig, isIgnored, loadConfig, NO_CONFIG } from './config';
 import { toSarif } from './sarif';
@@ -19,9 +20,12 @@ const HELP = `tcpflow ${VERSION} — check and draw TCP conversations
 Usage:
   tcpflow check <files|dirs|globs...> [--format text|json|sarif] [--lang en|zh-cn] [--config FILE]
   tcpflow render <file> [-o out.mmd] [--numbers written|absolute|relative] [--states off|change|always] [--autonumber]
+  tcpflow render --materialize <notes|dirs|globs...> [--check] [render options]
   tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow] [--conn N] [--port P] [--host H] [--absolute] [--stats]
   tcpflow export <flow.tcpflow> -o <flow.pcap>
 
+render --materialize writes a generated \`\`\`mermaid block under every \`\`\`tcpflow block of the notes
+(between marker comments; every other byte is kept); --check only reports stale notes (exit 1).
 check reads .tcpflow files, and every \`\`\`tcpflow block and every \`\`\`mermaid sequence diagram
 about TCP in Markdown files (.md, .markdown). Quote globs ('notes/**/*.md'): tcpflow expands them.
 Settings: .tcpflowrc.json in the working directory or above it ({"severity": {"TF3006": "off"},
@@ -52,7 +56,7 @@ export interface ParsedArgs {
 
 /** Options that take a value; everything else starting with -- is a switch. */
 const VALUED = new Set(['--format', '--lang', '--config', '-o', '--output', '--numbers', '--states', '--conn', '--port', '--host']);
-const SWITCHES = new Set(['--autonumber', '--absolute', '--stats', '--help', '-h', '--version']);
+const SWITCHES = new Set(['--autonumber', '--absolute', '--stats', '--help', '-h', '--version', '--materialize', '--check']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
@@ -197,17 +201,74 @@ function runCheck(args: ParsedArgs, io: Io): number {
   return all.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
+/**
+ * `render --materialize`: a generated ```mermaid block under every ```tcpflow block of the
+ * notes, for readers without tcpflow. With `--check`, writes nothing and exits 1 when a note's
+ * generated blocks are missing or stale (for CI).
+ */
+function runMaterialize(args: ParsedArgs, io: Io, options: RenderOptions): number {
+  if (args.positional.length === 0) throw new UsageError('render --materialize needs at least one note, directory or glob');
+  if (args.flags.has('-o') || args.flags.has('--output')) throw new UsageError('render --materialize rewrites the notes in place; -o does not apply');
+  const check = args.flags.get('--check') === true;
+  const locale = pickLocale(args.flags, io.env);
+  const { files, missing } = expandInputs(args.positional, io.cwd);
+  if (missing.length > 0) {
+    io.err(missing.map((m) => `tcpflow: no such file or no match: ${m}\n`).join(''));
+    return 2;
+  }
+  const notes = files.filter((f) => /\.(md|markdown)$/i.test(f));
+  if (notes.length === 0) {
+    io.err('tcpflow: no Markdown notes found in the given inputs\n');
+    return 2;
+  }
+  let stale = 0;
+  let blocks = 0;
+  for (const file of notes) {
+    const shown = path.relative(io.cwd, file) || file;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      io.err(`tcpflow: cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 2;
+    }
+    const r = materialize(text, { locale, render: options });
+    blocks += r.blocks;
+    if (r.changed === 0) continue;
+    stale++;
+    if (check) {
+      io.out(`${shown}: ${r.changed} generated diagram(s) missing or out of date\n`);
+      continue;
+    }
+    // Beside the note, then renamed over it: an interrupted run leaves the note as it was.
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tcpflow-${process.pid}.tmp`);
+    try {
+      fs.writeFileSync(tmp, r.text);
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      io.err(`tcpflow: cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 2;
+    }
+    io.out(`${shown}: ${r.changed} generated diagram(s) written\n`);
+  }
+  io.err(`${notes.length} note(s), ${blocks} tcpflow block(s): ${stale} note(s) ${check ? 'out of date' : 'updated'}\n`);
+  return check && stale > 0 ? 1 : 0;
+}
+
 function runRender(args: ParsedArgs, io: Io): number {
+  const numbersFlag = args.flags.get('--numbers') ?? 'written';
+  if (numbersFlag !== 'written' && numbersFlag !== 'absolute' && numbersFlag !== 'relative') throw new UsageError('--numbers must be written, absolute or relative');
+  const statesFlag = args.flags.get('--states') ?? 'change';
+  if (statesFlag !== 'off' && statesFlag !== 'change' && statesFlag !== 'always') throw new UsageError('--states must be off, change or always');
+  if (args.flags.get('--materialize') === true) return runMaterialize(args, io, { numbers: numbersFlag, states: statesFlag, autonumber: args.flags.get('--autonumber') === true });
+  if (args.flags.has('--check')) throw new UsageError('--check goes with render --materialize');
   if (args.positional.length !== 1) throw new UsageError('render takes exactly one file');
   const file = path.resolve(io.cwd, args.positional[0]);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     io.err(`tcpflow: no such file: ${args.positional[0]}\n`);
     return 2;
   }
-  const numbers = args.flags.get('--numbers') ?? 'written';
-  if (numbers !== 'written' && numbers !== 'absolute' && numbers !== 'relative') throw new UsageError('--numbers must be written, absolute or relative');
-  const states = args.flags.get('--states') ?? 'change';
-  if (states !== 'off' && states !== 'change' && states !== 'always') throw new UsageError('--states must be off, change or always');
   const locale = pickLocale(args.flags, io.env);
   const text = readText(file);
   let source = text;
@@ -219,7 +280,7 @@ function runRender(args: ParsedArgs, io: Io): number {
     }
     source = fences[0].content;
   }
-  const result = renderMermaid(analyze(source, { locale }), { numbers, states, autonumber: args.flags.get('--autonumber') === true });
+  const result = renderMermaid(analyze(source, { locale }), { numbers: numbersFlag, states: statesFlag, autonumber: args.flags.get('--autonumber') === true });
   const out = args.flags.get('-o');
   if (typeof out === 'string') fs.writeFileSync(path.resolve(io.cwd, out), result.text);
   else io.out(result.text.endsWith('\n') ? result.text : result.text + '\n');

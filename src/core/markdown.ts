@@ -63,3 +63,19 @@ export function extractFences(markdown: string, options: FenceOptions = {}): Fen
   if (open) fences.push({ lang: open.lang, contentStart: open.contentStart, contentEnd: len, content: markdown.slice(open.contentStart), info: open.info, openStart: open.openStart, openEnd: open.openEnd, closed: false });
   return fences;
 }
+
+/**
+ * The marker comments around a diagram `tcpflow render --materialize` writes under a ```tcpflow
+ * block (src/core/materialize.ts). The ```mermaid block between them is that flow drawn, not a
+ * diagram of the note's own: checking it would report the block's findings twice.
+ */
+export const MATERIALIZE_BEGIN = '<!-- tcpflow:begin';
+export const MATERIALIZE_END = '<!-- tcpflow:end -->';
+
+/** Is the fence opening at `openStart` the generated diagram right under a begin marker? */
+export function isGeneratedFence(markdown: string, openStart: number): boolean {
+  if (openStart < 2) return false;
+  const prevEnd = markdown.charCodeAt(openStart - 2) === 13 ? openStart - 2 : openStart - 1;
+  const prevStart = markdown.lastIndexOf('\n', prevEnd - 1) + 1;
+  return markdown.slice(prevStart, prevEnd).trimStart().startsWith(MATERIALIZE_BEGIN);
+}

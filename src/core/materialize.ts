@@ -19,11 +19,10 @@
  */
 import { analyze } from './index';
 import type { Locale } from './check/findings';
-import { extractFences } from './markdown';
+import { extractFences, MATERIALIZE_BEGIN, MATERIALIZE_END } from './markdown';
 import { renderMermaid, RenderOptions } from './render/mermaid';
 
-export const MATERIALIZE_BEGIN = '<!-- tcpflow:begin';
-export const MATERIALIZE_END = '<!-- tcpflow:end -->';
+export { MATERIALIZE_BEGIN, MATERIALIZE_END };
 const BEGIN_LINE = `${MATERIALIZE_BEGIN} (generated from the tcpflow block above by \`tcpflow render --materialize\`; edits here are overwritten) -->`;
 
 export interface MaterializeOptions {

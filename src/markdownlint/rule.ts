@@ -2,7 +2,8 @@
  * tcpflow as a markdownlint custom rule, for note repositories that already run markdownlint-cli2
  * in their lint script or pre-commit hook. It reads the fences markdown-it finds in a note (the
  * tokens markdownlint hands to rules with `parser: "markdownit"`), checks every ```tcpflow block
- * with the core, and reports each finding on its line of the note: the finding's code, message
+ * and every ```mermaid sequence diagram about TCP with the core, and reports each finding on its
+ * line of the note: the finding's code, message
  * and rule, a link to its documentation, and the checker's fix where it is a single-line edit
  * (so `markdownlint-cli2 --fix` applies it).
  *
@@ -13,7 +14,8 @@
  * Bundled to dist/markdownlint-rule-tcpflow.cjs, exported as the package subpath
  * `tcpflow/markdownlint`.
  */
-import { analyzeFindings, LineIndex, localeFor, Finding } from '../core/index';
+import { analyzeFindings, checkMermaid, LineIndex, localeFor, Finding } from '../core/index';
+import { MATERIALIZE_BEGIN } from '../core/markdown';
 import { FINDINGS_DOC_URL } from '../server/protocol';
 
 /** The part of a markdown-it token this rule reads. */
@@ -64,9 +66,42 @@ const rule: MarkdownlintRule = {
     const config = (typeof params.config === 'object' && params.config !== null ? params.config : {}) as RuleConfig;
     const locale = localeFor(typeof config.lang === 'string' ? config.lang : 'en');
     const warnings = config.warnings !== false;
-    for (const token of params.parsers.markdownit?.tokens ?? []) {
+    // The note as one text, for the mermaid reader, whose spans are offsets into the whole note.
+    let note: { text: string; lines: LineIndex; starts: number[] } | undefined;
+    const whole = (): { text: string; lines: LineIndex; starts: number[] } => {
+      if (!note) {
+        const starts: number[] = [];
+        let at = 0;
+        for (const l of params.lines) {
+          starts.push(at);
+          at += l.length + 1;
+        }
+        starts.push(at);
+        const text = params.lines.join('\n');
+        note = { text, lines: new LineIndex(text), starts };
+      }
+      return note;
+    };
+    const tokens = params.parsers.markdownit?.tokens ?? [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
       if (token.type !== 'fence' || !token.map) continue;
-      if (token.info.trim().split(/\s+/)[0] !== 'tcpflow') continue;
+      const lang = token.info.trim().split(/\s+/)[0];
+      if (lang === 'mermaid') {
+        // A TCP sequence diagram the note draws itself; not the one materialize generated, which
+        // follows its begin marker. (markdownlint masks comments in `lines`: read the token.)
+        const before = tokens[i - 1];
+        if (before?.type === 'html_block' && before.map?.[1] === token.map[0] && before.content.trimStart().startsWith(MATERIALIZE_BEGIN)) continue;
+        const n = whole();
+        const start = n.starts[Math.min(token.map[0] + 1, params.lines.length)];
+        const end = Math.max(start, n.starts[Math.max(token.map[0] + 1, token.map[1] - 1)] ?? n.text.length);
+        for (const f of checkMermaid(n.text, start, end, { locale, lines: n.lines }).findings) {
+          if (f.severity !== 'error' && !warnings) continue;
+          onError(report(f, n.lines, 0, 0, params.lines));
+        }
+        continue;
+      }
+      if (lang !== 'tcpflow') continue;
       // markdown-it strips the opening fence's indentation from each content line.
       const fenceLine = params.lines[token.map[0]] ?? '';
       const indent = fenceLine.length - fenceLine.trimStart().length;

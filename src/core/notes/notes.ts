@@ -2,7 +2,7 @@
  * A Markdown note checked whole: every ```tcpflow block and every ```mermaid sequence diagram
  * about TCP. All spans, related spans and fix edits are offsets into the Markdown text.
  */
-import { extractFences, Fence } from '../markdown';
+import { extractFences, Fence, isGeneratedFence } from '../markdown';
 import { LineIndex } from '../syntax/text';
 import type { Finding, Locale } from '../check/findings';
 import { analyzeFindings } from '../index';
@@ -38,7 +38,7 @@ export function checkNote(markdown: string, options: { locale?: Locale } = {}): 
     if (fence.lang === 'tcpflow') {
       const lineOffset = lines.positionAt(fence.contentStart).line;
       blocks.push({ fence, findings: analyzeFindings(fence.content, { locale, lineOffset }).map((f) => shiftFinding(f, fence.contentStart)) });
-    } else {
+    } else if (!isGeneratedFence(markdown, fence.openStart)) {
       const r = checkMermaid(markdown, fence.contentStart, fence.contentEnd, { locale, lines });
       blocks.push({ fence, reading: r.reading, findings: r.findings });
     }
