@@ -71,10 +71,17 @@ describe('conformance: the flows and their headers', () => {
       if (f.expect.kind !== 'finding') continue;
       if (!KNOWN_CODES.has(f.expect.code)) wrong.push(`${f.file}: ${f.expect.code} is not a finding code`);
       const lines = f.text.split(/\r?\n/);
-      if (f.expect.line < 1 || f.expect.line > lines.length || lines[f.expect.line - 1].trim().startsWith('#') || lines[f.expect.line - 1].trim() === '')
-        wrong.push(`${f.file}: line ${f.expect.line} is not a statement of the file`);
+      const line = lines[f.expect.line - 1] ?? '';
+      if (line.trim() === '' || line.trim().startsWith('#')) wrong.push(`${f.file}: line ${f.expect.line} is not a statement of the file`);
+      else if (!/#\s*wrong:/.test(line)) wrong.push(`${f.file}: line ${f.expect.line} does not say what is wrong ('# wrong: ...')`);
     }
     assert.deepEqual(wrong, []);
+  });
+
+  it('an .ok flow says nothing is wrong, a .bad flow says it once', () => {
+    const count = (f: Flow) => f.text.split(/\r?\n/).filter((l) => !l.trim().startsWith('#') && /#\s*wrong:/.test(l)).length;
+    const off = flows.filter((f) => count(f) !== (f.kind === 'ok' ? 0 : 1)).map((f) => f.file);
+    assert.deepEqual(off, []);
   });
 
   it('pending.json names existing flows only', () => {
