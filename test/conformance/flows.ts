@@ -13,11 +13,14 @@
  *   # state: SYN_RCVD
  *   # expect: clean                                  (an .ok file)
  *   # expect: TF3001 line 9 "y+1"                    (a .bad file)
+ * A `# note:` line may follow the rule (where the quote is another RFC's wording of it).
  * `rfc:` names the RFC and section in the project's citation format, then what part of it;
  * `rule:` quotes the rule; `state:` is the state (or states, comma-separated) of the endpoint the
  * rule is about; `expect:` is what the checker must say: nothing, or one finding with this code,
  * on this (1-based) line of the file, whose message contains the quoted text in every locale (the
- * expected value the finding must name).
+ * expected value the finding must name). The line a .bad flow breaks the rule on ends with a
+ * `# wrong: ...` comment that says what the RFC wants instead (the runner checks that it is the
+ * line `expect:` names); an .ok flow has none.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
