@@ -27,6 +27,15 @@ const SHORT: Record<string, string> = {
   TIME_WAIT: 'T-W',
 };
 
+/** §3.10.7's checks in the RFC's order: a slug naming the first..eighth check sorts by it. */
+const CHECKS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
+function checkOrder(slug: string): number {
+  const i = CHECKS.indexOf(slug.split('-')[0]);
+  return i < 0 ? 0 : i + 1;
+}
+
+const esc = (t: string) => t.replace(/\|/g, '\\|');
+
 export function conformanceDoc(flows: Flow[], pending: Record<string, string>): string {
   const sections = [...new Set(flows.map((f) => f.section))].sort(compareSections);
   const bySection = new Map<string, Flow[]>();
@@ -51,24 +60,23 @@ export function conformanceDoc(flows: Flow[], pending: Record<string, string>): 
     '',
     '## Coverage: section -> flows',
     '',
-    '| section | rule | flows |',
-    '|---|---|---|',
+    'One row per rule: the pair of flows (`<section>-<slug>.ok.tcpflow` and `.bad.tcpflow`), which case of the',
+    'section it shows, the state it is about, the rule as the header quotes it, and whether each flow passes',
+    'today or is pending.',
   ];
+  const status = (f: Flow | undefined) => (!f ? '—' : pending[f.file] !== undefined ? 'pending' : 'passes');
   for (const s of sections) {
     const fs_ = bySection.get(s)!;
-    const slugs = [...new Set(fs_.map((f) => f.slug))];
-    const cells = slugs.map((slug) => {
+    const slugs = [...new Set(fs_.map((f) => f.slug))].sort((a, b) => checkOrder(a) - checkOrder(b) || (a < b ? -1 : a > b ? 1 : 0));
+    out.push('', `### ${citation(s)}`, '', '| flow | case | state | rule | ok | bad |', '|---|---|---|---|---|---|');
+    for (const slug of slugs) {
       const pair = fs_.filter((f) => f.slug === slug);
-      const mark = (kind: 'ok' | 'bad') => {
-        const f = pair.find((p) => p.kind === kind);
-        if (!f) return '';
-        return `${kind}${pending[f.file] !== undefined ? ' (pending)' : ''}`;
-      };
-      return `\`${slug}\` ${[mark('ok'), mark('bad')].filter((x) => x).join(' / ')}`;
-    });
-    const rules = [...new Set(fs_.map((f) => f.rule))];
-    const rule = rules[0].replace(/\|/g, '\\|');
-    out.push(`| ${citation(s)} | ${rule}${rules.length > 1 ? ` (and ${rules.length - 1} more)` : ''} | ${cells.join('<br>')} |`);
+      const ok = pair.find((f) => f.kind === 'ok');
+      const bad = pair.find((f) => f.kind === 'bad');
+      const first = ok ?? bad!;
+      const what = first.rfc.replace(/^RFC \d+ §[\d.]+,?\s*/, '');
+      out.push(`| \`${s}-${slug}\` | ${esc(what)} | ${first.states.join(', ')} | ${esc(first.rule)} | ${status(ok)} | ${status(bad)} |`);
+    }
   }
 
   out.push('', '## Sections x states', '', 'Flows per section and per state of the endpoint the rule is about (a flow may count for several states).', '');
@@ -87,7 +95,7 @@ export function conformanceDoc(flows: Flow[], pending: Record<string, string>): 
   if (listed.length === 0) out.push('None.');
   else {
     out.push('| flow | reason |', '|---|---|');
-    for (const f of listed) out.push(`| \`${f.file}\` | ${pending[f.file].replace(/\|/g, '\\|')} |`);
+    for (const f of listed) out.push(`| \`${f.file}\` | ${esc(pending[f.file])} |`);
   }
   out.push('');
   return out.join('\n');
