@@ -4,7 +4,7 @@
  * analysed in both locales:
  * - an .ok flow must give no error and no warning;
  * - a .bad flow must give exactly one finding, with the expected code, on the expected line, whose
- *   message contains the expected value.
+ *   message contains the expected value and cites its rule (`RFC 9293 §…`).
  * Where the checker disagrees with the RFC today, the flow is listed in pending.json with the
  * reason; a pending flow must still disagree (a strict expected failure: when the checker is fixed
  * the test says so, and the entry must go), and any other disagreement fails.
@@ -38,6 +38,7 @@ function describe1(flow: Flow, locale: Locale): { lines: string[]; problems: str
       if (f.code !== e.code) problems.push(`expected ${e.code}, got ${f.code}`);
       if (line !== e.line) problems.push(`expected the finding on line ${e.line}, got line ${line}`);
       if (!f.message.includes(e.text)) problems.push(`expected the message to name "${e.text}"`);
+      if (!/RFC \d+ §\d/.test(f.message)) problems.push('expected the message to cite its rule (RFC nnnn §x.y)');
     }
   }
   return { lines, problems };
