@@ -22,7 +22,7 @@ const LOCALES: Locale[] = ['en', 'zh-cn'];
 const KNOWN_CODES = new Set(ALL_FINDINGS.map((d) => d.code));
 
 /** What the checker says about a flow, one line per finding: `TF3001 error line 7: message`. */
-function describe1(flow: Flow, locale: Locale): { lines: string[]; problems: string[] } {
+function judge(flow: Flow, locale: Locale): { lines: string[]; problems: string[] } {
   const a = analyze(flow.text, { locale });
   const reported = a.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
   const lines = reported.map((f) => `${f.code} ${f.severity} line ${a.lines.positionAt(f.start).line + 1}: ${f.message}`);
@@ -48,7 +48,7 @@ function describe1(flow: Flow, locale: Locale): { lines: string[]; problems: str
 function disagreements(flow: Flow): string[] {
   const out: string[] = [];
   for (const locale of LOCALES) {
-    const { lines, problems } = describe1(flow, locale);
+    const { lines, problems } = judge(flow, locale);
     if (problems.length > 0) out.push(`[${locale}] ${problems.join('; ')}${lines.map((l) => `\n    ${l}`).join('')}`);
   }
   return out;
