@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { analyze } from '../src/core/index';
 import { Flow, STATES, compareSections, loadFlows, loadPending } from '../test/conformance/flows';
 
 /** `3.10.7.4` -> `RFC 9293 §3.10.7.4`, `rfc5961-3` -> `RFC 5961 §3`. */
@@ -127,7 +128,20 @@ export function quotesNotInRfc(flows: Flow[], rfcText: string): string[] {
 
 if (require.main === module) {
   const i = process.argv.indexOf('--check-quotes');
-  if (i >= 0) {
+  const explain = process.argv.indexOf('--explain');
+  if (explain >= 0) {
+    // `npm run docs:conformance -- --explain [FILE...]`: what the checker says today about the named
+    // flows (all pending ones by default), beside what each expects.
+    const pending = loadPending();
+    const names = process.argv.slice(explain + 1).map((f) => path.basename(f));
+    const chosen = loadFlows().filter((f) => (names.length > 0 ? names.includes(f.file) : pending[f.file] !== undefined));
+    for (const f of chosen) {
+      const a = analyze(f.text);
+      const e = f.expect.kind === 'clean' ? 'no error, no warning' : `${f.expect.code} on line ${f.expect.line} naming "${f.expect.text}"`;
+      console.log(`${f.file}\n  expects: ${e}${pending[f.file] ? `\n  pending: ${pending[f.file]}` : ''}`);
+      for (const x of a.findings) console.log(`  ${x.code} ${x.severity} line ${a.lines.positionAt(x.start).line + 1}: ${x.message}`);
+    }
+  } else if (i >= 0) {
     // `npm run docs:conformance -- --check-quotes path/to/rfc9293.txt`: the text of RFC 9293 is not
     // kept in the repository, so this check runs by hand when flows are written.
     const missing = quotesNotInRfc(loadFlows(), fs.readFileSync(process.argv[i + 1], 'utf8'));
