@@ -5,11 +5,11 @@
  */
 import { Hover, MarkupKind } from 'vscode-languageserver';
 import { lookupState, stateDoc } from '../core/index';
-import type { Analysis, Delivery, Locale, NumberView, SegmentEvent, TcbView, ast } from '../core/index';
+import type { Analysis, Delivery, Locale, NumberView, SegmentEvent, SendClass, TcbView, ast } from '../core/index';
 import type { Unit } from './documents';
 import { spanRange } from './convert';
 import { flagDoc } from './flags';
-import { t } from './l10n';
+import { t, type StringKey } from './l10n';
 import { endpointAt, eventOf, lineNo, segmentOf, statementAt, symbolAt, within } from './modelview';
 
 export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
@@ -106,10 +106,20 @@ function numberSentence(field: string, n: NumberView | undefined, locale: Locale
   return n.why ? t(locale, 'because', field, value, n.why) : t(locale, 'valueIs', field, value);
 }
 
+/** How a segment that is not new data is named in its hover. */
+const SEND_CLASS: Record<Exclude<SendClass, 'new'>, StringKey> = {
+  retransmission: 'classRetransmission',
+  keepalive: 'classKeepalive',
+  'window-probe': 'classWindowProbe',
+  'dup-ack': 'classDupAck',
+  'rst-reply': 'classRstReply',
+  'old-duplicate': 'classOldDuplicate',
+};
+
 /** The hover text of a segment, seen from the statement hovered (the segment or its `deliver`). */
 export function segmentText(a: Analysis, ev: SegmentEvent, at: ast.Statement, locale: Locale): string {
   const flags = ev.flags.length ? ev.flags.join(', ') : '—';
-  const head = `**${ev.from} → ${ev.to}** \`${flags}\`${ev.len > 0 ? ` · len ${ev.len}` : ''}${ev.sendClass !== 'new' ? ` · ${ev.sendClass}` : ''}`;
+  const head = `**${ev.from} → ${ev.to}** \`${flags}\`${ev.len > 0 ? ` · len ${ev.len}` : ''}${ev.sendClass !== 'new' ? ` · ${t(locale, SEND_CLASS[ev.sendClass])}` : ''}`;
   const lines = [head, '', tcbLine(ev.from, t(locale, 'sends'), ev.send.before, ev.send.after)];
   const receiverLine = (d: Delivery, role: string): string => tcbLine(ev.to, role, d.before, d.after) + (d.note ? ` — ${d.note}` : '');
   const here = ev.deliveries.filter((d) => d.at.start === at.start);
@@ -123,6 +133,6 @@ export function segmentText(a: Analysis, ev: SegmentEvent, at: ast.Statement, lo
     }
   }
   const sentences = [numberSentence('seq', ev.seq, locale), numberSentence('ack', ev.ack, locale)].filter((s): s is string => !!s);
-  if (sentences.length) lines.push('', sentences.join(' '));
+  if (sentences.length) lines.push('', sentences.join(locale === 'zh-cn' ? '' : ' '));
   return lines.join('\n');
 }
