@@ -28,3 +28,13 @@ test('other fences are left to markdown-it', () => {
   const html = render('```js\nlet a = 1;\n```\n');
   assert.match(html, /<pre><code class="language-js">/);
 });
+
+test('the findings list follows the locale asked at each render (tcpflow.language may change between renders)', () => {
+  const md = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x', '```', ''].join('\n');
+  let locale = 'zh-cn';
+  const it = new MarkdownIt();
+  (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale: () => locale });
+  assert.match(it.render(md), /<li class="tcpflow-error">5:26 错误 TF3001 ack 应为 x\+1：/);
+  locale = 'en';
+  assert.match(it.render(md), /<li class="tcpflow-error">5:26 error TF3001 ack should be x\+1: /);
+});
