@@ -52,10 +52,10 @@ async function features(c: Client, uri: string): Promise<Omit<Said, 'diagnostics
 
 function assertChinese(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParams): void {
   if (d) assert.deepEqual(simplify(d.diagnostics, expectedFor(TEXT, 'zh-cn')), expectedFor(TEXT, 'zh-cn'));
-  assert.match(s.lostHover, /\*\*C\*\* \(发送\)/);
-  assert.match(s.lostHover, /\*\*S\*\*: 收不到（已丢失）/);
+  assert.match(s.lostHover, /- \*\*C\*\*（发送）：ESTABLISHED → ESTABLISHED/);
+  assert.match(s.lostHover, /- \*\*S\*\*：收不到（已丢失）/);
   assert.match(s.rtxHover, /`ACK, PSH` · len 10 · 重传/);
-  assert.match(s.rtxHover, /\*\*S\*\* \(接收\)/);
+  assert.match(s.rtxHover, /- \*\*S\*\*（接收）：ESTABLISHED → ESTABLISHED/);
   assert.match(s.rtxHover, /ack = y\+1，因为 S 在第 4 行的 SYN 占用一个序号。$/);
   assert.ok(s.hints.includes('⇒ C: ESTABLISHED, S: 丢失'), s.hints.join('\n'));
   assert.ok(s.outline.some((x) => x.startsWith('C: 客户端')), s.outline.join('\n'));
@@ -64,7 +64,7 @@ function assertChinese(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParam
 
 function assertEnglish(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParams): void {
   if (d) assert.deepEqual(simplify(d.diagnostics, expectedFor(TEXT, 'en')), expectedFor(TEXT, 'en'));
-  assert.match(s.lostHover, /\*\*C\*\* \(sends\)/);
+  assert.match(s.lostHover, /- \*\*C\*\* \(sends\): ESTABLISHED → ESTABLISHED/);
   assert.match(s.lostHover, /\*\*S\*\*: never receives it \(lost\)/);
   assert.match(s.rtxHover, /`ACK, PSH` · len 10 · retransmission/);
   assert.match(s.rtxHover, /\*\*S\*\* \(receives\)/);
