@@ -15,7 +15,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The Markdown preview's findings are written at render time, in the locale of that moment.
-      if (e.affectsConfiguration(LANGUAGE_SETTING)) void vscode.commands.executeCommand('markdown.preview.refresh');
+      // (No Markdown extension, no preview to refresh: nothing to do then.)
+      if (e.affectsConfiguration(LANGUAGE_SETTING)) vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined);
     }),
   );
   await startClient(context);
