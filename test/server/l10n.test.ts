@@ -2,7 +2,7 @@
  * The server's language through the protocol: the client's locale (`initialize`), the
  * `tcpflow.language` setting over it (from `initializationOptions` or `workspace/configuration`),
  * and a change of the setting, which re-checks the open documents in the new language.
- * Diagnostics, hover, inlay hints and the outline are all checked in both languages.
+ * Diagnostics, hover, inlay hints, the outline and completion are all checked in both languages.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +32,7 @@ interface Said {
   rtxHover: string;
   hints: string[];
   outline: string[];
+  completion: string[];
 }
 
 /** Open TEXT under `uri` and collect what the server says about it. */
@@ -47,7 +48,10 @@ async function features(c: Client, uri: string): Promise<Omit<Said, 'diagnostics
   const hints = await c.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } });
   const symbols = await c.request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
   const flat = (s: Symbol[]): string[] => s.flatMap((x) => [`${x.name}: ${x.detail ?? ''}`, ...flat(x.children ?? [])]);
-  return { lostHover: await hover(0), rtxHover: await hover(1), hints: hints.map((h) => h.label), outline: flat(symbols) };
+  // At the start of the empty last line: the endpoints, with their roles.
+  const items = await c.request<{ items: { label: string; detail?: string }[] } | { label: string; detail?: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 8, character: 0 } });
+  const completion = (Array.isArray(items) ? items : items.items).map((i) => `${i.label}: ${i.detail ?? ''}`);
+  return { lostHover: await hover(0), rtxHover: await hover(1), hints: hints.map((h) => h.label), outline: flat(symbols), completion };
 }
 
 function assertChinese(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParams): void {
@@ -60,6 +64,7 @@ function assertChinese(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParam
   assert.ok(s.hints.includes('⇒ C: ESTABLISHED, S: 丢失'), s.hints.join('\n'));
   assert.ok(s.outline.some((x) => x.startsWith('C: 客户端')), s.outline.join('\n'));
   assert.ok(s.outline.some((x) => /: 6 个报文段$/.test(x)), s.outline.join('\n'));
+  assert.ok(s.completion.includes('C: 端点（客户端）') && s.completion.includes('S: 端点（服务器）'), s.completion.join('\n'));
 }
 
 function assertEnglish(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParams): void {
@@ -71,6 +76,7 @@ function assertEnglish(s: Omit<Said, 'diagnostics'>, d?: PublishDiagnosticsParam
   assert.ok(s.hints.includes('⇒ C: ESTABLISHED, S: lost'), s.hints.join('\n'));
   assert.ok(s.outline.some((x) => x.startsWith('C: client')), s.outline.join('\n'));
   assert.ok(s.outline.some((x) => /: 6 segments$/.test(x)), s.outline.join('\n'));
+  assert.ok(s.completion.includes('C: endpoint (client)') && s.completion.includes('S: endpoint (server)'), s.completion.join('\n'));
 }
 
 /** Wait until the last publication for `uri` passes `ok`. */
