@@ -14,6 +14,8 @@ const entries = [
   { in: 'src/server/browser.ts', out: 'dist/server-browser.js', platform: 'browser', format: 'iife' },
   { in: 'src/webview/main.ts', out: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { in: 'src/markdown/preview.ts', out: 'dist/markdown-preview.js', platform: 'browser', format: 'iife' },
+  { in: 'src/markdown/site-entry.ts', out: 'dist/markdown-it-tcpflow.cjs', platform: 'node', format: 'cjs' },
+  { in: 'src/markdownlint/rule.ts', out: 'dist/markdownlint-rule-tcpflow.cjs', platform: 'node', format: 'cjs' },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -203,7 +203,7 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   // Declarations first (all endpoints), then each connection's segments.
   lines.push('');
-  for (const c of chosen) lines.push(...declarations(c, names.get(c) as [string, string]));
+  for (const c of chosen) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
 
   const threshold = opts.waitThresholdMs ?? 200;
   for (const c of chosen) {

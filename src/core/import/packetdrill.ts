@@ -486,7 +486,7 @@ export function importPacketdrill(text: string, opts: PacketdrillImportOptions =
   kept.forEach((c, i) => (c.id = i + 1));
   for (const e of events) if (e.conn && !e.conn.used) e.conn = undefined;
   conns.length = 0;
-  conns.push(...kept);
+  for (const c of kept) conns.push(c);
 
   // ---- Names and declarations.
   const multi = conns.length > 1;

@@ -32,6 +32,11 @@ export interface RenderOptions {
    * uses it so that a file of thousands of notes cannot stall the webview). Unlimited by default.
    */
   maxStatements?: number;
+  /**
+   * The oldest Mermaid major version the text must suit (default: the bundled one, 11). Mermaid 8
+   * and 9 read a sequence diagram's title only as `title: …`; from 10 on both forms work.
+   */
+  mermaidVersion?: number;
 }
 
 export interface RenderedArrow {
@@ -160,7 +165,7 @@ class Renderer {
     const lines: string[] = ['sequenceDiagram'];
     const arrows: RenderedArrow[] = [];
     const notes: RenderedNote[] = [];
-    if (model.title !== undefined && model.title.trim() !== '') lines.push(`    title ${mermaidText(model.title.trim())}`);
+    if (model.title !== undefined && model.title.trim() !== '') lines.push(`    title${(this.opts.mermaidVersion ?? 11) < 10 ? ':' : ''} ${mermaidText(model.title.trim())}`);
     if (this.opts.autonumber) lines.push('    autonumber');
     for (const name of this.participants) {
       const ep = model.endpoints.find((e) => e.name === name);
@@ -454,8 +459,13 @@ class Renderer {
     // An empty note is legal Mermaid, but a no-break space keeps every note the same shape.
     const text = textLines.map((l) => mermaidText(l)).join('<br/>').trim() || '#160;';
     if (order.length === 0) return { kind: 'note', text: `Note over ${this.ids.id(this.participants[0] ?? 'tcpflow')}: ${text}`, line };
-    const lo = this.participants[Math.min(...order)];
-    const hi = this.participants[Math.max(...order)];
+    let first = order[0], last = order[0];
+    for (const i of order) {
+      if (i < first) first = i;
+      if (i > last) last = i;
+    }
+    const lo = this.participants[first];
+    const hi = this.participants[last];
     const where = lo === hi ? this.ids.id(lo) : `${this.ids.id(lo)},${this.ids.id(hi)}`;
     return { kind: 'note', text: `Note over ${where}: ${text}`, line };
   }

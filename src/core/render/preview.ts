@@ -256,8 +256,15 @@ export class PreviewSession {
       return message;
     }
     this.window = message.window;
-    const lines = message.arrows.map((a) => a.line);
-    this.windowLines = message.window && lines.length > 0 ? { first: Math.min(...lines), last: Math.max(...lines) } : undefined;
+    let window: { first: number; last: number } | undefined;
+    if (message.window) {
+      for (const a of message.arrows) {
+        if (!window) window = { first: a.line, last: a.line };
+        else if (a.line < window.first) window.first = a.line;
+        else if (a.line > window.last) window.last = a.line;
+      }
+    }
+    this.windowLines = window;
     const key = JSON.stringify([message.arrows, message.notes, message.status, message.uri]);
     if (this.last && this.last.mermaid === message.mermaid && this.last.key === key) return undefined;
     this.version++;

@@ -424,7 +424,7 @@ class Parser {
         break;
       }
       if (ok) {
-        over.push(...names);
+        for (const n of names) over.push(n);
         if (this.k() === TokenKind.Colon) this.advance();
       } else {
         // Rewind: the words are the note text.
