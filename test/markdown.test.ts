@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import { tcpflowMarkdownPlugin, type MarkdownIt as PluginHost } from '../src/markdown/plugin';
+import { tcpflowSitePlugin } from '../src/markdown/site';
 
 function render(md: string, locale = 'en'): string {
   const it = new MarkdownIt();
@@ -27,4 +28,25 @@ test('findings are listed with the Markdown file\'s line numbers, in the chosen 
 test('other fences are left to markdown-it', () => {
   const html = render('```js\nlet a = 1;\n```\n');
   assert.match(html, /<pre><code class="language-js">/);
+});
+
+test('the findings list follows the locale asked at each render (tcpflow.language may change between renders)', () => {
+  const md = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x', '```', ''].join('\n');
+  let locale = 'zh-cn';
+  const it = new MarkdownIt();
+  (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale: () => locale });
+  assert.match(it.render(md), /<li class="tcpflow-error">5:26 错误 TF3001 ack 应为 x\+1：/);
+  locale = 'en';
+  assert.match(it.render(md), /<li class="tcpflow-error">5:26 error TF3001 ack should be x\+1: /);
+});
+
+test('the published-site plugin writes the severity in the language of its findings', () => {
+  const md = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x', '```', ''].join('\n');
+  const site = (lang: string): string => {
+    const it = new MarkdownIt();
+    tcpflowSitePlugin(it as unknown as Parameters<typeof tcpflowSitePlugin>[0], { lang });
+    return it.render(md);
+  };
+  assert.match(site('zh-cn'), /<li class="tcpflow-error">5:26 错误 TF3001 ack 应为 x\+1：/);
+  assert.match(site('en'), /<li class="tcpflow-error">5:26 error TF3001 ack should be x\+1: /);
 });

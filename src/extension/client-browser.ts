@@ -13,7 +13,7 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
   if (client) return client;
   const main = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server-browser.js');
   const worker = new Worker(main.toString(true));
-  const c = new LanguageClient(SERVER_ID, 'tcpflow Language Server', worker, clientOptions());
+  const c = new LanguageClient(SERVER_ID, vscode.l10n.t('tcpflow Language Server'), worker, clientOptions());
   client = c;
   context.subscriptions.push({ dispose: () => void stopClient() });
   try {

@@ -18,7 +18,7 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
     run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
-  const c = new LanguageClient(SERVER_ID, 'tcpflow Language Server', serverOptions, clientOptions());
+  const c = new LanguageClient(SERVER_ID, vscode.l10n.t('tcpflow Language Server'), serverOptions, clientOptions());
   client = c;
   context.subscriptions.push({ dispose: () => void stopClient() });
   try {

@@ -7,14 +7,22 @@ import { startClient, stopClient } from './client';
 import { PreviewManager } from './preview';
 import { tcpflowMarkdownPlugin, type MarkdownIt } from '../markdown/plugin';
 import { registerImportCommand } from './import';
+import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
   new PreviewManager(context);
   registerImportCommand(context);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // The Markdown preview's findings are written at render time, in the locale of that moment.
+      // (No Markdown extension, no preview to refresh: nothing to do then.)
+      if (e.affectsConfiguration(LANGUAGE_SETTING)) vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined);
+    }),
+  );
   await startClient(context);
   return {
     extendMarkdownIt(md: MarkdownIt): MarkdownIt {
-      return md.use(tcpflowMarkdownPlugin, { locale: vscode.env.language });
+      return md.use(tcpflowMarkdownPlugin, { locale: tcpflowLocale });
     },
   };
 }

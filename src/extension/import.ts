@@ -37,8 +37,8 @@ export function registerImportCommand(context: vscode.ExtensionContext): void {
         (
           await vscode.window.showOpenDialog({
             canSelectMany: false,
-            filters: { 'Captures and packetdrill scripts': ['pcap', 'pcapng', 'cap', 'pkt'] },
-            openLabel: 'Import',
+            filters: { [vscode.l10n.t('Captures and packetdrill scripts')]: ['pcap', 'pcapng', 'cap', 'pkt'] },
+            openLabel: vscode.l10n.t('Import'),
           })
         )?.[0];
       if (!target) return;
@@ -57,16 +57,16 @@ export function registerImportCommand(context: vscode.ExtensionContext): void {
           const r = imp.finish((t) => parts.push(t));
           text = parts.join('');
           warnings = r.warnings.map((w) => w.message);
-          if (r.connections === 0) throw new Error(`no TCP connection found (${r.summary ? 'capture read' : 'empty'})`);
+          if (r.connections === 0) throw new Error(r.summary ? vscode.l10n.t('no TCP connection found (capture read)') : vscode.l10n.t('no TCP connection found (empty)'));
         }
       } catch (e) {
-        void vscode.window.showErrorMessage(`tcpflow: cannot import ${target.path.split('/').pop()}: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('tcpflow: cannot import {0}: {1}', target.path.split('/').pop() ?? '', (e as Error).message));
         return;
       }
       const doc = await vscode.workspace.openTextDocument({ language: 'tcpflow', content: text });
       await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
       await vscode.commands.executeCommand('tcpflow.openPreviewToSide');
-      if (warnings.length > 0) void vscode.window.showWarningMessage(`tcpflow: imported with ${warnings.length} warning(s): ${warnings[0]}`);
+      if (warnings.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('tcpflow: imported with {0} warning(s): {1}', warnings.length, warnings[0]));
     }),
   );
 }

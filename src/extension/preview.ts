@@ -5,10 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { analyze, localeFor } from '../core/index';
+import { analyze } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
 import { DEFAULT_PREVIEW_SETTINGS, PreviewSession, type ExportedMessage, type FromWebview, type PreviewSettings, type ThemeKind, type ToWebview } from '../core/render/preview';
 import { previewHtml } from '../webview/html';
+import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
 
 const VIEW_TYPE = 'tcpflow.preview';
 const DEBOUNCE_MS = 150;
@@ -79,7 +80,7 @@ export class PreviewManager implements vscode.Disposable {
         if (this.panel && e.textEditor.document === this.document) this.onCursor(e.selections[0]?.active.line ?? 0);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.panel && e.affectsConfiguration('tcpflow.preview')) {
+        if (this.panel && (e.affectsConfiguration('tcpflow.preview') || e.affectsConfiguration(LANGUAGE_SETTING))) {
           this.session.reset();
           this.schedule(0);
         }
@@ -114,12 +115,12 @@ export class PreviewManager implements vscode.Disposable {
     else doc = vscode.window.activeTextEditor?.document;
     if (!isTcpflow(doc)) doc = vscode.window.visibleTextEditors.map((e) => e.document).find(isTcpflow);
     if (!doc) {
-      void vscode.window.showInformationMessage('tcpflow: open a .tcpflow file to preview it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: open a .tcpflow file to preview it.'));
       return;
     }
     const column = toSide ? vscode.ViewColumn.Beside : (vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.Active);
     if (this.panel) this.panel.reveal(column, toSide);
-    else this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, 'tcpflow preview', { viewColumn: column, preserveFocus: toSide }, this.webviewOptions()));
+    else this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('tcpflow preview'), { viewColumn: column, preserveFocus: toSide }, this.webviewOptions()));
     this.show(doc);
   }
 
@@ -154,6 +155,7 @@ export class PreviewManager implements vscode.Disposable {
       nonce: randomBytes(18).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.css')).toString(),
+      locale: tcpflowLocale(),
     });
     this.panelDisposables.push(
       webview.onDidReceiveMessage((m: FromWebview) => this.receive(m)),
@@ -166,7 +168,7 @@ export class PreviewManager implements vscode.Disposable {
           this.panel = undefined;
           this.ready = false;
           for (const d of this.panelDisposables.splice(0)) d.dispose();
-          for (const resolve of this.exports.values()) resolve({ command: 'exported', id: -1, format: 'svg', error: 'The preview was closed.' });
+          for (const resolve of this.exports.values()) resolve({ command: 'exported', id: -1, format: 'svg', error: vscode.l10n.t('The preview was closed.') });
           this.exports.clear();
         }
       }),
@@ -178,7 +180,7 @@ export class PreviewManager implements vscode.Disposable {
       this.document = doc;
       this.session.reset();
     }
-    if (this.panel) this.panel.title = `Preview ${doc.uri.path.split('/').pop() ?? ''}`;
+    if (this.panel) this.panel.title = vscode.l10n.t('Preview {0}', doc.uri.path.split('/').pop() ?? '');
     this.schedule(0);
   }
 
@@ -204,7 +206,7 @@ export class PreviewManager implements vscode.Disposable {
   private update(): void {
     const doc = this.document;
     if (!this.panel || !this.ready || !doc) return;
-    const analysis = analyze(doc.getText(), { locale: localeFor(vscode.env.language) });
+    const analysis = analyze(doc.getText(), { locale: tcpflowLocale() });
     const message = this.session.update(analysis, readSettings(doc.uri), { uri: doc.uri.toString(), cursorLine: this.cursorLine() });
     if (message) this.post(message);
   }
@@ -236,7 +238,7 @@ export class PreviewManager implements vscode.Disposable {
         break;
       }
       case 'renderFailed':
-        void vscode.window.showWarningMessage(`tcpflow: the diagram could not be drawn: ${m.message}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('tcpflow: the diagram could not be drawn: {0}', m.message));
         break;
       case 'rendered':
         break;
@@ -260,7 +262,7 @@ export class PreviewManager implements vscode.Disposable {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.exports.delete(id);
-        resolve({ command: 'exported', id, format, error: 'The preview did not answer.' });
+        resolve({ command: 'exported', id, format, error: vscode.l10n.t('The preview did not answer.') });
       }, EXPORT_TIMEOUT_MS);
       this.exports.set(id, (m) => {
         clearTimeout(timer);
@@ -272,25 +274,25 @@ export class PreviewManager implements vscode.Disposable {
 
   private async exportDiagram(format: 'svg' | 'png'): Promise<void> {
     if (!this.panel || !this.ready || !this.document) {
-      void vscode.window.showInformationMessage('tcpflow: open the preview first (tcpflow: Open Preview).');
+      void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: open the preview first (tcpflow: Open Preview).'));
       return;
     }
     const doc = this.document;
     const answer = await this.requestExport(format);
     if (answer.error || !answer.data) {
-      void vscode.window.showErrorMessage(`tcpflow: export failed: ${answer.error ?? 'no data'}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('tcpflow: export failed: {0}', answer.error ?? vscode.l10n.t('no data')));
       return;
     }
     const base = doc.uri.path.replace(/\.[^./]*$/, '');
     const target = await vscode.window.showSaveDialog({
       defaultUri: doc.uri.with({ path: `${base}.${format}` }),
-      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
-      saveLabel: `Export ${format.toUpperCase()}`,
+      filters: format === 'svg' ? { [vscode.l10n.t('SVG image')]: ['svg'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
+      saveLabel: vscode.l10n.t('Export {0}', format.toUpperCase()),
     });
     if (!target) return;
     const bytes = format === 'svg' ? new TextEncoder().encode(answer.data) : fromBase64(answer.data.replace(/^data:image\/png;base64,/, ''));
     await vscode.workspace.fs.writeFile(target, bytes);
-    void vscode.window.showInformationMessage(`tcpflow: saved ${target.path.split('/').pop() ?? ''}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: saved {0}', target.path.split('/').pop() ?? ''));
   }
 
   /** Copies the whole flow's diagram (never just the window the preview shows). */
@@ -298,13 +300,13 @@ export class PreviewManager implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document;
     const doc = isTcpflow(active) ? active : this.document;
     if (!doc) {
-      void vscode.window.showInformationMessage('tcpflow: open a .tcpflow file first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: open a .tcpflow file first.'));
       return;
     }
     const s = readSettings(doc.uri);
-    const text = renderMermaid(analyze(doc.getText(), { locale: localeFor(vscode.env.language) }), { numbers: s.numbers, states: s.states, autonumber: s.autonumber }).text;
+    const text = renderMermaid(analyze(doc.getText(), { locale: tcpflowLocale() }), { numbers: s.numbers, states: s.states, autonumber: s.autonumber }).text;
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.setStatusBarMessage('tcpflow: Mermaid source copied', 3000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('tcpflow: Mermaid source copied'), 3000);
   }
 }
 

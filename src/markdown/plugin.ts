@@ -4,6 +4,7 @@
  * the block's findings. No HTML from the file reaches the page unescaped.
  */
 import { analyze, localeFor } from '../core/index';
+import type { Locale, Severity } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
 
 /** The part of markdown-it this plugin uses (kept structural so the plugin needs no runtime import). */
@@ -20,18 +21,33 @@ export interface MarkdownIt {
 }
 
 export interface PluginOptions {
-  /** VS Code's display language (`vscode.env.language`). */
-  locale?: string;
+  /**
+   * The language of the findings: a language tag (`vscode.env.language`), or a function asked at
+   * every render, so that a change of `tcpflow.language` shows at the next refresh.
+   */
+  locale?: string | (() => string);
+}
+
+/** Severity words of the findings list, by locale. */
+export const SEVERITY_WORDS: Readonly<Record<Severity, readonly [string, string]>> = {
+  error: ['error', '错误'],
+  warning: ['warning', '警告'],
+  info: ['info', '提示'],
+};
+
+export function severityWord(severity: Severity, locale: Locale): string {
+  return SEVERITY_WORDS[severity][locale === 'zh-cn' ? 1 : 0];
 }
 
 export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {}): void {
-  const locale = localeFor(options.locale);
+  const localeOption = options.locale;
   const fallback = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, opts, env, self) => {
     const token = tokens[idx];
     const lang = token.info.trim().split(/\s+/)[0];
     if (lang !== 'tcpflow') return fallback ? fallback(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
     const esc = md.utils.escapeHtml;
+    const locale = localeFor(typeof localeOption === 'function' ? localeOption() : localeOption);
     const a = analyze(token.content, { locale, lineOffset: token.map ? token.map[0] + 1 : 0 });
     let diagram: string;
     try {
@@ -43,7 +59,7 @@ export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {
     const items = a.findings
       .map((f) => {
         const p = a.lines.positionAt(f.start);
-        return `<li class="tcpflow-${f.severity}">${esc(`${line + p.line}:${p.character + 1} ${f.severity} ${f.code} ${f.message}`)}</li>`;
+        return `<li class="tcpflow-${f.severity}">${esc(`${line + p.line}:${p.character + 1} ${severityWord(f.severity, locale)} ${f.code} ${f.message}`)}</li>`;
       })
       .join('');
     const list = items ? `<ul class="tcpflow-findings">${items}</ul>` : '';

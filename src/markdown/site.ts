@@ -16,7 +16,7 @@
  */
 import { analyze, localeFor } from '../core/index';
 import { renderMermaid, RenderOptions } from '../core/render/mermaid';
-import type { FenceToken, MarkdownIt } from './plugin';
+import { severityWord, type FenceToken, type MarkdownIt } from './plugin';
 
 export interface SitePluginOptions {
   /** Class of the `<pre>` holding the diagram text: what the site's Mermaid looks for (default `mermaid`). */
@@ -55,7 +55,7 @@ export function tcpflowSitePlugin(md: SiteMarkdownIt, options: SitePluginOptions
             .filter((f) => f.severity === 'error' || (shown === 'warnings' && f.severity === 'warning'))
             .map((f) => {
               const p = analysis.lines.positionAt(f.start);
-              return `<li class="tcpflow-${f.severity}">${escapeHtml(`${firstLine + p.line + 1}:${p.character + 1} ${f.severity} ${f.code} ${f.message}`)}</li>`;
+              return `<li class="tcpflow-${f.severity}">${escapeHtml(`${firstLine + p.line + 1}:${p.character + 1} ${severityWord(f.severity, locale)} ${f.code} ${f.message}`)}</li>`;
             })
             .join('');
     const list = items ? `<ul class="tcpflow-findings">${items}</ul>` : '';

@@ -102,7 +102,7 @@ export function completions(u: Unit, offset: number, locale: Locale, cancelled: 
   // The first word of a line.
   if (new RegExp(String.raw`^\s*(${NAME})?$`, 'u').test(prefix)) {
     const items: CompletionItem[] = [];
-    endpoints.forEach((n, i) => items.push(item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n)), `0${pad(i)}`, ctx.word)));
+    endpoints.forEach((n, i) => items.push(item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n, locale)), `0${pad(i)}`, ctx.word)));
     STATEMENT_KEYWORDS.forEach((k, i) => items.push(item(k, CompletionItemKind.Keyword, t(locale, 'keyword'), `1${pad(i)}`, ctx.word)));
     return items;
   }
@@ -118,7 +118,7 @@ export function completions(u: Unit, offset: number, locale: Locale, cancelled: 
     if (lw === 'wait' || lw === 'msl') return DURATIONS.filter((d) => lw === 'wait' || !/MSL|RTO/.test(d)).map((d, i) => item(d, CompletionItemKind.Unit, '', `1${pad(i)}`, ctx.word));
     if (lw === 'numbers') return ['relative', 'absolute'].map((d, i) => item(d, CompletionItemKind.Keyword, t(locale, 'keyword'), `1${pad(i)}`, ctx.word));
     if (lw === 'deliver') return inFlight(a, lineStart).map((d, i) => item(d, CompletionItemKind.Event, t(locale, 'delayedItem'), `0${pad(i)}`, ctx.word));
-    if (lw === 'note') return endpoints.map((n, i) => item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n)), `1${pad(i)}`, ctx.word));
+    if (lw === 'note') return endpoints.map((n, i) => item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n, locale)), `1${pad(i)}`, ctx.word));
     return null;
   }
   const decl = new RegExp(String.raw`^\s*(client|server|endpoint|host)\s+${NAME}\s+(?:.*\s)?(${NAME})?$`, 'iu').exec(prefix);
@@ -132,7 +132,7 @@ export function completions(u: Unit, offset: number, locale: Locale, cancelled: 
   }
   const call = new RegExp(String.raw`^\s*(${NAME})\s+(?:open|connect|listen|close|shutdown|abort)\s+(${NAME})?$`, 'iu').exec(prefix);
   if (call && isEndpoint(call[1])) {
-    return endpoints.filter((n) => n !== call[1]).map((n, i) => item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n)), `1${pad(i)}`, ctx.word));
+    return endpoints.filter((n) => n !== call[1]).map((n, i) => item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n, locale)), `1${pad(i)}`, ctx.word));
   }
   return null;
 }
@@ -147,8 +147,10 @@ function item(label: string, kind: CompletionItemKind, detail: string, sortText:
   return it;
 }
 
-function roleOf(a: Analysis, name: string): string {
-  return a.model.endpoints.find((e) => e.name === name)?.role ?? '';
+/** The endpoint's role in the locale's words (`client`, `服务器`). */
+function roleOf(a: Analysis, name: string, locale: Locale): string {
+  const role = a.model.endpoints.find((e) => e.name === name)?.role;
+  return role ? t(locale, role === 'client' ? 'roleClient' : role === 'server' ? 'roleServer' : 'roleEndpoint') : '';
 }
 
 function segmentBody(ctx: Ctx, sender: string, receiver: string, rest: string, cancelled: () => boolean): CompletionItem[] | null {

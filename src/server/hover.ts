@@ -5,11 +5,11 @@
  */
 import { Hover, MarkupKind } from 'vscode-languageserver';
 import { lookupState, stateDoc } from '../core/index';
-import type { Analysis, Delivery, Locale, NumberView, SegmentEvent, TcbView, ast } from '../core/index';
+import type { Analysis, Delivery, Locale, NumberView, SegmentEvent, SendClass, TcbView, ast } from '../core/index';
 import type { Unit } from './documents';
 import { spanRange } from './convert';
 import { flagDoc } from './flags';
-import { t } from './l10n';
+import { t, type StringKey } from './l10n';
 import { endpointAt, eventOf, lineNo, segmentOf, statementAt, symbolAt, within } from './modelview';
 
 export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
@@ -94,9 +94,9 @@ function stateText(written: string, locale: Locale): string {
   return found.exact ? doc : `${t(locale, 'misspelled', written, found.state)}\n\n${doc}`;
 }
 
-function tcbLine(who: string, role: string, before: TcbView, after: TcbView): string {
+function tcbLine(who: string, role: string, before: TcbView, after: TcbView, locale: Locale): string {
   const seqVar = (name: string, b: string | undefined, x: string | undefined): string => (b === x ? `${name} ${x ?? '?'}` : `${name} ${b ?? '?'} → ${x ?? '?'}`);
-  return `- **${who}** (${role}): ${before.state} → ${after.state} · ${seqVar('SND.NXT', before.sndNxt, after.sndNxt)} · ${seqVar('RCV.NXT', before.rcvNxt, after.rcvNxt)}`;
+  return `- ${t(locale, 'tcbRole', who, role)}${before.state} → ${after.state} · ${seqVar('SND.NXT', before.sndNxt, after.sndNxt)} · ${seqVar('RCV.NXT', before.rcvNxt, after.rcvNxt)}`;
 }
 
 function numberSentence(field: string, n: NumberView | undefined, locale: Locale): string | undefined {
@@ -106,16 +106,26 @@ function numberSentence(field: string, n: NumberView | undefined, locale: Locale
   return n.why ? t(locale, 'because', field, value, n.why) : t(locale, 'valueIs', field, value);
 }
 
+/** How a segment that is not new data is named in its hover. */
+const SEND_CLASS: Record<Exclude<SendClass, 'new'>, StringKey> = {
+  retransmission: 'classRetransmission',
+  keepalive: 'classKeepalive',
+  'window-probe': 'classWindowProbe',
+  'dup-ack': 'classDupAck',
+  'rst-reply': 'classRstReply',
+  'old-duplicate': 'classOldDuplicate',
+};
+
 /** The hover text of a segment, seen from the statement hovered (the segment or its `deliver`). */
 export function segmentText(a: Analysis, ev: SegmentEvent, at: ast.Statement, locale: Locale): string {
   const flags = ev.flags.length ? ev.flags.join(', ') : '—';
-  const head = `**${ev.from} → ${ev.to}** \`${flags}\`${ev.len > 0 ? ` · len ${ev.len}` : ''}${ev.sendClass !== 'new' ? ` · ${ev.sendClass}` : ''}`;
-  const lines = [head, '', tcbLine(ev.from, t(locale, 'sends'), ev.send.before, ev.send.after)];
-  const receiverLine = (d: Delivery, role: string): string => tcbLine(ev.to, role, d.before, d.after) + (d.note ? ` — ${d.note}` : '');
+  const head = `**${ev.from} → ${ev.to}** \`${flags}\`${ev.len > 0 ? ` · len ${ev.len}` : ''}${ev.sendClass !== 'new' ? ` · ${t(locale, SEND_CLASS[ev.sendClass])}` : ''}`;
+  const lines = [head, '', tcbLine(ev.from, t(locale, 'sends'), ev.send.before, ev.send.after, locale)];
+  const receiverLine = (d: Delivery, role: string): string => tcbLine(ev.to, role, d.before, d.after, locale) + (d.note ? ` — ${d.note}` : '');
   const here = ev.deliveries.filter((d) => d.at.start === at.start);
   const shown = here.length > 0 ? here : ev.deliveries;
   if (shown.length === 0) {
-    lines.push(`- **${ev.to}**: ${t(locale, ev.fate === 'lost' ? 'lost' : 'delayedNever')}`);
+    lines.push(`- ${t(locale, 'noDelivery', ev.to, t(locale, ev.fate === 'lost' ? 'lost' : 'delayedNever'))}`);
   } else {
     for (const d of shown) {
       const role = d.duplicate ? t(locale, 'duplicateArrival') : d.at.start === ev.stmt.start ? t(locale, 'receives') : t(locale, at === ev.stmt ? 'delayedUntil' : 'receivedAt', lineNo(a, d.at.start));
@@ -123,6 +133,6 @@ export function segmentText(a: Analysis, ev: SegmentEvent, at: ast.Statement, lo
     }
   }
   const sentences = [numberSentence('seq', ev.seq, locale), numberSentence('ack', ev.ack, locale)].filter((s): s is string => !!s);
-  if (sentences.length) lines.push('', sentences.join(' '));
+  if (sentences.length) lines.push('', sentences.join(locale === 'zh-cn' ? '' : ' '));
   return lines.join('\n');
 }

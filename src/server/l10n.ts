@@ -55,12 +55,36 @@ const strings = {
   lostShort: ['lost', '丢失'],
   delayedShort: ['in flight', '传输中'],
   cancelled: ['The request was cancelled.', '请求已取消。'],
+  phaseUnnamed: ['phase', '阶段'],
+  tcbRole: ['**{0}** ({1}): ', '**{0}**（{1}）：'],
+  noDelivery: ['**{0}**: {1}', '**{0}**：{1}'],
+  classRetransmission: ['retransmission', '重传'],
+  classKeepalive: ['keep-alive probe', '保活探测'],
+  classWindowProbe: ['window probe', '窗口探测'],
+  classDupAck: ['duplicate ACK', '重复 ACK'],
+  classRstReply: ['RST in reply', '作为应答的 RST'],
+  classOldDuplicate: ['old duplicate', '旧的重复报文段'],
 } satisfies Record<string, [string, string]>;
 
 export type StringKey = keyof typeof strings;
 
+/** Every key with its English and Chinese templates (for the completeness test). */
+export const SERVER_STRINGS: Readonly<Record<StringKey, readonly [string, string]>> = strings;
+
 export function t(locale: Locale, key: StringKey, ...args: (string | number)[]): string {
   const s = strings[key];
-  const template = locale === 'zh-cn' ? s[1] : s[0];
-  return template.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+  if (locale !== 'zh-cn') return s[0].replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+  // Chinese text puts a space between a Han character and a Latin letter or digit ("因为 C 已发送"),
+  // none between Han characters ("因为客户端"): the argument decides, so the template has none.
+  const template = s[1];
+  return template.replace(/\{(\d+)\}/g, (m, i: string, at: number) => {
+    const arg = String(args[Number(i)] ?? '');
+    const before = at > 0 && HAN.test(template[at - 1]) && LATIN.test(arg[0] ?? '') ? ' ' : '';
+    const next = template[at + m.length];
+    const after = next !== undefined && HAN.test(next) && LATIN.test(arg[arg.length - 1] ?? '') ? ' ' : '';
+    return before + arg + after;
+  });
 }
+
+const HAN = /\p{Script=Han}/u;
+const LATIN = /[A-Za-z0-9`*]/;

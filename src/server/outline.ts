@@ -44,7 +44,7 @@ function unitSymbols(u: Unit, locale: Locale): DocumentSymbol[] {
   }
   for (const p of phases(a, u.contentEnd)) {
     out.push({
-      name: p.stmt.text || 'phase',
+      name: p.stmt.text || t(locale, 'phaseUnnamed'),
       kind: SymbolKind.Namespace,
       range: toRange(u, p.stmt.start, Math.max(p.end, p.stmt.end)),
       selectionRange: spanRange(u, p.stmt),

@@ -4,6 +4,8 @@
  * client may pass at initialization. Shared by the server and both extension clients; no
  * dependency on either side's runtime.
  */
+import { localeFor } from '../core/l10n/strings';
+import type { Locale } from '../core/check/findings';
 
 export const LANGUAGE_ID = 'tcpflow';
 
@@ -15,7 +17,27 @@ export const SETTINGS_SECTION = 'tcpflow';
 /** Findings are documented one heading per code, anchored by the lower-case code. */
 export const FINDINGS_DOC_URL = 'https://github.com/tcpflow/tcpflow/blob/main/docs/findings.md';
 
+/** `tcpflow.language`: `auto` follows the client's display language. */
+export type LanguageSetting = 'auto' | Locale;
+export const LANGUAGE_SETTINGS: readonly LanguageSetting[] = ['auto', 'en', 'zh-cn'];
+
+/**
+ * The locale of everything tcpflow writes (findings, hover, inlay hints, outline, previews):
+ * the setting when it names one, else the display language (`vscode.env.language`, LSP
+ * `InitializeParams.locale`).
+ */
+export function effectiveLocale(language: LanguageSetting, displayLanguage: string | undefined): Locale {
+  return language === 'auto' ? localeFor(displayLanguage) : language;
+}
+
+/** Read a `tcpflow.language` value from anywhere (a setting may hold anything); invalid reads as `auto`. */
+export function languageSetting(raw: unknown): LanguageSetting {
+  return LANGUAGE_SETTINGS.find((l) => l === raw) ?? 'auto';
+}
+
 export interface Settings {
+  /** Window-wide: the server keeps one locale for all documents. */
+  language: LanguageSetting;
   inlayHints: {
     /** Show the state every endpoint reaches after a segment. */
     states: boolean;
@@ -35,6 +57,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  language: 'auto',
   inlayHints: { states: true, values: true },
   diagnostics: { delay: 'auto', maxProblems: 1000 },
   markdown: { enable: true },
@@ -51,6 +74,8 @@ export interface InitializationOptions {
    * answers are merged into).
    */
   settings?: DeepPartial<Settings>;
+  /** The display language, for clients that send no `locale` in `initialize`. */
+  displayLanguage?: string;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -58,6 +83,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 /** Merge partial settings (from the client, any shape) over the defaults, keeping only valid values. */
 export function mergeSettings(base: Settings, raw: unknown): Settings {
   const out: Settings = {
+    language: base.language,
     inlayHints: { ...base.inlayHints },
     diagnostics: { ...base.diagnostics },
     markdown: { ...base.markdown },
@@ -68,6 +94,7 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
     const g = r[k];
     return g && typeof g === 'object' ? (g as Record<string, unknown>) : {};
   };
+  if (r.language !== undefined) out.language = languageSetting(r.language);
   const ih = group('inlayHints');
   if (typeof ih.states === 'boolean') out.inlayHints.states = ih.states;
   if (typeof ih.values === 'boolean') out.inlayHints.values = ih.values;

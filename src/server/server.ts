@@ -8,6 +8,10 @@
  * checked almost at once and large ones are not re-checked on every keystroke. A check whose
  * document changed or closed meanwhile is dropped, and nothing is published for a version that
  * is no longer the current one.
+ *
+ * One locale serves every document: `tcpflow.language` when it names one, else the client's
+ * display language (`InitializeParams.locale`). When the setting changes, the server analyses
+ * the open documents again in the new locale and asks the client to refresh its inlay hints.
  */
 import {
   CancellationToken,
@@ -23,7 +27,6 @@ import {
   TextEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { localeFor } from '../core/index';
 import type { Locale } from '../core/index';
 import { Analyzer, DocKind, Snapshot, Unit, kindOf, offsetIn, unitAt } from './documents';
 import { diagnosticsFor } from './convert';
@@ -37,7 +40,7 @@ import { LEGEND, semanticTokens } from './semantic';
 import { codeActions } from './actions';
 import { t } from './l10n';
 import { later, tick } from './timers';
-import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, mergeSettings } from './protocol';
+import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, effectiveLocale, mergeSettings } from './protocol';
 
 interface ClientCaps {
   configuration: boolean;
@@ -51,6 +54,8 @@ interface ClientCaps {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let locale: Locale = 'en';
+  /** The client's display language, from `initialize`. */
+  let displayLanguage: string | undefined;
   let analyzer = new Analyzer(locale);
   let caps: ClientCaps = { configuration: false, dynamicConfiguration: false, relatedInformation: false, documentChanges: false, inlayRefresh: false, semanticRefresh: false };
   let baseSettings: Settings = DEFAULT_SETTINGS;
@@ -73,11 +78,35 @@ export function startServer(connection: Connection): void {
           )
         : Promise.resolve(baseSettings);
       p.then((s) => {
-        if (settingsAsked.get(uri) === p) settingsKnown.set(uri, s);
+        if (settingsAsked.get(uri) !== p) return;
+        settingsKnown.set(uri, s);
+        applyLanguage(s);
       });
       settingsAsked.set(uri, p);
     }
     return p;
+  }
+
+  /**
+   * Take the locale the settings ask for. A change makes a new analyzer (analyses carry their
+   * locale), re-checks every open document and refreshes the client's inlay hints.
+   */
+  function applyLanguage(s: Settings): void {
+    const next = effectiveLocale(s.language, displayLanguage);
+    if (next === locale) return;
+    locale = next;
+    analyzer = new Analyzer(locale);
+    revalidateAll();
+    if (caps.inlayRefresh) void connection.languages.inlayHint.refresh();
+  }
+
+  /** Ask the client for the window's settings (no document needed) and apply the language. */
+  function refreshLanguage(): void {
+    if (!caps.configuration) return;
+    connection.workspace.getConfiguration({ section: SETTINGS_SECTION }).then(
+      (raw: unknown) => applyLanguage(mergeSettings(baseSettings, raw)),
+      () => undefined,
+    );
   }
 
   function knownSettings(uri: string): Settings {
@@ -171,14 +200,17 @@ export function startServer(connection: Connection): void {
     if (!doc || doc.version !== version) return;
     const kind = kindOf(doc.languageId, uri);
     if (!kind) return;
-    const snap = await analyzer.snapshotAsync(doc, kind, settings.markdown.enable, () => !isCurrent(uri, version));
-    if (!snap) return;
+    const checker = analyzer;
+    const stale = (): boolean => !isCurrent(uri, version) || analyzer !== checker;
+    const snap = await checker.snapshotAsync(doc, kind, settings.markdown.enable, stale);
+    // A check in a locale given up meanwhile is dropped; the new locale's check follows.
+    if (!snap || analyzer !== checker) return;
     if (snap.analyzeMs > 0) lastCost.set(uri, snap.analyzeMs);
-    const diagnostics = diagnosticsFor(snap, { relatedInformation: caps.relatedInformation, maxProblems: settings.diagnostics.maxProblems, locale });
+    const diagnostics = diagnosticsFor(snap, { relatedInformation: caps.relatedInformation, maxProblems: settings.diagnostics.maxProblems, locale: checker.locale });
     // Let edits that arrived during the check be read before deciding to publish.
     await tick();
     await tick();
-    if (!isCurrent(uri, version)) return;
+    if (stale()) return;
     await connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
@@ -189,8 +221,6 @@ export function startServer(connection: Connection): void {
   // ---- lifecycle ----------------------------------------------------------------------------
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    locale = localeFor(params.locale);
-    analyzer = new Analyzer(locale);
     const c = params.capabilities;
     caps = {
       configuration: !!c.workspace?.configuration,
@@ -202,6 +232,9 @@ export function startServer(connection: Connection): void {
     };
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     baseSettings = mergeSettings(DEFAULT_SETTINGS, init.settings);
+    displayLanguage = params.locale ?? (typeof init.displayLanguage === 'string' ? init.displayLanguage : undefined);
+    locale = effectiveLocale(baseSettings.language, displayLanguage);
+    analyzer = new Analyzer(locale);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -225,13 +258,18 @@ export function startServer(connection: Connection): void {
     if (caps.configuration && caps.dynamicConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     }
+    refreshLanguage();
   });
 
   connection.onDidChangeConfiguration((change) => {
     const pushed = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
-    if (!caps.configuration && pushed !== undefined) baseSettings = mergeSettings(baseSettings, pushed);
+    if (!caps.configuration && pushed !== undefined) {
+      baseSettings = mergeSettings(baseSettings, pushed);
+      applyLanguage(baseSettings);
+    }
     settingsAsked.clear();
     settingsKnown.clear();
+    refreshLanguage();
     for (const doc of documents.all()) void settingsFor(doc.uri);
     revalidateAll();
     if (caps.inlayRefresh) void connection.languages.inlayHint.refresh();

@@ -3,6 +3,8 @@
  * by the browser tests (with a local server's), so both load exactly the same page and policy.
  * No file text ever goes into this page: the diagram arrives later, as a message.
  */
+import type { Locale } from '../core/check/findings';
+import { htmlLang, ws } from './strings';
 
 export interface PreviewHtmlOptions {
   /** `webview.cspSource`: the origin the scripts, styles and fonts may come from. */
@@ -11,6 +13,8 @@ export interface PreviewHtmlOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** Language of the toolbar and the page's messages (default English). */
+  locale?: Locale;
   /** Extra `<script>` elements placed before the main one (tests use it for a stand-in API). */
   beforeScript?: string;
 }
@@ -32,23 +36,25 @@ function attr(value: string): string {
 
 export function previewHtml(o: PreviewHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(o.nonce)) throw new Error('previewHtml: the nonce must be base64 of random bytes');
+  const locale = o.locale ?? 'en';
+  const say = (key: Parameters<typeof ws>[1]): string => attr(ws(locale, key));
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${htmlLang(locale)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>tcpflow preview</title>
+<title>${say('pageTitle')}</title>
 </head>
 <body>
-<div id="toolbar" role="toolbar" aria-label="Diagram">
+<div id="toolbar" role="toolbar" aria-label="${say('toolbar')}">
   <span id="status" aria-live="polite"></span>
   <span class="spacer"></span>
-  <button type="button" id="zoom-out" title="Zoom out (-)" aria-label="Zoom out">&#x2212;</button>
-  <button type="button" id="zoom-reset" title="Actual size (0)" aria-label="Actual size">100%</button>
-  <button type="button" id="zoom-in" title="Zoom in (+)" aria-label="Zoom in">+</button>
-  <button type="button" id="zoom-fit" title="Fit to width (F)" aria-label="Fit to width">&#x2194;</button>
+  <button type="button" id="zoom-out" title="${say('zoomOutTitle')}" aria-label="${say('zoomOut')}">&#x2212;</button>
+  <button type="button" id="zoom-reset" title="${say('zoomResetTitle')}" aria-label="${say('zoomReset')}">100%</button>
+  <button type="button" id="zoom-in" title="${say('zoomInTitle')}" aria-label="${say('zoomIn')}">+</button>
+  <button type="button" id="zoom-fit" title="${say('zoomFitTitle')}" aria-label="${say('zoomFit')}">&#x2194;</button>
 </div>
 <div id="banner" role="alert" hidden></div>
 <div id="viewport" tabindex="0"><div id="canvas"></div></div>

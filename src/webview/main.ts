@@ -10,6 +10,8 @@
  */
 import mermaid from 'mermaid';
 import type { ErrorMessage, FromWebview, ThemeKind, ToWebview, UpdateMessage } from '../core/render/preview';
+import type { Locale } from '../core/check/findings';
+import { TOOLBAR_BUTTONS, htmlLang, localeOfLang, ws } from './strings';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -31,6 +33,22 @@ const canvas = document.getElementById('canvas') as HTMLDivElement;
 const banner = document.getElementById('banner') as HTMLDivElement;
 const status = document.getElementById('status') as HTMLSpanElement;
 const zoomLabel = document.getElementById('zoom-reset') as HTMLButtonElement;
+
+/** The page's language: as made by html.ts, then as each update says. */
+let locale: Locale = localeOfLang(document.documentElement.lang);
+
+function setLocale(next: Locale): void {
+  if (next === locale) return;
+  locale = next;
+  document.documentElement.lang = htmlLang(locale);
+  document.title = ws(locale, 'pageTitle');
+  (document.getElementById('toolbar') as HTMLElement).setAttribute('aria-label', ws(locale, 'toolbar'));
+  for (const [id, title, label] of TOOLBAR_BUTTONS) {
+    const button = document.getElementById(id);
+    button?.setAttribute('title', ws(locale, title));
+    button?.setAttribute('aria-label', ws(locale, label));
+  }
+}
 
 const saved = (vscode.getState() ?? {}) as SavedState;
 let zoom = typeof saved.zoom === 'number' && saved.zoom > 0 ? saved.zoom : 1;
@@ -136,7 +154,7 @@ function showBanner(text: string | undefined): void {
 function svgElement(svgText: string): SVGSVGElement {
   const doc = new DOMParser().parseFromString(svgText, 'text/html');
   const svg = doc.querySelector('svg');
-  if (!svg) throw new Error('Mermaid returned no SVG');
+  if (!svg) throw new Error(ws(locale, 'noSvg'));
   for (const bad of Array.from(svg.querySelectorAll('script, foreignObject iframe'))) bad.remove();
   return document.adoptNode(svg) as unknown as SVGSVGElement;
 }
@@ -233,6 +251,7 @@ async function draw(m: UpdateMessage, force: boolean): Promise<void> {
   const theme = currentTheme();
   uri = m.uri ?? uri;
   saveState();
+  if (m.locale) setLocale(m.locale);
   status.textContent = m.status;
   if (!force && shown && shown.mermaid === m.mermaid && shown.theme === theme) {
     // Same diagram: only the line mapping may have moved (a comment or blank line added).
@@ -254,7 +273,7 @@ async function draw(m: UpdateMessage, force: boolean): Promise<void> {
     document.getElementById(id)?.remove();
     document.getElementById(`d${id}`)?.remove();
     const message = e instanceof Error ? e.message : String(e);
-    showBanner(`The diagram could not be drawn: ${message}`);
+    showBanner(ws(locale, 'drawFailed', message));
     post({ command: 'renderFailed', version: m.version, message });
     return;
   }
@@ -434,7 +453,7 @@ async function toPng(svg: { text: string; width: number; height: number }): Prom
   const img = new Image();
   const loaded = new Promise<void>((resolve, reject) => {
     img.onload = () => resolve();
-    img.onerror = () => reject(new Error('the SVG could not be loaded as an image'));
+    img.onerror = () => reject(new Error(ws(locale, 'svgNotImage')));
   });
   img.src = `data:image/svg+xml;base64,${base64(new TextEncoder().encode(svg.text))}`;
   await loaded;
@@ -442,7 +461,7 @@ async function toPng(svg: { text: string; width: number; height: number }): Prom
   c.width = Math.ceil(svg.width * scale);
   c.height = Math.ceil(svg.height * scale);
   const ctx = c.getContext('2d');
-  if (!ctx) throw new Error('no 2D canvas');
+  if (!ctx) throw new Error(ws(locale, 'noCanvas'));
   ctx.fillStyle = getComputedStyle(document.body).backgroundColor || '#ffffff';
   ctx.fillRect(0, 0, c.width, c.height);
   ctx.drawImage(img, 0, 0, c.width, c.height);
@@ -452,7 +471,7 @@ async function toPng(svg: { text: string; width: number; height: number }): Prom
 async function exportDiagram(id: number, format: 'svg' | 'png'): Promise<void> {
   const svg = standaloneSvg();
   if (!svg) {
-    post({ command: 'exported', id, format, error: 'There is no diagram to export yet.' });
+    post({ command: 'exported', id, format, error: ws(locale, 'nothingToExport') });
     return;
   }
   try {

@@ -21,7 +21,7 @@ test('vsce packages the extension with its bundles and nothing else', { timeout:
     execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });
   }
   const listing = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview.js', 'extension/dist/markdown-preview.js', 'extension/dist/server-browser.js', 'extension/package.json', 'extension/syntaxes/tcpflow.tmLanguage.json']) {
+  for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview.js', 'extension/dist/markdown-preview.js', 'extension/dist/server-browser.js', 'extension/package.json', 'extension/syntaxes/tcpflow.tmLanguage.json', 'extension/package.nls.json', 'extension/package.nls.zh-cn.json', 'extension/l10n/bundle.l10n.zh-cn.json']) {
     assert.ok(listing.includes(f), `${f} is in the package`);
   }
   assert.ok(!listing.some((f) => f.includes('node_modules/')), 'no node_modules');

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { previewHtml } from '../../src/webview/html';
+import type { Locale } from '../../src/core/index';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -159,7 +160,7 @@ export interface Harness {
  * one (`cspSource` is the server's origin). `withPolicy: false` drops the policy meta tag, to
  * show that the escaping alone also holds.
  */
-export async function startHarness(opts: { withPolicy?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { withPolicy?: boolean; locale?: Locale } = {}): Promise<Harness> {
   const nonce = randomBytes(18).toString('base64');
   const files: Record<string, { type: string; body: string | Buffer }> = {
     '/webview.js': { type: 'text/javascript; charset=utf-8', body: await webviewBundle() },
@@ -173,6 +174,7 @@ export async function startHarness(opts: { withPolicy?: boolean } = {}): Promise
     scriptUri: `${server.url}/webview.js`,
     styleUri: `${server.url}/preview.css`,
     beforeScript: `<script nonce="${nonce}">${STAND_IN}</script>\n`,
+    locale: opts.locale,
   });
   if (opts.withPolicy === false) html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '');
   // VS Code gives the body its theme class; the page itself has none.

@@ -140,6 +140,8 @@ function fakeVscode() {
   const messages: string[] = [];
   let clipboard = '';
   let saveTarget: Uri | undefined;
+  /** The runtime bundle VS Code would load for its display language (none: English). */
+  let bundle: Record<string, string> | undefined;
   const ev = {
     changeDoc: new Emitter<{ document: Doc }>(),
     activeEditor: new Emitter<Editor | undefined>(),
@@ -210,6 +212,9 @@ function fakeVscode() {
         },
       },
     },
+    l10n: {
+      t: (message: string, ...args: (string | number)[]) => (bundle?.[message] ?? message).replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])),
+    },
     env: {
       language: 'en',
       clipboard: {
@@ -227,7 +232,7 @@ function fakeVscode() {
     win.visibleTextEditors = [editor];
     return editor;
   };
-  return { api, commands, serializers, panels, configReads, config, written, shown, messages, ev, open, clipboard: () => clipboard, setSaveTarget: (u: Uri | undefined) => (saveTarget = u) };
+  return { api, commands, serializers, panels, configReads, config, written, shown, messages, ev, open, clipboard: () => clipboard, setBundle: (b: Record<string, string> | undefined) => (bundle = b), setSaveTarget: (u: Uri | undefined) => (saveTarget = u) };
 }
 
 /** Load src/extension/preview.ts with `vscode` resolved to the stand-in. */
@@ -239,8 +244,10 @@ function loadPreview(api: unknown): typeof import('../../src/extension/preview')
     return original.call(this, request, parent, isMain);
   };
   try {
+    // Every module of the extension that imports `vscode` is loaded afresh with this stand-in.
+    const dir = path.join(ROOT, 'src', 'extension') + path.sep;
+    for (const cached of Object.keys(require.cache)) if (cached.startsWith(dir)) delete require.cache[cached];
     const file = require.resolve('../../src/extension/preview');
-    delete require.cache[file];
     return require(file) as typeof import('../../src/extension/preview');
   } finally {
     M._load = original;
@@ -284,7 +291,8 @@ test('registers the commands, the serializer and the settings of contrib/preview
   fake.open('/notes/sketch.tcpflow', SKETCH);
   await openReady(fake);
   const read = new Set(fake.configReads);
-  assert.deepEqual([...read].sort(), Object.keys(contrib.configuration.properties).sort());
+  // The preview's settings, and the language the diagram is written in (contrib/server.json).
+  assert.deepEqual([...read].sort(), [...Object.keys(contrib.configuration.properties), 'tcpflow.language'].sort());
   for (const p of Object.values(contrib.configuration.properties)) if (p.enum) assert.equal(p.enumDescriptions?.length, p.enum.length);
   manager.dispose();
   assert.equal(fake.commands.size, 0);
@@ -439,5 +447,36 @@ test('a restored panel shows the document it showed before', async () => {
   await sleep(20);
   const update = panel.posted.find((m) => m.command === 'update');
   assert.equal(update?.uri, 'file:///notes/sketch.tcpflow');
+  manager.dispose();
+});
+
+test('in Chinese: the page, the title and the messages follow the display language; the diagram follows tcpflow.language', async () => {
+  const { fake, manager } = setup();
+  fake.api.env.language = 'zh-cn';
+  fake.setBundle(JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>);
+  await fake.commands.get('tcpflow.openPreview')?.();
+  assert.deepEqual(fake.messages, ['tcpflow：请先打开一个 .tcpflow 文件再预览。']);
+  fake.open('/notes/sketch.tcpflow', SKETCH);
+  const panel = await openReady(fake);
+  assert.equal(panel.title, '预览 sketch.tcpflow');
+  assert.match(panel.webview.html, /<html lang="zh-CN">/);
+  assert.match(panel.webview.html, /id="zoom-fit" title="适应宽度 \(F\)" aria-label="适应宽度"/);
+  const first = panel.posted.find((m) => m.command === 'update');
+  assert.equal(first?.locale, 'zh-cn');
+  // The setting overrides the display language; the preview redraws at once.
+  const count = panel.posted.length;
+  fake.config['tcpflow.language'] = 'en';
+  fake.ev.config.fire({ affectsConfiguration: (s: string) => s === 'tcpflow.language' });
+  await sleep(20);
+  assert.equal(panel.posted.length, count + 1);
+  assert.equal(panel.posted[count].locale, 'en');
+  // A file that cannot be drawn: the banner is in the setting's language.
+  fake.config['tcpflow.language'] = 'zh-cn';
+  const editor = fake.open('/notes/broken.tcpflow', 'client C\nserver S\nC -> S SYN seq="\n');
+  fake.ev.activeEditor.fire(editor);
+  await sleep(20);
+  const error = panel.posted[panel.posted.length - 1];
+  assert.equal(error.command, 'error');
+  assert.match(String(error.banner), /^第 3 行，第 \d+ 列/);
   manager.dispose();
 });
