@@ -9,7 +9,7 @@ done (a read waits for the bytes it asked for), which keeps each conversation in
 Commands (all carry "op"; "name" names a socket):
   listen  name port [backlog] [rcvbuf] [fastopen] [v6]  bind 127.0.0.1:port (::1 with v6) and listen
   accept  name listener                                  take the next connection
-  connect name port [rcvbuf] [keepalive:{idle,intvl,cnt}] [data] [fastopen]
+  connect name port [rcvbuf] [maxseg] [keepalive:{idle,intvl,cnt}] [data] [fastopen]
           [bind] [v6] [timeout]                          data + fastopen: sendto(MSG_FASTOPEN);
                                                          bind: the local port (SO_REUSEADDR)
   send    name size | text [oob] [times]                 send size bytes (or the text), times times; oob: MSG_OOB
@@ -43,6 +43,8 @@ def addr(sock, peer=False):
 def apply_opts(sock, cmd):
     if cmd.get('rcvbuf'):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, int(cmd['rcvbuf']))
+    if cmd.get('maxseg'):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, int(cmd['maxseg']))
     if cmd.get('sndbuf'):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, int(cmd['sndbuf']))
     ka = cmd.get('keepalive')

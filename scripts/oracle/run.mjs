@@ -639,6 +639,132 @@ const SCENARIOS = [
       await t.snap('end', 'its own FIN crossed itself: TIME-WAIT');
     },
   },
+  // Losses: an nftables rule in a table of its own (input hook, so the capture still sees the
+  // packet the rule then drops, as a capture at the sender would), for our port only.
+  {
+    name: 'lost-synack',
+    title: 'Lost SYN,ACK: the server\'s SYN,ACK is dropped for 300 ms; both ends retransmit after 1 s',
+    needs: 'nft',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      t.nft(`tcp sport ${t.port} tcp flags & (syn | ack) == syn | ack drop`);
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      const conn = c.call({ op: 'connect', name: 'c', port: t.port });
+      await sleep(300);
+      t.nftClear();
+      await sleep(200);
+      await t.snap('after the lost SYN,ACK', 'client SYN-SENT, server SYN-RECV');
+      await conn;
+      await acc;
+      await c.call({ op: 'send', name: 'c', text: 'late hello\n' });
+      await s.call({ op: 'recv', name: 'a', size: 11 });
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'recvall', name: 'a' });
+      await s.call({ op: 'close', name: 'a' });
+      await sleep(200);
+      await t.snap('end', 'client TIME-WAIT');
+    },
+  },
+  {
+    name: 'lost-data-rto',
+    title: 'Lost data: the client\'s only request segment is dropped; it is sent again when the retransmission timer fires',
+    needs: 'nft',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port });
+      await acc;
+      t.nft(`tcp dport ${t.port} ip length > 60 drop`);
+      await c.call({ op: 'send', name: 'c', text: 'GET /again HTTP/1.1\r\n\r\n' });
+      await sleep(60);
+      t.nftClear();
+      await s.call({ op: 'recv', name: 'a', size: 23 });
+      await s.call({ op: 'send', name: 'a', text: 'HTTP/1.1 204 No Content\r\n\r\n' });
+      await c.call({ op: 'recv', name: 'c', size: 27 });
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'recvall', name: 'a' });
+      await s.call({ op: 'close', name: 'a' });
+      await sleep(200);
+      await t.snap('end', 'client TIME-WAIT');
+    },
+  },
+  {
+    name: 'lost-burst',
+    title: 'Losses in a burst: 200 kB in 1,400-byte segments (TCP_MAXSEG) with one data segment in twelve dropped; SACK recovery',
+    needs: 'nft',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port, maxseg: 1400 });
+      await acc;
+      t.nft(`tcp dport ${t.port} ip length > 100 numgen inc mod 12 == 7 drop`);
+      const got = s.call({ op: 'recv', name: 'a', size: 200_000 });
+      await c.call({ op: 'send', name: 'c', size: 200_000 });
+      await got;
+      t.nftClear();
+      await s.call({ op: 'send', name: 'a', text: 'done\n' });
+      await c.call({ op: 'recv', name: 'c', size: 5 });
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'recvall', name: 'a' });
+      await s.call({ op: 'close', name: 'a' });
+      await sleep(200);
+      await t.snap('end', 'client TIME-WAIT');
+    },
+  },
+  {
+    name: 'lost-fin',
+    title: 'Lost FIN: the client\'s FIN is dropped once; it is retransmitted, and the close completes',
+    needs: 'nft',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port });
+      await acc;
+      t.nft(`tcp dport ${t.port} tcp flags & fin == fin drop`);
+      await c.call({ op: 'shutdown', name: 'c', how: 'wr' });
+      await sleep(100);
+      await t.snap('while the FIN is lost', 'client FIN-WAIT-1, server ESTAB');
+      t.nftClear();
+      await s.call({ op: 'recvall', name: 'a' });
+      await sleep(100);
+      await s.call({ op: 'close', name: 'a' });
+      await c.call({ op: 'recvall', name: 'c' });
+      await c.call({ op: 'close', name: 'c' });
+      await sleep(200);
+      await t.snap('end', 'client TIME-WAIT');
+    },
+  },
+  {
+    name: 'lost-last-ack',
+    title: 'Lost last ACK: the client\'s ACK of the server\'s FIN is dropped; the server in LAST-ACK sends its FIN again and the client in TIME-WAIT answers it',
+    needs: 'nft',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port });
+      await acc;
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'recvall', name: 'a' });
+      await sleep(100);
+      t.nft(`tcp dport ${t.port} tcp flags == ack ip length < 60 drop`);
+      await s.call({ op: 'close', name: 'a' });
+      await sleep(100);
+      await t.snap('while the last ACK is lost', 'server LAST-ACK, client TIME-WAIT');
+      t.nftClear();
+      await sleep(600);
+      await t.snap('end', 'client TIME-WAIT, the server gone after the second ACK');
+    },
+  },
   {
     name: 'tfo-rejected',
     title: 'Data on a SYN not taken: the client holds a TFO cookie, the new listener has no TFO; the SYN-ACK acknowledges the SYN only and the client sends the data again',
@@ -706,6 +832,13 @@ function flushTfoCookies() {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The table of the loss scenarios' rules, made and deleted around each of them. */
+const NFT_TABLE = 'tcpflow_oracle';
+
+function nft(args) {
+  execFileSync('nft', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 function sysctl(name, value) {
   const p = `/proc/sys/${name.replace(/\./g, '/')}`;
   const old = fs.readFileSync(p, 'utf8').trim();
@@ -726,6 +859,13 @@ async function play(sc, index) {
       actors.push(a);
       return a;
     },
+    /** Adds a rule (nft syntax) to the scenario's input chain. */
+    nft(rule) {
+      nft(['add', 'rule', 'inet', NFT_TABLE, 'input', ...rule.split(' ')]);
+    },
+    nftClear() {
+      nft(['flush', 'chain', 'inet', NFT_TABLE, 'input']);
+    },
     async snap(label, note) {
       const time = now();
       const all = ssSockets(port);
@@ -734,6 +874,11 @@ async function play(sc, index) {
       snaps.push({ label, note, time: Number(time.toFixed(6)), listening, sockets });
     },
   };
+  if (sc.needs === 'nft') {
+    nft(['add', 'table', 'inet', NFT_TABLE]);
+    restore.nft = true;
+    nft(['add', 'chain', 'inet', NFT_TABLE, 'input', '{ type filter hook input priority -10; policy accept; }']);
+  }
   let tries = 1;
   for (let attempt = 1; ; attempt++) {
     const cap = await startCapture(port, pcap);
@@ -742,6 +887,10 @@ async function play(sc, index) {
     } finally {
       await stopCapture(cap);
       await Promise.all(actors.splice(0).map((a) => a.stop()));
+      if (sc.needs === 'nft') {
+        nft(['delete', 'table', 'inet', NFT_TABLE]);
+        restore.nft = false;
+      }
     }
     tries = attempt;
     if (!sc.until || sc.until(snaps)) break;
@@ -754,6 +903,23 @@ async function play(sc, index) {
   const size = fs.statSync(pcap).size;
   const end = snaps[snaps.length - 1];
   console.log(`${sc.name.padEnd(24)} port ${port}${tries > 1 ? ` (${tries} tries)` : ''}  ${String(size).padStart(7)} bytes  end: ${end.sockets.map((s) => `${s.local}=${s.state}`).join(', ') || 'no sockets'}`);
+}
+
+/** What to put back if the run is interrupted: the TFO sysctl, the loss rules. */
+const restore = { tfo: undefined, nft: false };
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (restore.tfo !== undefined) sysctl('net.ipv4.tcp_fastopen', restore.tfo);
+    if (restore.nft) {
+      try {
+        nft(['delete', 'table', 'inet', NFT_TABLE]);
+      } catch {
+        // Already gone.
+      }
+    }
+    process.exit(130);
+  });
 }
 
 async function main() {
@@ -771,10 +937,19 @@ async function main() {
   let tfoOld;
   for (const [i, sc] of SCENARIOS.entries()) {
     if (only.length && !only.includes(sc.name)) continue;
+    if (sc.needs === 'nft') {
+      try {
+        execFileSync('nft', ['list', 'tables'], { stdio: 'ignore' });
+      } catch (e) {
+        console.log(`${sc.name.padEnd(24)} skipped: nft (nftables) is missing or not allowed (${e.code ?? e.message}); fixture kept as it was`);
+        continue;
+      }
+    }
     if (sc.needs === 'tfo') {
       // Client and server TFO (bits 1 and 2); put back afterwards.
       try {
         tfoOld = sysctl('net.ipv4.tcp_fastopen', 3);
+        restore.tfo = tfoOld;
       } catch (e) {
         const cur = Number(sysctl('net.ipv4.tcp_fastopen'));
         if ((cur & 3) !== 3) {
@@ -789,6 +964,7 @@ async function main() {
       if (tfoOld !== undefined) {
         sysctl('net.ipv4.tcp_fastopen', tfoOld);
         tfoOld = undefined;
+        restore.tfo = undefined;
       }
     }
   }
