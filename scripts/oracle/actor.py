@@ -20,6 +20,9 @@ Commands (all carry "op"; "name" names a socket):
   cork    name on                                        TCP_CORK on or off
   close   name
   info    name                                           local and peer address
+  seqs    name                                           RCV.NXT and SND.NXT (TCP_REPAIR, needs CAP_NET_ADMIN)
+  inject  src dst seq [ack] flags                        a TCP segment from 127.0.0.1:src to 127.0.0.1:dst through a
+                                                         raw socket, as a third party would forge it (needs root)
 Any command may carry "at": the epoch time (seconds) at which to run it.
 Replies: {"ok": true, ...} or {"ok": false, "error": "..."}.
 """
@@ -53,6 +56,55 @@ def apply_opts(sock, cmd):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, int(ka['idle']))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, int(ka['intvl']))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, int(ka.get('cnt', 5)))
+
+
+TCP_REPAIR, TCP_REPAIR_QUEUE, TCP_QUEUE_SEQ = 19, 20, 21
+TCP_RECV_QUEUE, TCP_SEND_QUEUE = 1, 2
+TCP_REPAIR_OFF_NO_WP = -1
+FLAG_BITS = {'FIN': 0x01, 'SYN': 0x02, 'RST': 0x04, 'PSH': 0x08, 'ACK': 0x10, 'URG': 0x20}
+
+
+def seqs(sock):
+    """RCV.NXT and SND.NXT of a connected socket, read in repair mode (left without a probe)."""
+    sock.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 1)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE)
+        rcv = sock.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ) & 0xFFFFFFFF
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE)
+        snd = sock.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ) & 0xFFFFFFFF
+    finally:
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF_NO_WP)
+    return rcv, snd
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b'\0'
+    total = sum(int.from_bytes(data[i:i + 2], 'big') for i in range(0, len(data), 2))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def inject(cmd):
+    flags = 0
+    for f in cmd['flags'].split(','):
+        flags |= FLAG_BITS[f]
+    header = bytearray(20)
+    header[0:2] = int(cmd['src']).to_bytes(2, 'big')
+    header[2:4] = int(cmd['dst']).to_bytes(2, 'big')
+    header[4:8] = (int(cmd['seq']) & 0xFFFFFFFF).to_bytes(4, 'big')
+    header[8:12] = (int(cmd.get('ack', 0)) & 0xFFFFFFFF).to_bytes(4, 'big')
+    header[12] = 5 << 4
+    header[13] = flags
+    header[14:16] = int(cmd.get('win', 512)).to_bytes(2, 'big')
+    pseudo = socket.inet_aton('127.0.0.1') * 2 + bytes([0, socket.IPPROTO_TCP]) + len(header).to_bytes(2, 'big')
+    header[16:18] = checksum(pseudo + bytes(header)).to_bytes(2, 'big')
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    try:
+        raw.sendto(bytes(header), ('127.0.0.1', 0))
+    finally:
+        raw.close()
 
 
 def payload(cmd):
@@ -105,7 +157,13 @@ def run(cmd):
             return {'ok': False, 'error': e.__class__.__name__ + ': ' + str(e), 'local': addr(s)}
         s.settimeout(None)
         return {'local': addr(s), 'peer': addr(s, True)}
+    if op == 'inject':
+        inject(cmd)
+        return {}
     s = SOCKS[name]
+    if op == 'seqs':
+        rcv, snd = seqs(s)
+        return {'rcvNxt': rcv, 'sndNxt': snd}
     if op == 'send':
         data = payload(cmd)
         for _ in range(int(cmd.get('times', 1))):

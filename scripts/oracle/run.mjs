@@ -597,7 +597,7 @@ const SCENARIOS = [
   },
   {
     name: 'simultaneous-open',
-    title: 'Simultaneous open (RFC 9293 §3.5, Figure 8): two sockets bound to two ports connect to each other at the same instant',
+    title: 'Simultaneous open (RFC 9293 §3.5, Figure 7): two sockets bound to two ports connect to each other at the same instant',
     // The race is real: a SYN that arrives before the other side's connect meets no socket and
     // is refused. Played again (at most 30 times) until both connects succeed.
     attempts: 30,
@@ -763,6 +763,41 @@ const SCENARIOS = [
       t.nftClear();
       await sleep(600);
       await t.snap('end', 'client TIME-WAIT, the server gone after the second ACK');
+    },
+  },
+  {
+    name: 'rfc5961-challenge',
+    title: 'Forged RST and SYN (RFC 5961): a third party sends, in the client\'s name, an in-window RST, an in-window SYN, then a RST at exactly RCV.NXT; the client writes to the half-open connection',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      const x = t.actor('attacker');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      const conn = await c.call({ op: 'connect', name: 'c', port: t.port });
+      await acc;
+      const cport = Number(conn.local.slice(conn.local.lastIndexOf(':') + 1));
+      await c.call({ op: 'send', name: 'c', text: 'hi\n' });
+      await s.call({ op: 'recv', name: 'a', size: 3 });
+      await s.call({ op: 'send', name: 'a', text: 'hello\n' });
+      await c.call({ op: 'recv', name: 'c', size: 6 });
+      await sleep(100);
+      const { rcvNxt, sndNxt } = await s.call({ op: 'seqs', name: 'a' });
+      // Linux limits challenge ACKs and out-of-window answers per socket (tcp_invalid_ratelimit,
+      // 500 ms): the forged segments are 600 ms apart.
+      await x.call({ op: 'inject', src: cport, dst: t.port, seq: rcvNxt + 1000, flags: 'RST' });
+      await sleep(600);
+      await x.call({ op: 'inject', src: cport, dst: t.port, seq: rcvNxt + 2000, flags: 'SYN' });
+      await sleep(600);
+      await t.snap('after the in-window RST and SYN', 'both ESTAB: each forged segment got a challenge ACK');
+      await x.call({ op: 'inject', src: cport, dst: t.port, seq: rcvNxt, ack: sndNxt, flags: 'RST,ACK' });
+      await sleep(200);
+      await t.snap('after the RST at RCV.NXT', 'the server is gone, the client still ESTAB (half open)');
+      await c.call({ op: 'send', name: 'c', text: 'still there?\n' });
+      await sleep(200);
+      await t.snap('end', 'the server answered the data with RST: both gone');
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'close', name: 'a' });
     },
   },
   {
