@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { analyze, analyzeFindings } from '../../src/core/index';
+import { importCapture } from '../../src/core/import/capture';
+import { readCapture } from '../../src/core/import/pcap';
 import { compareFixture, FIXTURES, loadExpectation, SS_TO_MODEL } from './compare';
 
 interface Pending {
@@ -36,6 +39,25 @@ test('the fixture set is whole and small', () => {
     for (const s of e.snapshots) for (const k of s.sockets) assert.ok(k.state in SS_TO_MODEL, `${n}: ss state ${k.state} has no model state`);
   }
   for (const p of Object.keys(pending)) assert.ok(names.includes(p), `pending.json names ${p}, which is no fixture`);
+});
+
+test('ss snapshots and packets share one clock: every snapshot falls within its capture', () => {
+  for (const n of names) {
+    const { packets } = readCapture(new Uint8Array(readFileSync(join(FIXTURES, `${n}.pcapng`))));
+    assert.ok(packets.length > 0, n);
+    const first = packets[0].sec + packets[0].nsec / 1e9;
+    const last = packets[packets.length - 1].sec + packets[packets.length - 1].nsec / 1e9;
+    // The capture starts before the scenario and stops 0.3 s after its last snapshot.
+    for (const s of loadExpectation(n).snapshots) assert.ok(s.time >= first - 1 && s.time <= last + 10, `${n}: snapshot "${s.label}" at ${s.time}, capture ${first}..${last}`);
+  }
+});
+
+test('analyzeFindings gives analyze\'s findings on every kernel capture', () => {
+  for (const n of names) {
+    const text = importCapture(new Uint8Array(readFileSync(join(FIXTURES, `${n}.pcapng`)))).text;
+    const sign = (f: { code: string; start: number; end: number; message: string }) => `${f.code} ${f.start}-${f.end} ${f.message}`;
+    assert.deepEqual(analyzeFindings(text).map(sign), analyze(text).findings.map(sign), n);
+  }
 });
 
 for (const name of names) {
