@@ -42,7 +42,8 @@ for (const name of names) {
   if (verdict !== 'agrees' && !verdict.startsWith('pending (')) bad++;
   if (args.includes('--json')) continue;
   console.log(`\n== ${name}: ${verdict}\n   ${o.expectation.title}`);
-  for (const r of o.rows) console.log(`   ${r.ok ? ' ' : '✗'} ${r.snapshot.padEnd(42)} ${r.endpoint.padEnd(28)} ss ${r.ss.padEnd(11)} model ${r.model}`);
+  for (const r of o.rows) console.log(`   ${r.ok ? ' ' : r.unseen ? '~' : '✗'} ${r.snapshot.padEnd(42)} ${r.endpoint.padEnd(28)} ss ${r.ss.padEnd(11)} model ${r.model}`);
+  for (const s of o.expectation.snapshots) if (s.unseen) console.log(`   ~ "${s.label}" is not counted: ${s.unseen}`);
   for (const d of o.details) console.log(`   ${d.replace(/\n/g, '\n   ')}`);
 }
 if (args.includes('--json')) console.log(JSON.stringify(json, null, 2));

@@ -20,6 +20,9 @@ Commands (all carry "op"; "name" names a socket):
   cork    name on                                        TCP_CORK on or off
   close   name
   info    name                                           local and peer address
+  tls     name role version [cert key]                   TLS handshake on the socket (role server|client,
+                                                         version 1.2|1.3); later send/recv go through TLS
+  unwrap  name                                           send TLS close_notify and wait for the peer's
   seqs    name                                           RCV.NXT and SND.NXT (TCP_REPAIR, needs CAP_NET_ADMIN)
   inject  src dst seq [ack] flags                        a TCP segment from 127.0.0.1:src to 127.0.0.1:dst through a
                                                          raw socket, as a third party would forge it (needs root)
@@ -27,6 +30,7 @@ Any command may carry "at": the epoch time (seconds) at which to run it.
 Replies: {"ok": true, ...} or {"ok": false, "error": "..."}.
 """
 import json
+import ssl
 import socket
 import sys
 import time
@@ -161,6 +165,21 @@ def run(cmd):
         inject(cmd)
         return {}
     s = SOCKS[name]
+    if op == 'tls':
+        server = cmd['role'] == 'server'
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER if server else ssl.PROTOCOL_TLS_CLIENT)
+        version = ssl.TLSVersion.TLSv1_3 if cmd['version'] == '1.3' else ssl.TLSVersion.TLSv1_2
+        ctx.minimum_version = ctx.maximum_version = version
+        if server:
+            ctx.load_cert_chain(cmd['cert'], cmd['key'])
+        else:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        SOCKS[name] = ctx.wrap_socket(s, server_side=server)
+        return {'version': SOCKS[name].version()}
+    if op == 'unwrap':
+        SOCKS[name] = s.unwrap()
+        return {}
     if op == 'seqs':
         rcv, snd = seqs(s)
         return {'rcvNxt': rcv, 'sndNxt': snd}

@@ -19,6 +19,7 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const OUT = path.join(ROOT, 'test/oracle/fixtures');
 const ACTOR = path.join(HERE, 'actor.py');
-/** Bytes kept of each packet: headers and the first bytes of payload (HTTP start lines). */
+/** Bytes kept of each packet: headers and the first bytes of payload (HTTP start lines); the
+ * TLS scenarios keep whole packets, since the importer reads TLS records as a stream. */
 const SNAPLEN = 160;
 const BASE_PORT = 47100;
 
@@ -89,9 +91,9 @@ const key = (s) => `${s.local} ${s.peer}`;
 // ---------------------------------------------------------------------------------------------
 // Capture
 
-async function startCapture(port, file) {
+async function startCapture(port, file, snaplen = SNAPLEN) {
   fs.rmSync(file, { force: true });
-  const proc = spawn('dumpcap', ['-i', 'lo', '-f', `tcp port ${port}`, '-s', String(SNAPLEN), '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('dumpcap', ['-i', 'lo', '-f', `tcp port ${port}`, '-s', String(snaplen), '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   await new Promise((resolve, reject) => {
     proc.stderr.on('data', (d) => {
@@ -123,6 +125,7 @@ const http11Server = (port, handler) =>
     srv.listen(port, '127.0.0.1', () => resolve(srv));
   });
 
+// The port of a scenario is BASE_PORT + its index here: a new scenario goes at the end.
 const SCENARIOS = [
   {
     name: 'http11-keepalive',
@@ -801,6 +804,81 @@ const SCENARIOS = [
     },
   },
   {
+    name: 'zero-window-close',
+    title: 'Close behind a closed window: the client writes 40 kB to a server that does not read, and closes; its FIN waits behind the data while it probes',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port, rcvbuf: 4096 });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port });
+      await acc;
+      await c.call({ op: 'send', name: 'c', size: 40000 });
+      await c.call({ op: 'close', name: 'c' });
+      await sleep(2000);
+      await t.snap('while the window is shut', 'client FIN-WAIT-1 with data and FIN queued, server ESTAB', {
+        unseen: 'the client called close() with 36 kB still queued: FIN-WAIT-1 at once (RFC 9293 §3.10.4), but no FIN on the wire until the window opens, so a capture cannot show it',
+      });
+      await s.call({ op: 'recvall', name: 'a' });
+      await s.call({ op: 'close', name: 'a' });
+      await sleep(200);
+      await t.snap('end', 'client TIME-WAIT');
+    },
+  },
+  {
+    name: 'keepalive-dead-peer',
+    title: 'Keep-alive gives up: the server\'s answers are dropped; after three unanswered probes the client resets the connection',
+    needs: 'nft',
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port, keepalive: { idle: 1, intvl: 1, cnt: 3 } });
+      await acc;
+      await c.call({ op: 'send', name: 'c', text: 'ping\n' });
+      await s.call({ op: 'recv', name: 'a', size: 5 });
+      await sleep(100);
+      t.nft(`tcp sport ${t.port} drop`);
+      await sleep(2500);
+      await t.snap('two probes unanswered', 'both ESTAB');
+      await sleep(2500);
+      t.nftClear();
+      await sleep(200);
+      await t.snap('end', 'the client gave up with RST: both gone');
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'close', name: 'a' });
+    },
+  },
+  ...['1.3', '1.2'].map((version) => ({
+    name: `tls${version.replace('.', '')}`,
+    title: `TLS ${version} (OpenSSL through Python's ssl): handshake, one request and answer, close_notify both ways, then the TCP close`,
+    needs: 'tls',
+    snaplen: 65535,
+    async run(t) {
+      const s = t.actor('server');
+      const c = t.actor('client');
+      await s.call({ op: 'listen', name: 'l', port: t.port });
+      const acc = s.call({ op: 'accept', name: 'a', listener: 'l' });
+      await c.call({ op: 'connect', name: 'c', port: t.port });
+      await acc;
+      await Promise.all([
+        s.call({ op: 'tls', name: 'a', role: 'server', version, cert: TLS_FILES.cert, key: TLS_FILES.key }),
+        c.call({ op: 'tls', name: 'c', role: 'client', version }),
+      ]);
+      await c.call({ op: 'send', name: 'c', text: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n' });
+      await s.call({ op: 'recv', name: 'a', size: 35 });
+      await s.call({ op: 'send', name: 'a', text: 'HTTP/1.1 204 No Content\r\n\r\n' });
+      await c.call({ op: 'recv', name: 'c', size: 27 });
+      await Promise.all([c.call({ op: 'unwrap', name: 'c' }), s.call({ op: 'unwrap', name: 'a' })]);
+      await c.call({ op: 'close', name: 'c' });
+      await s.call({ op: 'recvall', name: 'a' });
+      await s.call({ op: 'close', name: 'a' });
+      await sleep(200);
+      await t.snap('end', 'client TIME-WAIT');
+    },
+  })),
+  {
     name: 'tfo-rejected',
     title: 'Data on a SYN not taken: the client holds a TFO cookie, the new listener has no TFO; the SYN-ACK acknowledges the SYN only and the client sends the data again',
     needs: 'tfo',
@@ -856,6 +934,17 @@ const SCENARIOS = [
   },
 ];
 
+/** A throw-away self-signed certificate for the TLS scenarios (made on first use). */
+const TLS_FILES = { cert: '', key: '' };
+
+function makeCertificate() {
+  if (TLS_FILES.cert) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-oracle-'));
+  TLS_FILES.cert = path.join(dir, 'cert.pem');
+  TLS_FILES.key = path.join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', TLS_FILES.key, '-out', TLS_FILES.cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+}
+
 /** Forgets the TFO cookies the kernel cached for 127.0.0.1, so the first connect asks for one. */
 function flushTfoCookies() {
   try {
@@ -901,12 +990,13 @@ async function play(sc, index) {
     nftClear() {
       nft(['flush', 'chain', 'inet', NFT_TABLE, 'input']);
     },
-    async snap(label, note) {
+    /** `unseen`: why this moment's states follow from a call the wire does not show (yet). */
+    async snap(label, note, { unseen } = {}) {
       const time = now();
       const all = ssSockets(port);
       const listening = all.some((s) => s.state === 'LISTEN');
       const sockets = all.filter((s) => !before.has(key(s)) && s.state !== 'LISTEN');
-      snaps.push({ label, note, time: Number(time.toFixed(6)), listening, sockets });
+      snaps.push({ label, note, ...(unseen ? { unseen } : {}), time: Number(time.toFixed(6)), listening, sockets });
     },
   };
   if (sc.needs === 'nft') {
@@ -916,7 +1006,7 @@ async function play(sc, index) {
   }
   let tries = 1;
   for (let attempt = 1; ; attempt++) {
-    const cap = await startCapture(port, pcap);
+    const cap = await startCapture(port, pcap, sc.snaplen);
     try {
       await sc.run(t);
     } finally {
@@ -977,6 +1067,14 @@ async function main() {
         execFileSync('nft', ['list', 'tables'], { stdio: 'ignore' });
       } catch (e) {
         console.log(`${sc.name.padEnd(24)} skipped: nft (nftables) is missing or not allowed (${e.code ?? e.message}); fixture kept as it was`);
+        continue;
+      }
+    }
+    if (sc.needs === 'tls') {
+      try {
+        makeCertificate();
+      } catch (e) {
+        console.log(`${sc.name.padEnd(24)} skipped: openssl could not make a certificate (${e.code ?? e.message}); fixture kept as it was`);
         continue;
       }
     }

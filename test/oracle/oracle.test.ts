@@ -36,6 +36,7 @@ test('the fixture set is whole and small', () => {
     const e = loadExpectation(n);
     assert.equal(e.scenario, n);
     assert.ok(e.snapshots.length >= 1 && e.snapshots[e.snapshots.length - 1].label === 'end', `${n}: the last snapshot is "end"`);
+    assert.ok(!e.snapshots[e.snapshots.length - 1].unseen, `${n}: the end states are always compared`);
     for (const s of e.snapshots) for (const k of s.sockets) assert.ok(k.state in SS_TO_MODEL, `${n}: ss state ${k.state} has no model state`);
   }
   for (const p of Object.keys(pending)) assert.ok(names.includes(p), `pending.json names ${p}, which is no fixture`);
