@@ -932,6 +932,35 @@ const SCENARIOS = [
       await t.snap('end', 'both clients TIME-WAIT');
     },
   },
+  {
+    name: 'synsent-bad-ack',
+    title: 'Unacceptable ACK in SYN-SENT: while the server drops SYNs (full accept queue), a forged SYN,ACK acknowledges something the client never sent; the client answers RST and stays SYN-SENT',
+    async run(t) {
+      const s = t.actor('server');
+      const c1 = t.actor('client1');
+      const c2 = t.actor('client2');
+      const x = t.actor('forger');
+      const port2 = t.port + 100;
+      await s.call({ op: 'listen', name: 'l', port: t.port, backlog: 0 });
+      await c1.call({ op: 'connect', name: 'c', port: t.port });
+      await sleep(100);
+      const second = c2.call({ op: 'connect', name: 'c', port: t.port, bind: port2 });
+      await sleep(300);
+      await x.call({ op: 'inject', src: t.port, dst: port2, seq: 123456789, ack: 42, flags: 'SYN,ACK' });
+      await sleep(200);
+      await t.snap('after the forged SYN,ACK', 'client 2 still SYN-SENT (it answered RST), client 1 ESTAB, not accepted');
+      await s.call({ op: 'accept', name: 'a1', listener: 'l' });
+      await second;
+      await s.call({ op: 'accept', name: 'a2', listener: 'l' });
+      for (const [c, a] of [[c1, 'a1'], [c2, 'a2']]) {
+        await c.call({ op: 'close', name: 'c' });
+        await s.call({ op: 'recvall', name: a });
+        await s.call({ op: 'close', name: a });
+      }
+      await sleep(200);
+      await t.snap('end', 'both clients TIME-WAIT');
+    },
+  },
 ];
 
 /** A throw-away self-signed certificate for the TLS scenarios (made on first use). */
