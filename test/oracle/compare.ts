@@ -93,9 +93,8 @@ export function loadExpectation(name: string): Expectation {
 
 const tcbKey = (endpoint: string, peer: string) => `${endpoint}>${peer}`;
 
-/** Compares a fixture with its ss record (or with `expectation`, to test the comparison). */
-export function compareFixture(name: string, expectation: Expectation = loadExpectation(name)): Outcome {
-  const bytes = new Uint8Array(readFileSync(join(FIXTURES, `${name}.pcapng`)));
+/** Compares a fixture with its ss record (or with `expectation` and `bytes`, to test the comparison). */
+export function compareFixture(name: string, expectation: Expectation = loadExpectation(name), bytes = new Uint8Array(readFileSync(join(FIXTURES, `${name}.pcapng`)))): Outcome {
   const out: Outcome = { name, expectation, text: '', rows: [], disagreements: [], details: [] };
   let imported: ReturnType<typeof importCapture>;
   try {

@@ -93,3 +93,13 @@ test('the comparison fails on a state the model does not reach and on a socket i
   for (const s of gone.snapshots) s.listening = false;
   assert.ok(compareFixture('half-close', gone).rows.every((r) => r.expected !== 'CLOSED or LISTEN'));
 });
+
+test('the comparison fails on a capture the importer cannot read whole', () => {
+  const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'half-close.pcapng')));
+  // Cut inside the fourth packet: the importer warns about the truncated record.
+  const { packets } = readCapture(bytes);
+  const cut = bytes.slice(0, packets[3].offset + 30);
+  const o = compareFixture('half-close', loadExpectation('half-close'), cut);
+  assert.ok(o.disagreements.some((d) => d.startsWith('import: ')), o.disagreements.join('\n'));
+  assert.ok(o.disagreements.some((d) => d.startsWith('state end ')), 'a capture cut short cannot end as the kernel did');
+});
