@@ -83,7 +83,7 @@ const SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'window.title': '${rootName}',
   // Restricted Mode outlines every non-ASCII character in the editor by default; the Chinese notes
-  // of the screenshots read better without (docs: the README says how users turn it off too).
+  // of the screenshots read better without (the README gives users the same setting).
   'editor.unicodeHighlight.nonBasicASCII': false,
 };
 
