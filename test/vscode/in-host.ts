@@ -270,6 +270,17 @@ step(13, async () => {
   assert.ok(answer.ok, `both diagrams, each drawn by its own renderer: ${JSON.stringify(answer.seen)}`);
 });
 
+step(14, async () => {
+  const before = new Set(vscode.workspace.textDocuments);
+  await vscode.commands.executeCommand('tcpflow.importCapture', fileUri('handshake.pcap'));
+  const doc = await until('the imported flow in a new document', () => vscode.workspace.textDocuments.find((d) => !before.has(d) && d.isUntitled && d.languageId === 'tcpflow'));
+  const text = doc.getText();
+  assert.match(text, /^# Imported from a pcap capture: 1 TCP connection written, 5 segments, 5 packets in the file\./, text);
+  assert.match(text, /^client C 192\.168\.1\.2:52528 /m, text);
+  assert.match(text, /^C -> S PSH ACK seq=1 ack=1 len=5 win=65535 "hello"/m, text);
+  await until('the preview of the imported flow', () => webviewTab('tcpflow.preview'), 15_000);
+});
+
 async function run(): Promise<void> {
   const results: { name: string; ok: boolean; ms: number; error?: string }[] = [];
   for (const [name, fn] of steps) {

@@ -86,6 +86,18 @@ export const MIXED = [
   '',
 ].join('\n');
 
+/** A correct exchange in numbers; vscode.test.ts writes its capture (tcpflow export) as handshake.pcap. */
+export const CAPTURED = [
+  'client C 192.168.1.2:52528',
+  'server S 10.0.0.1:80',
+  'C -> S  SYN      seq=1000',
+  'S -> C  SYN ACK  seq=5000 ack=1001',
+  'C -> S  ACK      seq=1001 ack=5001',
+  'C -> S  PSH ACK  seq=1001 ack=5001 len=5 "hello"',
+  'S -> C  ACK      seq=5001 ack=1006',
+  '',
+].join('\n');
+
 export const FILES: Record<string, string> = {
   'flow.tcpflow': FLOW,
   'notes.md': NOTES,
@@ -109,6 +121,7 @@ export const CHECKS = [
   'the preview follows an edit',
   'VS Code\'s Markdown preview draws the fence and lists its finding',
   'a note with a ```tcpflow and a ```mermaid block: tcpflow draws its own, and leaves Mermaid to VS Code',
+  'Import Capture reads a capture in the workspace through VS Code\'s file system',
 ] as const;
 
 /**

@@ -25,7 +25,10 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, chromiumMissing, ROOT } from '../webview/browser';
-import { CHECKS, FILES, type BrowserAnswer, type BrowserAsk } from './samples';
+import { CAPTURED, CHECKS, FILES, type BrowserAnswer, type BrowserAsk } from './samples';
+import { analyze } from '../../src/core/index';
+import { exportSegments } from '../../src/core/export';
+import { writePcap } from '../../src/core/import/pcapwrite';
 
 /** The code-servers the suite runs on: the oldest VS Code the extension accepts and the newest tried. */
 const VERSIONS = [
@@ -377,6 +380,7 @@ for (const version of VERSIONS) {
       const workspace = path.join(dir, 'workspace');
       fs.mkdirSync(workspace);
       for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(workspace, name), text);
+      fs.writeFileSync(path.join(workspace, 'handshake.pcap'), writePcap(exportSegments(analyze(CAPTURED))));
       const shared = path.join(dir, 'shared');
       fs.mkdirSync(shared);
       const runner = await packageRunner(dir, shared);
