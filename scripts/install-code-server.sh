@@ -25,6 +25,7 @@ if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
 # Chinese text in the test's screenshots (many notes are Chinese) needs a CJK font: Debian's Noto CJK.
 if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then
+  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then echo "install-code-server: run as root or install sudo" >&2; exit 1; fi
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-noto-cjk
 fi
