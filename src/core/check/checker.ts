@@ -9,7 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, startRcvNxt } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, setState, startRcvNxt } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -753,7 +753,7 @@ class Checker {
           if (e.idle === TcpState.LISTEN) e.idle = TcpState.CLOSED;
           else bad('callNoConnection', RULE.close);
         } else if (t.state === TcpState.LISTEN || t.state === TcpState.SYN_SENT) {
-          t.state = TcpState.CLOSED;
+          setState(t, TcpState.CLOSED);
         } else if (t.state === TcpState.SYN_RCVD || t.state === TcpState.ESTABLISHED || t.state === TcpState.CLOSE_WAIT) {
           t.closePending = true;
         } else bad('callCloseClosing', RULE.close);
@@ -764,7 +764,7 @@ class Checker {
           else bad('callNoConnection', RULE.abort);
         } else {
           t.aborted = isSynchronized(t.state);
-          t.state = TcpState.CLOSED;
+          setState(t, TcpState.CLOSED);
         }
         break;
     }
@@ -787,7 +787,7 @@ class Checker {
     to.lastConn = c;
     const s = this.tcb(c, from);
     // A server's TCB that ended returns to its listener for the next SYN.
-    if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) s.state = TcpState.LISTEN;
+    if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) setState(s, TcpState.LISTEN);
     const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
     const findingStart = this.findings.length;
@@ -1048,7 +1048,7 @@ class Checker {
     const marked = st.modifiers.some((m) => m.name === 'dropped');
     // A listener spawns a fresh TCB for a SYN when the old one has ended.
     if (seg.syn && !seg.ack && to.idle === TcpState.LISTEN && (r.state === TcpState.CLOSED || r.state === TcpState.LISTEN)) {
-      r.state = TcpState.LISTEN;
+      setState(r, TcpState.LISTEN);
       // Backlog: SYNs beyond the SYN queue are dropped.
       if (to.backlog !== undefined) {
         let half = 0;
@@ -1065,7 +1065,7 @@ class Checker {
     }
     if (seg.syn && !seg.ack && r.state === TcpState.TIME_WAIT && !duplicate) {
       this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
-      r.state = to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED;
+      setState(r, to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
     }
     const stateBefore = r.state;
     const before = ev && this.view(r, to.info.name, from.info.name, c);

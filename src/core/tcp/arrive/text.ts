@@ -1,0 +1,58 @@
+/**
+ * RFC 9293 §3.10.7.4 seventh: process the segment text. Segments are taken in sequence order
+ * (§3.10.7.4 first: "further processing is done in SEG.SEQ order"): one that starts beyond
+ * RCV.NXT is held (SHLD-31) until the gap before it is filled.
+ */
+import { add, diff, gt, le, max } from '../seq';
+import { Seg, Tcb } from '../tcb';
+import type { Arrival } from './outcome';
+
+/** What became of the text: taken, held behind a gap, or had already been taken. */
+export type TextFate = 'accepted' | 'queued' | 'duplicate';
+
+export function processText(t: Tcb, seg: Seg, a: Arrival): TextFate {
+  let fate: TextFate = 'accepted';
+  if (seg.seq && t.rcvNxt && !Number.isNaN(diff(seg.seq, t.rcvNxt))) {
+    const start = seg.seq;
+    const dataEnd = add(seg.seq, seg.len);
+    // (The FIN's place in the sequence is noted here; §3.10.7.4 eighth takes it once in order.)
+    if (seg.fin) t.peerFin = dataEnd;
+    if (gt(start, t.rcvNxt)) {
+      // RFC 9293 §3.10.7.4 first (SHLD-31): text beyond RCV.NXT is held for later processing.
+      if (seg.len > 0) t.ooo.push({ start, end: dataEnd });
+      fate = 'queued';
+    } else if (gt(dataEnd, t.rcvNxt)) {
+      // RFC 9293 §3.10.7.4 seventh: the new part of the text is taken and RCV.NXT advances over it.
+      t.rcvNxt = dataEnd;
+      t.rcvNxtWhy = a.why;
+    } else if (seg.len > 0 && !seg.fin) {
+      // RFC 9293 §3.10.7.4 first: text wholly before RCV.NXT was taken already.
+      fate = 'duplicate';
+    }
+    drainQueue(t);
+  } else if (t.rcvNxt && seg.len + (seg.fin ? 1 : 0) > 0 && !seg.seq) {
+    // Numbers not written: the segment is taken as next in order.
+    if (seg.fin) t.peerFin = add(t.rcvNxt, seg.len);
+    t.rcvNxt = add(t.rcvNxt, seg.len);
+    t.rcvNxtWhy = a.why;
+  }
+  return fate;
+}
+
+/** Held text that now starts at or before RCV.NXT is taken, until the next gap. */
+function drainQueue(t: Tcb): void {
+  if (!t.rcvNxt || t.ooo.length === 0) return;
+  let moved = true;
+  while (moved) {
+    moved = false;
+    for (let i = 0; i < t.ooo.length; i++) {
+      const r = t.ooo[i];
+      if (le(r.start, t.rcvNxt!)) {
+        t.rcvNxt = max(t.rcvNxt!, r.end);
+        t.ooo.splice(i, 1);
+        moved = true;
+        break;
+      }
+    }
+  }
+}
