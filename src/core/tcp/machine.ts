@@ -108,9 +108,16 @@ export function isDuplicateAck(sender: Tcb, peer: Tcb | undefined, seg: Seg): bo
   return !(peer?.sndUna && peer.sndNxt && equal(peer.sndUna, peer.sndNxt));
 }
 
-/** A keep-alive probe: seq one before SND.NXT with at most one byte (RFC 9293 §3.8.4). */
+/**
+ * A keep-alive probe: seq one before SND.NXT with at most one byte (RFC 9293 §3.8.4), sent on a
+ * connection this side has acknowledged. Before its first ACK (the third segment of the
+ * handshake) SND.NXT-1 is the ISN, and a segment there is the ISN written where ISN+1 belongs
+ * (the SYN takes one number, §3.4), not a probe.
+ */
 export function isKeepAlive(t: Tcb, seg: Seg): boolean {
-  return !!seg.seq && !!t.sndNxt && seg.len <= 1 && !seg.syn && !seg.fin && !seg.rst && equal(add(seg.seq, 1), t.sndNxt) && isSynchronized(t.state);
+  if (!seg.seq || !t.sndNxt || seg.len > 1 || seg.syn || seg.fin || seg.rst || !isSynchronized(t.state)) return false;
+  if (!equal(add(seg.seq, 1), t.sndNxt)) return false;
+  return !(t.iss && !t.lastAckSent && equal(seg.seq, t.iss));
 }
 
 /** Update the sender's TCB after it sends `seg` (state change and SND.NXT). */

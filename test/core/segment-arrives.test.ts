@@ -1,0 +1,39 @@
+/**
+ * Cases RFC 9293 decides that the checker once got wrong (issue 12): silence on classic
+ * mistakes, alarms on legal TCP, and a state model that did not follow §3.10.7. Each names the
+ * expected value and where the finding goes.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, SegmentEvent } from '../../src/core/index';
+import { applyFix, established, expectFindings, expectNoFindings, lines } from '../helpers';
+
+const finding = (text: string, code: string) => {
+  const f = analyze(text).findings.find((x) => x.code === code);
+  assert.ok(f, `expected ${code}`);
+  return f;
+};
+const segments = (text: string): SegmentEvent[] => analyze(text).model.events.filter((e): e is SegmentEvent => e.kind === 'segment');
+
+describe('SYN_SENT -> ESTABLISHED: the third segment of the handshake (RFC 9293 §3.4, §3.5)', () => {
+  it('seq written as the ISN (symbolic) -> wrong seq, expected x+1, fixed by the quick fix', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'C -> S ACK seq=x ack=y+1', 'C: ESTABLISHED, S: ESTABLISHED');
+    expectFindings(text, ['TF3002 @ 5:16']);
+    const f = finding(text, 'TF3002');
+    assert.equal(f.expected, 'x+1');
+    assert.match(f.message, /seq should be x\+1/);
+    assert.match(f.message, /RFC 9293 §3\.4/);
+    expectNoFindings(applyFix(text, f.fix!.edits));
+  });
+  it('seq written as the ISN (numbers) -> wrong seq, expected 1001', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1000 ack=5001', 'C -> S ACK seq=1001 ack=5001 len=10', 'S -> C ACK seq=5001 ack=1011');
+    expectFindings(text, ['TF3002 @ 5:16']);
+    assert.equal(finding(text, 'TF3002').expected, '1001');
+    expectNoFindings(applyFix(text, finding(text, 'TF3002').fix!.edits));
+  });
+  it('a keep-alive with the ISN as seq after the handshake is still a keep-alive (§3.8.4)', () => {
+    const text = established('wait 2h', 'C -> S ACK seq=1000 ack=5001', 'S -> C ACK seq=5001 ack=1001');
+    expectNoFindings(text);
+    assert.equal(segments(text)[3].sendClass, 'keepalive');
+  });
+});
