@@ -37,3 +37,33 @@ describe('SYN_SENT -> ESTABLISHED: the third segment of the handshake (RFC 9293 
     assert.equal(segments(text)[3].sendClass, 'keepalive');
   });
 });
+
+describe('ESTABLISHED: a segment without the ACK flag (RFC 9293 §3.10.7.4 fifth)', () => {
+  it('data without ACK -> error naming the ack, fixed by adding ACK', () => {
+    const text = established('C -> S PSH seq=1001 len=10', 'S -> C ACK seq=5001 ack=1011');
+    expectFindings(text, ['TF2010 @ 6:8']);
+    const f = finding(text, 'TF2010');
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /ack=5001/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.4/);
+    expectNoFindings(applyFix(text, f.fix!.edits));
+  });
+  it('FIN without ACK -> error, fixed by adding ACK', () => {
+    const text = established('C -> S FIN seq=1001', 'S -> C ACK seq=5001 ack=1002', 'C: FIN_WAIT_2, S: CLOSE_WAIT');
+    expectFindings(text, ['TF2010 @ 6:8']);
+    expectNoFindings(applyFix(text, finding(text, 'TF2010').fix!.edits));
+  });
+  it('a segment with no flags at all -> the same error, fixed by adding ACK', () => {
+    const text = established('C -> S seq=1001 ack=5001 len=10', 'S -> C ACK seq=5001 ack=1011');
+    expectFindings(text, ['TF3005 @ 6:17']);
+  });
+  it('bit-style flags get ACK=1', () => {
+    const text = established('C -> S FIN=1, seq=1001', 'S -> C ACK seq=5001 ack=1002');
+    const f = finding(text, 'TF2010');
+    expectNoFindings(applyFix(text, f.fix!.edits));
+    assert.match(applyFix(text, f.fix!.edits), /FIN=1, ACK=1, seq=1001 ack=5001/);
+  });
+  it('RST without ACK stays legal', () => {
+    expectNoFindings(established('C -> S RST seq=1001', 'C: CLOSED, S: CLOSED'));
+  });
+});

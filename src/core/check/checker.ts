@@ -9,7 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, setState, startRcvNxt } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -827,6 +827,22 @@ class Checker {
       wscale: st.wscale?.value,
       rtx: (modifiers & MOD_BIT.rtx) !== 0,
     };
+    // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
+    // as if it did, with the expected ack.
+    let ackAdded = false;
+    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg)) {
+      const expText = this.expectedAckText(s, c);
+      const last = st.flags[st.flags.length - 1];
+      const edits: TextEdit[] = [last ? { start: st.flagsSpan.end, end: st.flagsSpan.end, newText: last.bitStyle ? ', ACK=1' : ' ACK' } : { start: st.to.end, end: st.to.end, newText: ' ACK' }];
+      if (st.seq && !ackField && expText) edits.push({ start: st.seq.end, end: st.seq.end, newText: ` ack=${expText}` });
+      this.report('ackFlagOff', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, to.info.name, expText ?? 'RCV.NXT', RULE.other], {
+        fix: { title: this.fixTitle(expText ? `Set the ACK flag, ack=${expText}` : 'Set the ACK flag', expText ? `设置 ACK 标志，ack=${expText}` : '设置 ACK 标志'), edits },
+        expected: expText,
+      });
+      flags |= FLAG_BIT.ACK;
+      seg.ack = true;
+      ackAdded = true;
+    }
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
@@ -951,7 +967,7 @@ class Checker {
       }
     } else if (seg.ack) {
       ackValue = expectedAck;
-      if (st.seq && expectedAck && !seg.rst && !seqHeldAck) {
+      if (st.seq && expectedAck && !seg.rst && !seqHeldAck && !ackAdded) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         this.report('missingAck', st.flags.find((f) => f.flag === 'ACK') ?? st.flagsSpan, [expText, RULE.header], {
           fix: { title: this.fixTitle(`Add ack=${expText}`, `添加 ack=${expText}`), edits: [{ start: st.seq.end, end: st.seq.end, newText: ` ack=${expText}` }] },

@@ -42,6 +42,7 @@ const defs = {
   rstOutOfWindow: { code: 'TF2007', id: 'rst-out-of-window', severity: 'warning', rule: 'RFC 9293 §3.10.7.4', en: "RST seq={0} is outside {1}'s receive window [{2}, {3}): it is silently dropped; mark it 'dropped' ({4}).", zh: 'RST seq={0} 不在 {1} 的接收窗口 [{2}, {3}) 内：会被静默丢弃；请标注 dropped（{4}）。' },
   rstNotExact: { code: 'TF2008', id: 'rst-not-exact', severity: 'warning', rule: 'RFC 9293 §3.10.7.4', en: 'RST seq={0} is in the window but not RCV.NXT={1}: {2} answers with a challenge ACK instead of resetting ({3}).', zh: 'RST seq={0} 在窗口内但不等于 RCV.NXT={1}：{2} 会回复挑战 ACK 而不是重置连接（{3}）。' },
   unmarkedDrop: { code: 'TF2009', id: 'not-dropped', severity: 'warning', rule: 'RFC 9293 §3.10.7', en: "This segment is marked 'dropped' but {0} accepts it.", zh: '此报文段标注了 dropped，但 {0} 会接受它。' },
+  ackFlagOff: { code: 'TF2010', id: 'ack-flag-off', severity: 'error', rule: 'RFC 9293 §3.10.7.4', en: '{0} is {1}: after the handshake every segment carries the ACK flag, and {2} drops one without it; add ACK with ack={3} ({4}).', zh: '{0} 处于 {1}：握手之后的每个报文段都设置 ACK 标志，{2} 会丢弃未设置 ACK 的报文段；请加上 ACK，ack={3}（{4}）。' },
 
   wrongAck: { code: 'TF3001', id: 'wrong-ack', severity: 'error', rule: 'RFC 9293 §3.4', en: 'ack should be {0}: {1} ({2}).', zh: 'ack 应为 {0}：{1}（{2}）。' },
   wrongSeq: { code: 'TF3002', id: 'wrong-seq', severity: 'error', rule: 'RFC 9293 §3.4', en: 'seq should be {0}: {1} ({2}).', zh: 'seq 应为 {0}：{1}（{2}）。' },

@@ -109,6 +109,15 @@ export function isDuplicateAck(sender: Tcb, peer: Tcb | undefined, seg: Seg): bo
 }
 
 /**
+ * RFC 9293 §3.10.7.4 fifth: "if the ACK bit is off, drop the segment and return". Once a side is
+ * synchronized every segment it sends carries ACK; only an RST may go without (§3.5.2), and a
+ * SYN is refused by `checkSend` already.
+ */
+export function lacksAck(t: Tcb, seg: Seg): boolean {
+  return !seg.ack && !seg.rst && !seg.syn && isSynchronized(t.state);
+}
+
+/**
  * A keep-alive probe: seq one before SND.NXT with at most one byte (RFC 9293 §3.8.4), sent on a
  * connection this side has acknowledged. Before its first ACK (the third segment of the
  * handshake) SND.NXT-1 is the ISN, and a segment there is the ISN written where ISN+1 belongs
