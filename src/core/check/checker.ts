@@ -9,7 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -949,7 +949,7 @@ class Checker {
     if (seg.ack && ackField) {
       const written = this.evaluate(ackField.value, c, expectedAck, s.irs);
       ackValue = written;
-      if (expectedAck && !equal(written, expectedAck)) {
+      if (expectedAck && !equal(written, expectedAck) && !(s.synText && equal(written, synTextAck(s)))) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         const writtenText = this.file.text.slice(ackField.valueSpan.start, ackField.valueSpan.end);
         const fix: Fix = { title: this.fixTitle(`Set ack to ${expText}`, `将 ack 改为 ${expText}`), edits: [{ start: ackField.valueSpan.start, end: ackField.valueSpan.end, newText: expText }] };
@@ -966,7 +966,9 @@ class Checker {
         ackValue = expectedAck;
       }
     } else if (seg.ack) {
-      ackValue = expectedAck;
+      // Not written: a listener holding the SYN's text is taken to acknowledge it (RFC 7413), as
+      // an imported SYN,ACK that was not captured most often did.
+      ackValue = (s.synText && !seg.rst && synTextAck(s)) || expectedAck;
       if (st.seq && expectedAck && !seg.rst && !seqHeldAck && !ackAdded) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         this.report('missingAck', st.flags.find((f) => f.flag === 'ACK') ?? st.flagsSpan, [expText, RULE.header], {

@@ -13,11 +13,13 @@ import { TcpState, isSynchronized } from './states';
 import type { PhraseKey } from '../l10n/strings';
 import { RULE } from './rules';
 import { Seg, Tcb, Why, learnRcvNxt, scaledWindow, segLen, setState } from './tcb';
+import { synTextAck, takeSynText } from './arrive/text';
 
 export { RULE } from './rules';
 export { MAX_WINDOW_SHIFT, advanceClock, enterTimeWait, newTcb, resetSequence, scaledWindow, segLen, setState, startRcvNxt } from './tcb';
 export type { Seg, Tcb, Why } from './tcb';
 export { receive } from './arrive/index';
+export { synTextAck } from './arrive/text';
 export type { RecvKind, RecvOutcome } from './arrive/index';
 
 export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: string };
@@ -188,6 +190,11 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.closePending = false;
     if (t.state === TcpState.ESTABLISHED || t.state === TcpState.SYN_RCVD) setState(t, TcpState.FIN_WAIT_1);
     else if (t.state === TcpState.CLOSE_WAIT) setState(t, TcpState.LAST_ACK);
+  }
+  // A listener that acknowledges the text of the SYN has taken it (RFC 9293 §3.10.7.2, RFC 7413).
+  if (seg.ack && seg.ackNo && t.synText) {
+    const all = synTextAck(t);
+    if (all && equal(seg.ackNo, all)) takeSynText(t);
   }
   learnRcvNxt(t, seg);
   t.owesRst = undefined;

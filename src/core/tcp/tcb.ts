@@ -47,6 +47,14 @@ export interface Tcb {
   finReceived?: boolean;
   /** Sequence number of the peer's FIN, once seen (it may wait behind a gap). */
   peerFin?: SeqValue;
+  /**
+   * Text that came on the peer's SYN to this listener, held, not yet acknowledged (RFC 9293
+   * §3.10.7.2: "any other control or text should be queued for processing later"): RCV.NXT stays
+   * at the SYN's ISN+1 until this side acknowledges the text or the peer sends it again. Without
+   * TCP Fast Open Linux drops it and the peer resends it; with it (RFC 7413) the SYN,ACK
+   * acknowledges it. Both are legal, so the listener's next ack decides.
+   */
+  synText?: { start: SeqValue; end: SeqValue; why: Why };
   /** Out-of-order data queued for reassembly: [start, end) ranges. */
   ooo: { start: SeqValue; end: SeqValue }[];
   /** Clock (ms) when TIME_WAIT was entered. */
@@ -144,6 +152,7 @@ export function segLen(seg: Seg): number {
 /** Forget one incarnation's sequence variables. */
 export function resetSequence(t: Tcb): void {
   t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
+  t.synText = undefined;
   t.sndNxtWhy = t.rcvNxtWhy = undefined;
   t.finReceived = false;
   t.ooo = [];

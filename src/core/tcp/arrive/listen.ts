@@ -19,14 +19,16 @@ export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   }
   // RFC 9293 §3.10.7.2 fourth: no SYN, no RST, no ACK: drop it.
   if (!seg.syn) return NOT_SYN_DROPPED;
-  // RFC 9293 §3.10.7.2 third: a SYN sets IRS and RCV.NXT and moves to SYN-RECEIVED (the SYN,ACK
-  // is the listener's next segment; the checker holds it to its numbers).
+  // RFC 9293 §3.10.7.2 third: a SYN sets IRS and RCV.NXT = SEG.SEQ+1 and moves to SYN-RECEIVED
+  // (the SYN,ACK is the listener's next segment; the checker holds it to its numbers).
   resetSequence(t);
   t.used = true;
   t.passive = true;
   t.irs = seg.seq;
-  t.rcvNxt = seg.seq ? add(seg.seq, 1 + seg.len) : undefined;
-  t.rcvNxtWhy = a.why;
+  t.rcvNxt = seg.seq ? add(seg.seq, 1) : undefined;
+  t.rcvNxtWhy = seg.len > 0 ? { ...a.why, kind: 'syn' } : a.why;
+  // RFC 9293 §3.10.7.2 third: text on the SYN is queued for processing later (see `synText`).
+  if (seg.len > 0 && t.rcvNxt) t.synText = { start: t.rcvNxt, end: add(t.rcvNxt, seg.len), why: a.why };
   setState(t, TcpState.SYN_RCVD);
   t.ooo = [];
   t.finSeq = undefined;

@@ -3,7 +3,7 @@
  * (§3.10.7.4 first: "further processing is done in SEG.SEQ order"): one that starts beyond
  * RCV.NXT is held (SHLD-31) until the gap before it is filled.
  */
-import { add, diff, gt, le, max } from '../seq';
+import { SeqValue, add, diff, equal, gt, le, lt, max } from '../seq';
 import { Seg, Tcb } from '../tcb';
 import type { Arrival } from './outcome';
 
@@ -30,6 +30,8 @@ export function processText(t: Tcb, seg: Seg, a: Arrival): TextFate {
       fate = 'duplicate';
     }
     drainQueue(t);
+    // Text held from the SYN is taken once RCV.NXT has passed it (the peer sent it again).
+    if (t.synText && !lt(t.rcvNxt, t.synText.end)) t.synText = undefined;
   } else if (t.rcvNxt && seg.len + (seg.fin ? 1 : 0) > 0 && !seg.seq) {
     // Numbers not written: the segment is taken as next in order.
     if (seg.fin) t.peerFin = add(t.rcvNxt, seg.len);
@@ -37,6 +39,38 @@ export function processText(t: Tcb, seg: Seg, a: Arrival): TextFate {
     t.rcvNxtWhy = a.why;
   }
   return fate;
+}
+
+/**
+ * The acknowledgment a listener sends if it takes the text that came on the SYN (`synText`):
+ * RCV.NXT past that text and past any text held after it. Undefined when there is none.
+ */
+export function synTextAck(t: Tcb): SeqValue | undefined {
+  const held = t.synText;
+  if (!held || !t.rcvNxt || !equal(t.rcvNxt, held.start)) return undefined;
+  let end = held.end;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const r of t.ooo) {
+      if (le(r.start, end) && gt(r.end, end)) {
+        end = r.end;
+        moved = true;
+      }
+    }
+  }
+  return end;
+}
+
+/**
+ * The listener acknowledges the text held from the SYN (RFC 9293 §3.10.7.2, queued; RFC 7413,
+ * TCP Fast Open): RCV.NXT moves past it.
+ */
+export function takeSynText(t: Tcb): void {
+  const held = t.synText!;
+  t.rcvNxt = held.end;
+  t.rcvNxtWhy = held.why;
+  t.synText = undefined;
+  drainQueue(t);
 }
 
 /** Held text that now starts at or before RCV.NXT is taken, until the next gap. */
