@@ -87,3 +87,22 @@ describe('LISTEN -> SYN_RCVD: data on a SYN without TCP Fast Open (RFC 9293 §3.
     assert.equal(finding(text, 'TF3001').expected, '1001');
   });
 });
+
+describe('ESTABLISHED: zero-window probing (RFC 9293 §3.8.6.1)', () => {
+  const zeroWindow = (...more: string[]) => established('S -> C ACK seq=5001 ack=1001 win=0', 'C -> S ACK seq=1001 ack=5001 len=1', 'S -> C ACK seq=5001 ack=1001 win=0', ...more);
+  it('the probe is not taken; after the window update the sender sends from SND.UNA again: no findings', () => {
+    const text = zeroWindow('S -> C ACK seq=5001 ack=1001 win=1000', 'C -> S ACK seq=1001 ack=5001 len=100', 'S -> C ACK seq=5001 ack=1101');
+    expectNoFindings(text);
+    const segs = segments(text);
+    assert.equal(segs[4].sendClass, 'window-probe');
+    assert.equal(segs[7].sendClass, 'retransmission');
+  });
+  it('the probe sent again while the window stays shut, then the data', () => {
+    expectNoFindings(zeroWindow('C -> S ACK seq=1001 ack=5001 len=1', 'S -> C ACK seq=5001 ack=1001 win=0', 'S -> C ACK seq=5001 ack=1001 win=1000', 'C -> S ACK seq=1001 ack=5001 len=100', 'S -> C ACK seq=5001 ack=1101'));
+  });
+  it('data from SND.UNA beyond SND.NXT without a probe is still a wrong seq, expected 1011', () => {
+    const text = established('C -> S ACK seq=1001 ack=5001 len=10 lost', 'C -> S ACK seq=1001 ack=5001 len=20');
+    expectFindings(text, ['TF3002 @ 7:16']);
+    assert.equal(finding(text, 'TF3002').expected, '1011');
+  });
+});

@@ -79,6 +79,7 @@ export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict 
  * - end beyond SND.NXT: a retransmission may be repacketized to carry more data than the
  *   original segments ("may repackage segments on the retransmission queue", RFC 9293 §3.8.6),
  *   but never past a FIN.
+ * - start at a window probe the receiver did not take and go on past it (§3.8.6.1), unmarked.
  * Unmarked, both stay errors: in notes they are nearly always a number that went wrong earlier.
  * A segment one byte below SND.NXT with nothing outstanding is a keep-alive, not a retransmission.
  */
@@ -88,6 +89,9 @@ export function isRetransmission(t: Tcb, seg: Seg): boolean {
   if (n === 0) return false;
   if (!lt(seg.seq, t.sndNxt)) return false;
   const end = add(seg.seq, n);
+  // RFC 9293 §3.8.6.1: the receiver did not take a window probe; once the window opens the sender
+  // sends from SND.UNA again, the probe's byte and the data after it.
+  if (gt(end, t.sndNxt) && t.probeAt && equal(seg.seq, t.probeAt) && equal(t.sndUna, t.probeAt) && !t.finSeq && !seg.syn) return true;
   if (gt(end, t.sndNxt) && (!seg.rtx || t.finSeq || seg.syn)) return false;
   if (le(t.sndUna, seg.seq)) return true;
   if (!seg.rtx) return false;
@@ -150,6 +154,8 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.irs = undefined;
     t.finSeq = undefined;
     t.peerFin = undefined;
+    t.probeAt = undefined;
+    t.synText = undefined;
     t.ooo = [];
     t.passive = false;
     t.closePending = false;
@@ -166,6 +172,8 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
       t.sndShiftUnknown = false;
     }
   }
+  // RFC 9293 §3.8.6.1: one byte sent into a zero window is a probe.
+  if (seg.len === 1 && t.sndWnd === 0 && seg.seq && !seg.syn && !seg.fin) t.probeAt = seg.seq;
   if (seg.win !== undefined) t.rcvWnd = seg.syn ? seg.win : scaledWindow(seg.win, t.rcvShift, t.rcvShiftUnknown);
   if (seg.syn && seg.seq && !t.iss) t.iss = seg.seq;
   if (seg.seq) {

@@ -55,6 +55,8 @@ export interface Tcb {
    * acknowledges it. Both are legal, so the listener's next ack decides.
    */
   synText?: { start: SeqValue; end: SeqValue; why: Why };
+  /** Where this side's last window probe into a zero window started (RFC 9293 §3.8.6.1). */
+  probeAt?: SeqValue;
   /** Out-of-order data queued for reassembly: [start, end) ranges. */
   ooo: { start: SeqValue; end: SeqValue }[];
   /** Clock (ms) when TIME_WAIT was entered. */
@@ -152,7 +154,7 @@ export function segLen(seg: Seg): number {
 /** Forget one incarnation's sequence variables. */
 export function resetSequence(t: Tcb): void {
   t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
-  t.synText = undefined;
+  t.synText = t.probeAt = undefined;
   t.sndNxtWhy = t.rcvNxtWhy = undefined;
   t.finReceived = false;
   t.ooo = [];
