@@ -106,3 +106,36 @@ describe('ESTABLISHED: zero-window probing (RFC 9293 §3.8.6.1)', () => {
     assert.equal(finding(text, 'TF3002').expected, '1011');
   });
 });
+
+describe('SYN_SENT: an unacceptable ACK (RFC 9293 §3.10.7.3 first)', () => {
+  const badAck = (...more: string[]) => lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=999', ...more);
+  it('answered with RST seq=SEG.ACK: the client stays SYN_SENT (model and assertion)', () => {
+    const text = badAck('C -> S RST seq=999 dropped', 'C: SYN_SENT');
+    const a = expectFindings(text, ['TF3001 @ 4:29']);
+    const segs = a.model.events.filter((e): e is SegmentEvent => e.kind === 'segment');
+    const synAck = segs[1].deliveries[0];
+    assert.equal(synAck.after.state, 'SYN_SENT');
+    assert.equal(synAck.outcome, 'rst');
+    assert.match(synAck.note ?? '', /ack=1001/);
+    assert.equal(segs[2].send.before.state, 'SYN_SENT');
+    assert.equal(segs[2].send.after.state, 'SYN_SENT');
+    assert.equal(segs[2].sendClass, 'rst-reply');
+  });
+  it('the RST with the wrong seq: expected seq=999 (SEG.ACK)', () => {
+    const text = badAck('C -> S RST seq=1001 dropped', 'C: SYN_SENT');
+    expectFindings(text, ['TF3001 @ 4:29', 'TF3002 @ 5:16']);
+    assert.equal(finding(text, 'TF3002').expected, '999');
+  });
+  it('then the server resends its SYN,ACK and the handshake completes', () => {
+    expectFindings(badAck('C -> S RST seq=999 dropped', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', 'C: ESTABLISHED, S: ESTABLISHED'), ['TF3001 @ 4:29']);
+  });
+  it('a typo in the ack, the flow going on as if right: one finding, ESTABLISHED', () => {
+    expectFindings(badAck('C -> S ACK seq=1001 ack=5001', 'C: ESTABLISHED, S: ESTABLISHED'), ['TF3001 @ 4:29']);
+  });
+  it('the same in the findings-only check', async () => {
+    const { analyzeFindings } = await import('../../src/core/index');
+    for (const text of [badAck('C -> S RST seq=999 dropped', 'C: SYN_SENT'), badAck('C -> S RST seq=1001 dropped', 'C: ESTABLISHED')]) {
+      for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), analyze(text).findings);
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -63,6 +63,8 @@ interface Sent {
   sendClass: SendClass;
   seg: Seg;
   conn: Connection;
+  /** The ack as written, when the checker replaced it with the one it expected. */
+  wroteAck?: SeqValue;
 }
 
 export interface CheckOptions {
@@ -158,6 +160,10 @@ class Checker {
   private readonly inflight = new Map<string, Sent>();
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
+  /** Arrivals redrawn after the fact (see `answerUnacceptableAck`), with what they showed before. */
+  private readonly redrawn: { d: Delivery; after: TcbView; outcome: RecvKind; note?: string }[] = [];
+  /** The ack of the segment being checked as written, when it was replaced by the expected one. */
+  private wroteAck: SeqValue | undefined;
   private readonly lastViews = new Map<Tcb, TcbSnapshot>();
   /** Segment events that have findings (their `raw` list), in order. */
   private readonly flagged: SegmentRecord[] = [];
@@ -283,6 +289,7 @@ class Checker {
       symbols: this.symbols.length,
       rootNames: this.rootNames.length,
       pendingRst: this.pendingRst.length,
+      redrawn: this.redrawn.length,
       flagged: this.flagged.length,
       symbolRefs,
       endpointRefs,
@@ -307,6 +314,12 @@ class Checker {
     this.symbols.length = cp.symbols;
     this.rootNames.length = cp.rootNames;
     this.pendingRst.length = cp.pendingRst;
+    while (this.redrawn.length > cp.redrawn) {
+      const r = this.redrawn.pop()!;
+      r.d.after = r.after;
+      r.d.outcome = r.outcome;
+      r.d.note = r.note;
+    }
     for (let i = cp.flagged; i < this.flagged.length; i++) {
       // It had no finding at the checkpoint (it may be an event from before the checkpoint
       // that a later `deliver` gave one).
@@ -768,6 +781,7 @@ class Checker {
         }
         break;
     }
+    if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
   }
@@ -788,6 +802,11 @@ class Checker {
     const s = this.tcb(c, from);
     // A server's TCB that ended returns to its listener for the next SYN.
     if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) setState(s, TcpState.LISTEN);
+    const held = s.unacceptableAck;
+    if (held) {
+      s.unacceptableAck = undefined;
+      if (st.flags.some((f) => f.set && f.flag === 'RST')) this.answerUnacceptableAck(s, held, from, to, c);
+    }
     const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
     const findingStart = this.findings.length;
@@ -935,6 +954,7 @@ class Checker {
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
 
     // ---- ack ----
+    this.wroteAck = undefined;
     let expectedAck: SeqValue | undefined;
     let ackWhy: Reason | undefined;
     let ackFromRcvNxt = false;
@@ -963,6 +983,7 @@ class Checker {
           const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined));
           this.report('wrongAck', ackField.valueSpan, [expText, why, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
         }
+        this.wroteAck = written;
         ackValue = expectedAck;
       }
     } else if (seg.ack) {
@@ -1024,9 +1045,9 @@ class Checker {
     } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
-      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c });
+      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck });
     } else {
-      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c };
+      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck };
       this.arrive(sent, st, false);
       if (fate === 'duplicated') this.arrive(sent, st, true);
     }
@@ -1089,10 +1110,14 @@ class Checker {
     const before = ev && this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
     if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
+    // An unacceptable ACK in SYN-SENT taken as the expected one: kept to undo (`answerUnacceptableAck`).
+    const wrote = sent.wroteAck;
+    const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
     else this.arrived(sent, to, at, r.state);
+    if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
     if (seg.rst && out.kind === 'dropped' && !marked) {
@@ -1107,6 +1132,22 @@ class Checker {
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
       this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name]);
     }
+  }
+
+  /**
+   * The endpoint answers the unacceptable ACK it got in SYN-SENT with RST (RFC 9293 §3.10.7.3
+   * first: <SEQ=SEG.ACK><CTL=RST>): the notes meant the ACK as written. Its TCB goes back to
+   * SYN-SENT, owing that RST, and the arrival is redrawn as the RFC has it.
+   */
+  private answerUnacceptableAck(t: Tcb, held: NonNullable<Tcb['unacceptableAck']>, self: Endpoint, peer: Endpoint, c: Connection): void {
+    restoreTcb(t, held.before);
+    t.owesRst = { seq: held.ack };
+    const d = held.delivery as Delivery | undefined;
+    if (!d || this.lean) return;
+    this.redrawn.push({ d, after: d.after, outcome: d.outcome, note: d.note });
+    d.after = this.view(t, self.info.name, peer.info.name, c);
+    d.outcome = 'rst';
+    d.note = this.p('badAckSynSent', this.fmt(t.sndNxt, c));
   }
 
   /** Findings-only check: the receiver's last event is this arrival (see `lastEventFor`). */
@@ -1214,6 +1255,7 @@ interface Checkpoint {
   symbols: number;
   rootNames: number;
   pendingRst: number;
+  redrawn: number;
   flagged: number;
   symbolRefs: number[];
   endpointRefs: [string, number][];

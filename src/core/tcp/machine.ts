@@ -20,6 +20,7 @@ export { MAX_WINDOW_SHIFT, advanceClock, enterTimeWait, newTcb, resetSequence, s
 export type { Seg, Tcb, Why } from './tcb';
 export { receive } from './arrive/index';
 export { synTextAck } from './arrive/text';
+export { ackUnacceptable } from './arrive/syn-sent';
 export type { RecvKind, RecvOutcome } from './arrive/index';
 
 export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: string };

@@ -57,6 +57,13 @@ export interface Tcb {
   synText?: { start: SeqValue; end: SeqValue; why: Why };
   /** Where this side's last window probe into a zero window started (RFC 9293 §3.8.6.1). */
   probeAt?: SeqValue;
+  /**
+   * An ACK that arrived in SYN-SENT was unacceptable as written (RFC 9293 §3.10.7.3 first) and the
+   * checker carried on with the acceptable one it expected (one mistake, one finding). If this
+   * side's next segment is the RST that answers it, the notes meant the unacceptable ACK: the
+   * TCB goes back to `before`, still SYN-SENT. `delivery` is the arrival to redraw.
+   */
+  unacceptableAck?: { ack: SeqValue; before: Tcb; delivery?: object };
   /** Out-of-order data queued for reassembly: [start, end) ranges. */
   ooo: { start: SeqValue; end: SeqValue }[];
   /** Clock (ms) when TIME_WAIT was entered. */

@@ -1,5 +1,5 @@
 /** RFC 9293 §3.10.7.3: a segment arrives at an endpoint in SYN-SENT (it sent a SYN). */
-import { add, gt, le } from '../seq';
+import { SeqValue, add, gt, le } from '../seq';
 import { TcpState } from '../states';
 import { RULE } from '../rules';
 import { Seg, Tcb, setState } from '../tcb';
@@ -10,11 +10,16 @@ const NO_SYN_DROPPED: RecvOutcome = Object.freeze({ kind: 'dropped', reason: 'sy
 const RESET = shared('reset', RULE.synSent);
 const SYN_TAKEN = shared('accepted', RULE.synSent);
 
+/** RFC 9293 §3.10.7.3 first: SEG.ACK =< ISS or SEG.ACK > SND.NXT does not acknowledge our SYN. */
+export function ackUnacceptable(t: Tcb, ackNo: SeqValue): boolean {
+  return !!t.iss && !!t.sndNxt && (le(ackNo, t.iss) || gt(ackNo, t.sndNxt));
+}
+
 export function arriveSynSent(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   // First, the ACK bit.
   let ackOk = false;
   if (seg.ack) {
-    if (seg.ackNo && t.iss && t.sndNxt && (le(seg.ackNo, t.iss) || gt(seg.ackNo, t.sndNxt))) {
+    if (seg.ackNo && ackUnacceptable(t, seg.ackNo)) {
       // RFC 9293 §3.10.7.3 first: an unacceptable ACK on an RST: drop the segment.
       if (seg.rst) return RST_IGNORED;
       // RFC 9293 §3.10.7.3 first: an unacceptable ACK (SEG.ACK =< ISS or > SND.NXT) is answered
