@@ -139,3 +139,35 @@ describe('SYN_SENT: an unacceptable ACK (RFC 9293 §3.10.7.3 first)', () => {
     }
   });
 });
+
+describe('CLOSED: a lone RST after the close (RFC 9293 §3.5.2)', () => {
+  const closed = (...more: string[]) => established('C -> S FIN ACK seq=1001 ack=5001', 'S -> C ACK seq=5001 ack=1002', 'S -> C FIN ACK seq=5001 ack=1002', 'C -> S ACK seq=1002 ack=5002', 'wait 2MSL', 'C: CLOSED, S: CLOSED', ...more);
+  it('an RST nothing asked for from a CLOSED endpoint -> cannot send, citing §3.5.2', () => {
+    const text = closed('C -> S RST seq=1002');
+    expectFindings(text, ['TF2001 @ 12:8']);
+    assert.match(finding(text, 'TF2001').message, /RFC 9293 §3\.5\.2/);
+  });
+  it('is drawn in the teardown, not in a handshake', async () => {
+    const { renderMermaid } = await import('../../src/core/render/mermaid');
+    const out = renderMermaid(analyze(closed('C -> S RST seq=1002'))).text;
+    assert.equal(out.match(/: Handshake/g)?.length, 1, out);
+  });
+  it('an RST that answers a segment to a CLOSED endpoint stays legal', () => {
+    expectNoFindings(closed('S -> C ACK seq=5001 ack=1002 len=5 old', 'C -> S RST seq=1002 dropped'));
+  });
+  it('abort, then its RST, stays legal (§3.10.5)', () => {
+    expectNoFindings(established('C abort', 'C -> S RST seq=1001', 'C: CLOSED, S: CLOSED'));
+  });
+  it('an RST answering a listener-less SYN is drawn in the handshake', async () => {
+    const { renderMermaid } = await import('../../src/core/render/mermaid');
+    const text = lines('client C', 'endpoint S CLOSED', 'C -> S SYN seq=1000', 'S -> C RST ACK seq=0 ack=1001', 'C: CLOSED');
+    expectNoFindings(text);
+    assert.match(renderMermaid(analyze(text)).text, /: Handshake/);
+  });
+});
+
+describe('SYN data sent again with more after it (RFC 9293 §3.10.7.2, §3.8.6 repackaging)', () => {
+  it('the SYN,ACK took only the SYN; the client sends the 10 bytes and 20 more in one segment', () => {
+    expectFindings(lines('client C', 'server S', 'C -> S SYN seq=1000 len=10', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001 len=30', 'S -> C ACK seq=5001 ack=1031'), ['TF3008 @ 3:21']);
+  });
+});

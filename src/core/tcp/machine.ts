@@ -31,7 +31,12 @@ export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: s
  * side may still retransmit data (that is no new data).
  */
 export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict {
-  if (seg.rst) return { ok: true }; // RST may be sent from any state (§3.5.2); the checker checks its numbers.
+  if (seg.rst) {
+    // RFC 9293 §3.5.2 (reset generation, rule 1): with no connection an RST only answers an
+    // incoming segment; after ABORT (§3.10.5) the RST is the abort's own.
+    if (t.state === TcpState.CLOSED && t.used && !t.owesRst && !t.aborted) return { ok: false, reason: 'rstOnlyAnswers', rule: RULE.resetGen };
+    return { ok: true }; // RST may be sent from any other state; the checker checks its numbers.
+  }
   const s = t.state;
   switch (s) {
     case TcpState.CLOSED:
@@ -80,7 +85,8 @@ export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict 
  * - end beyond SND.NXT: a retransmission may be repacketized to carry more data than the
  *   original segments ("may repackage segments on the retransmission queue", RFC 9293 §3.8.6),
  *   but never past a FIN.
- * - start at a window probe the receiver did not take and go on past it (§3.8.6.1), unmarked.
+ * - start at a window probe the receiver did not take and go on past it (§3.8.6.1), or at SYN
+ *   text the peer did not acknowledge (§3.10.7.2), unmarked.
  * Unmarked, both stay errors: in notes they are nearly always a number that went wrong earlier.
  * A segment one byte below SND.NXT with nothing outstanding is a keep-alive, not a retransmission.
  */
@@ -93,6 +99,9 @@ export function isRetransmission(t: Tcb, seg: Seg): boolean {
   // RFC 9293 §3.8.6.1: the receiver did not take a window probe; once the window opens the sender
   // sends from SND.UNA again, the probe's byte and the data after it.
   if (gt(end, t.sndNxt) && t.probeAt && equal(seg.seq, t.probeAt) && equal(t.sndUna, t.probeAt) && !t.finSeq && !seg.syn) return true;
+  // RFC 9293 §3.10.7.2: the peer acknowledged only our SYN, not the text on it (Linux without TCP
+  // Fast Open drops it); we send that text again from SND.UNA, and may send more with it.
+  if (gt(end, t.sndNxt) && t.sndNxtWhy?.kind === 'syndata' && equal(seg.seq, t.sndUna) && !t.finSeq && !seg.syn) return true;
   if (gt(end, t.sndNxt) && (!seg.rtx || t.finSeq || seg.syn)) return false;
   if (le(t.sndUna, seg.seq)) return true;
   if (!seg.rtx) return false;
@@ -144,6 +153,7 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     // any other RST aborts the connection (§3.10.5).
     if (!t.owesRst) setState(t, TcpState.CLOSED);
     t.owesRst = undefined;
+    t.aborted = false;
     return;
   }
   if (seg.syn && (t.state === TcpState.CLOSED || t.state === TcpState.LISTEN || t.state === TcpState.TIME_WAIT)) {
