@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_FINDINGS, analyze } from '../../src/core/index';
-import { applyFix, established, finWait2, handshake, lines } from '../helpers';
+import { applyFix, established, finWait2, handshake, lines, strayEnglish } from '../helpers';
 
 interface Case {
   code: string;
@@ -88,6 +88,10 @@ describe('finding codes', () => {
         assert.ok(f.message.includes(c.says), `message "${f.message}" should mention ${c.says}`);
         const zh = analyze(c.text, { locale: 'zh-cn' }).findings.find((g) => g.code === c.code)!;
         assert.notEqual(zh.message, f.message, 'a Chinese message exists');
+        // Its rule, named in both messages; no English in the Chinese one besides the allow-list
+        // and the names the flow itself wrote.
+        if (f.rule) assert.ok(f.message.includes(f.rule) && zh.message.includes(f.rule), `${f.message} | ${zh.message} names ${f.rule}`);
+        if (!c.code.startsWith('TF1')) assert.deepEqual(strayEnglish(zh.message, new Set(c.text.match(/[A-Za-z][A-Za-z0-9_]*/g) ?? [])), [], zh.message);
         if (c.fixes) {
           assert.ok(f.fix, 'has a fix');
           const fixed = applyFix(c.text, f.fix.edits);

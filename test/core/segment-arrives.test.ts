@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, SegmentEvent } from '../../src/core/index';
-import { applyFix, established, expectFindings, expectNoFindings, lines } from '../helpers';
+import { applyFix, established, expectFindings, expectNoFindings, lines, strayEnglish } from '../helpers';
 
 const finding = (text: string, code: string) => {
   const f = analyze(text).findings.find((x) => x.code === code);
@@ -169,5 +169,20 @@ describe('CLOSED: a lone RST after the close (RFC 9293 §3.5.2)', () => {
 describe('SYN data sent again with more after it (RFC 9293 §3.10.7.2, §3.8.6 repackaging)', () => {
   it('the SYN,ACK took only the SYN; the client sends the 10 bytes and 20 more in one segment', () => {
     expectFindings(lines('client C', 'server S', 'C -> S SYN seq=1000 len=10', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001 len=30', 'S -> C ACK seq=5001 ack=1031'), ['TF3008 @ 3:21']);
+  });
+});
+
+describe('messages in Chinese hold no English words besides names', () => {
+  it('data after a FIN is "10 字节", a flagless segment "无标志的报文段"', () => {
+    const zh = (text: string) => analyze(text, { locale: 'zh-cn' }).findings.map((f) => f.message);
+    const afterFin = zh(established('C -> S FIN ACK seq=1001 ack=5001', 'C -> S ACK seq=1002 ack=5001 len=10'));
+    assert.ok(afterFin.some((m) => m.includes('ACK,10 字节')), afterFin.join(' | '));
+    for (const m of afterFin) assert.deepEqual(strayEnglish(m, new Set(['C', 'S'])), [], m);
+    const bare = zh(lines('client C', 'server S', 'C -> S seq=1'));
+    assert.ok(bare.some((m) => m.includes('无标志的报文段')), bare.join(' | '));
+  });
+  it('TLS and HTTP findings name their rule and say their reason in Chinese', () => {
+    const http = analyze(established('C -> S ACK seq=1001 ack=5001 len=10 http "GET / HTTP/1.0"', 'S -> C ACK seq=5001 ack=1011 len=10 http "HTTP/1.0 200 OK"', 'C -> S ACK seq=1011 ack=5011 len=10 http "GET /2 HTTP/1.0"'), { locale: 'zh-cn' }).findings;
+    assert.match(http[0].message, /HTTP\/1\.0 或 Connection: close.*RFC 9112 §9\.3/);
   });
 });

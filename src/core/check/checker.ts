@@ -435,11 +435,11 @@ class Checker {
   private stateName(s: { text: string; span: ast.Span }): TcpState | undefined {
     const found = lookupState(s.text);
     if (!found) {
-      this.report('unknownState', s.span, [s.text, ALL_STATES.join(', ')]);
+      this.report('unknownState', s.span, [s.text, ALL_STATES.join(', '), RULE.states]);
       return undefined;
     }
     if (!found.exact) {
-      this.report('stateSpelling', s.span, [s.text, found.state], {
+      this.report('stateSpelling', s.span, [s.text, found.state, RULE.states], {
         fix: { title: this.fixTitle(`Write ${found.state}`, `改为 ${found.state}`), edits: [{ start: s.span.start, end: s.span.end, newText: found.state }] },
         expected: found.state,
         actual: s.text,
@@ -718,13 +718,13 @@ class Checker {
   private lastEventFor(name: string): { start: number; end: number; what: string } | undefined {
     if (this.lean) {
       const last = this.endpoints.get(name)?.last;
-      return last && { start: last.start, end: last.end, what: last.what(name) };
+      return last && { start: last.start, end: last.end, what: last.what(name, this.p('segmentWord')) };
     }
     for (let i = this.events.length - 1; i >= 0; i--) {
       const ev = this.events[i];
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
         const v = ev.from === name ? ev.send.after : ev.deliveries[ev.deliveries.length - 1].after;
-        const flags = ev.flags.join(',') || 'segment';
+        const flags = ev.flags.join(',') || this.p('segmentWord');
         return { start: ev.stmt.start, end: ev.stmt.end, what: `${ev.from} → ${ev.to} ${flags} ⇒ ${name} ${v.state}` };
       }
       if (ev.kind === 'call' && ev.stmt.endpoint.text === name) return { start: ev.stmt.start, end: ev.stmt.end, what: `${name} ${ev.stmt.call}` };
@@ -887,7 +887,7 @@ class Checker {
     // The state may not allow this segment at all.
     const verdict = checkSend(s, seg, len > 0 && s.finSeq ? this.writtenSeq(st, s) : undefined);
     if (!verdict.ok && !(seg.syn && s.state === TcpState.TIME_WAIT)) {
-      const flagText = describeFlags(seg);
+      const flagText = describeFlags(seg, this.locale);
       this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, this.p(verdict.reason), verdict.rule]);
     }
 
@@ -1127,10 +1127,10 @@ class Checker {
       this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
     } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe') {
       // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
-      const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg), note ?? '', out.rule]);
+      const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg, this.locale), note ?? '', out.rule]);
       if (out.kind === 'rst') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name });
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
-      this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name]);
+      this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name, out.rule]);
     }
   }
 
@@ -1337,14 +1337,14 @@ function shortList(names: string[], locale: Locale): string {
   return names.length <= 8 ? names.join(sep) : `${names.slice(0, 8).join(sep)}${sep}… (+${names.length - 8})`;
 }
 
-function describeFlags(seg: Seg): string {
+function describeFlags(seg: Seg, locale: Locale): string {
   const f: string[] = [];
   if (seg.syn) f.push('SYN');
   if (seg.fin) f.push('FIN');
   if (seg.rst) f.push('RST');
   if (seg.ack) f.push('ACK');
-  if (seg.len > 0) f.push(`${seg.len} bytes`);
-  return f.length ? f.join(',') : 'a segment without flags';
+  if (seg.len > 0) f.push(phrase('bytes', locale, seg.len));
+  return f.length ? f.join(',') : phrase('noFlags', locale);
 }
 
 export function utf8Length(s: string): number {
@@ -1393,10 +1393,10 @@ class LastEvent {
   flags = 0;
   state = TcpState.CLOSED;
 
-  what(name: string): string {
+  what(name: string, segmentWord: string): string {
     switch (this.kind) {
       case LastEventKind.Segment:
-        return `${this.a} → ${this.b} ${flagList(this.flags).join(',') || 'segment'} ⇒ ${name} ${this.state}`;
+        return `${this.a} → ${this.b} ${flagList(this.flags).join(',') || segmentWord} ⇒ ${name} ${this.state}`;
       case LastEventKind.Call:
         return `${name} ${this.a}`;
       case LastEventKind.Wait:

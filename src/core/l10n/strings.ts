@@ -47,6 +47,12 @@ const phrases = {
   stateNever: ['nothing has happened to it yet', '它尚未经历任何事件'],
   backlogRule: ['implementations drop SYNs beyond the listen backlog', '实现会丢弃超出监听队列（backlog）的 SYN'],
 
+  bytes: ['{0} bytes', '{0} 字节'],
+  noFlags: ['a segment without flags', '无标志的报文段'],
+  segmentWord: ['segment', '报文段'],
+  tlsHandshakeDone: ['nothing (the handshake is complete)', '没有握手消息（握手已完成）'],
+  httpNoReuse: ['HTTP/1.0 or Connection: close', 'HTTP/1.0 或 Connection: close'],
+
   retransmission: ['retransmission', '重传'],
   keepalive: ['keep-alive probe', '保活探测'],
   windowProbe: ['window probe', '窗口探测'],
@@ -56,6 +62,9 @@ const phrases = {
 } satisfies Record<string, [string, string]>;
 
 export type PhraseKey = keyof typeof phrases;
+
+/** Every phrase, [en, zh-cn] (for the tests that read the whole table). */
+export const PHRASES: Readonly<Record<PhraseKey, readonly [string, string]>> = phrases;
 
 export function phrase(key: PhraseKey, locale: Locale, ...args: (string | number)[]): string {
   const p = phrases[key];

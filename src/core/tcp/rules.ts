@@ -22,7 +22,8 @@ export const RULE = {
   synSent: 'RFC 9293 §3.10.7.3',
   other: 'RFC 9293 §3.10.7.4',
   timeWait: 'RFC 9293 §3.10.8',
-  challengeAck: 'RFC 9293 §3.10.7.4, RFC 5961 §4',
+  challengeAck: 'RFC 9293 §3.10.7.4, RFC 5961 §3.2',
+  synChallengeAck: 'RFC 9293 §3.10.7.4, RFC 5961 §4',
   retransmit: 'RFC 9293 §3.8.1',
   windowScale: 'RFC 7323 §2.3',
 } as const;

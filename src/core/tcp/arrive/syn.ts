@@ -7,7 +7,7 @@ import { RecvOutcome, shared } from './outcome';
 
 const RETRANSMITTED_SYN = shared('duplicate', RULE.other);
 const TIME_WAIT_CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.other });
-const CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.challengeAck });
+const CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.synChallengeAck });
 
 /** Undefined when processing goes on (the SYN,ACK of a simultaneous open in SYN-RECEIVED). */
 export function checkSyn(t: Tcb, seg: Seg): RecvOutcome | undefined {
