@@ -3,7 +3,7 @@
  * segment as the machine sees it, and the one place a TCB changes state (`setState`). The send
  * side (`machine.ts`) and segment arrival (`arrive/`) both work on these.
  */
-import { SeqValue, add, diff, gt } from './seq';
+import { SeqValue, diff, gt } from './seq';
 import { TcpState, isSynchronized } from './states';
 
 /**
