@@ -186,3 +186,15 @@ describe('messages in Chinese hold no English words besides names', () => {
     assert.match(http[0].message, /HTTP\/1\.0 或 Connection: close.*RFC 9112 §9\.3/);
   });
 });
+
+describe('syntax findings in Chinese', () => {
+  it('say what was expected in Chinese', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=', 'wait', 'C -> S SYN win', 'C -> S SYN=2');
+    const zh = analyze(text, { locale: 'zh-cn' }).findings.map((f) => f.message);
+    assert.ok(zh.some((m) => m.includes('数字或名称') && m.includes('行尾')), zh.join(' | '));
+    assert.ok(zh.some((m) => m.includes('时长（2MSL、30s、200ms、RTO）')), zh.join(' | '));
+    assert.ok(zh.some((m) => m.includes("win 后的 '='")), zh.join(' | '));
+    assert.ok(zh.some((m) => m.includes('SYN 标志的 0 或 1')), zh.join(' | '));
+    for (const m of zh) assert.deepEqual(strayEnglish(m, new Set(['C', 'S'])), [], m);
+  });
+});

@@ -561,7 +561,7 @@ class Checker {
       case ReasonKind.SynAgain:
         return this.p('whySyn', r.who, this.line(r.at));
       case ReasonKind.SndNxt:
-        return this.p('expectSeq', r.who, r.fmt!(r.value)) + (r.cause ? `; ${this.explain(r.cause, '')}` : '');
+        return this.p('expectSeq', r.who, r.fmt!(r.value)) + (r.cause ? `${this.locale === 'zh-cn' ? '；' : '; '}${this.explain(r.cause, '')}` : '');
       case ReasonKind.RcvNxt:
         return r.cause ? this.explain(r.cause, '') : this.p('expectAck', r.who, r.peer);
     }

@@ -76,3 +76,58 @@ export function phrase(key: PhraseKey, locale: Locale, ...args: (string | number
 export function localeFor(tag: string | undefined): Locale {
   return tag && /^zh/i.test(tag) ? 'zh-cn' : 'en';
 }
+
+/**
+ * The parser describes what it expected in English (its findings' arguments stay so, for every
+ * locale); a Chinese message gets these words instead. Exact phrases first, then the phrases
+ * built around a field or flag name.
+ */
+const SYNTAX_ZH: Record<string, string> = {
+  'end of line': '行尾',
+  'end of file': '文件末尾',
+  name: '名称',
+  number: '数字',
+  string: '字符串',
+  address: '地址',
+  'a number or a name': '数字或名称',
+  "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call":
+    "client、server、endpoint、title、note、phase、wait、deliver、msl、numbers，或端点名后接 '->'、':' 或调用",
+  'the note text': 'note 的文本',
+  'the title text': 'title 的文本',
+  'the phase text': 'phase 的文本',
+  'a duration (2MSL, 30s, 200ms, RTO)': '时长（2MSL、30s、200ms、RTO）',
+  'a time such as 30s or 2min': '时间，如 30s 或 2min',
+  'the id of a delayed segment': '延迟报文段的标识',
+  "'relative' or 'absolute'": "'relative' 或 'absolute'",
+  'an endpoint name': '端点名',
+  'a port number': '端口号',
+  'an address, a start state, isn=, backlog=, win=, mss= or wscale=': '地址、起始状态、isn=、backlog=、win=、mss= 或 wscale=',
+  'sequence number': '序号',
+  port: '端口',
+  timestamp: '时间戳',
+  'timestamp echo': '回显时间戳',
+  'at most 32 nested parentheses': '最多 32 层嵌套括号',
+  'a name added, not subtracted (write x+1 or x-1)': '加上名称而不是减去（写作 x+1 或 x-1）',
+  'the receiving endpoint': '接收端点',
+  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=':
+    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、"标签"、http、tls、lost、dup、dropped、rtx、old 或 delay=',
+  label: '标签',
+  'a timestamp value': '时间戳值',
+  'the echoed timestamp': '回显的时间戳',
+  'an id for the delayed segment (delay=old1)': '延迟报文段的标识（delay=old1）',
+  'the HTTP start line in quotes, e.g. "GET / HTTP/1.1"': '带引号的 HTTP 起始行，如 "GET / HTTP/1.1"',
+};
+
+/** A syntax finding's argument in the locale's words (names and quoted text stay as written). */
+export function syntaxArg(arg: string, locale: Locale): string {
+  if (locale !== 'zh-cn') return arg;
+  const exact = SYNTAX_ZH[arg];
+  if (exact !== undefined) return exact;
+  let m = /^'=' after (\S+)$/.exec(arg);
+  if (m) return `${m[1]} 后的 '='`;
+  m = /^a number for (\S+)$/.exec(arg);
+  if (m) return `${m[1]} 的数值`;
+  m = /^0 or 1 for the (\S+) flag$/.exec(arg);
+  if (m) return `${m[1]} 标志的 0 或 1`;
+  return arg;
+}
