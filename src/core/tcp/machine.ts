@@ -85,9 +85,10 @@ export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict 
  * - end beyond SND.NXT: a retransmission may be repacketized to carry more data than the
  *   original segments ("may repackage segments on the retransmission queue", RFC 9293 §3.8.6),
  *   but never past a FIN.
- * - start at a window probe the receiver did not take and go on past it (§3.8.6.1), or at SYN
- *   text the peer did not acknowledge (§3.10.7.2), unmarked.
  * Unmarked, both stay errors: in notes they are nearly always a number that went wrong earlier.
+ * Two resends go past SND.NXT unmarked, since the RFC says where they start: from a window probe
+ * the receiver did not take (§3.8.6.1), and from SYN text the peer did not acknowledge
+ * (§3.10.7.2).
  * A segment one byte below SND.NXT with nothing outstanding is a keep-alive, not a retransmission.
  */
 export function isRetransmission(t: Tcb, seg: Seg): boolean {
