@@ -89,7 +89,40 @@ export interface Tcb {
 }
 
 export function newTcb(state: TcpState, passive = false): Tcb {
-  const t: Tcb = { state, passive, rcvWnd: 65535, sndShift: 0, rcvShift: 0, wsOffered: false, ooo: [], closePending: false, aborted: false, used: false };
+  // Every field present from the start, in one order: all TCBs share one shape (hidden class), so
+  // the checker's reads of them stay monomorphic however a connection has gone.
+  const t: Tcb = {
+    state,
+    passive,
+    iss: undefined,
+    irs: undefined,
+    sndUna: undefined,
+    sndNxt: undefined,
+    rcvNxt: undefined,
+    sndWnd: undefined,
+    rcvWnd: 65535,
+    sndShift: 0,
+    rcvShift: 0,
+    wsOffered: false,
+    finSeq: undefined,
+    finReceived: undefined,
+    peerFin: undefined,
+    synText: undefined,
+    probeAt: undefined,
+    unacceptableAck: undefined,
+    ooo: [],
+    timeWaitAt: undefined,
+    closePending: false,
+    aborted: false,
+    owesRst: undefined,
+    sndNxtWhy: undefined,
+    rcvNxtWhy: undefined,
+    lastAckSent: undefined,
+    used: false,
+    sndShiftUnknown: undefined,
+    rcvShiftUnknown: undefined,
+    ackedBeforeRcv: undefined,
+  };
   if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
     // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
     t.sndShiftUnknown = t.rcvShiftUnknown = true;

@@ -1,20 +1,13 @@
 /** RFC 9293 §3.10.7.4 eighth: check the FIN bit. */
 import { add, equal, lt } from '../seq';
 import { TcpState } from '../states';
-import { RULE } from '../rules';
 import { Seg, Tcb, enterTimeWait, setState } from '../tcb';
-import { Arrival, RecvOutcome, shared } from './outcome';
+import type { Arrival, RecvOutcome } from './outcome';
 import { ourFinAcked } from './ack';
-import type { TextFate } from './text';
-
-const OUTCOME: Record<TextFate, RecvOutcome> = {
-  accepted: shared('accepted', RULE.other),
-  queued: shared('queued', RULE.other),
-  duplicate: shared('duplicate', RULE.other),
-};
+import { ALREADY_TAKEN } from './text';
 
 /** `fate` is what the seventh step did with the text; the FIN may make it a duplicate. */
-export function checkFin(t: Tcb, seg: Seg, a: Arrival, fate: TextFate): RecvOutcome {
+export function checkFin(t: Tcb, seg: Seg, a: Arrival, fate: RecvOutcome): RecvOutcome {
   if (t.peerFin && t.rcvNxt && equal(t.peerFin, t.rcvNxt)) {
     // RFC 9293 §3.10.7.4 eighth: the FIN is next in order: RCV.NXT advances over it and it is
     // acknowledged ("connection closing").
@@ -44,15 +37,15 @@ export function checkFin(t: Tcb, seg: Seg, a: Arrival, fate: TextFate): RecvOutc
         break;
       // RFC 9293 §3.10.7.4 eighth: CLOSE-WAIT, CLOSING and LAST-ACK remain where they are.
     }
-    return OUTCOME[fate];
+    return fate;
   }
   if (seg.fin && t.state === TcpState.TIME_WAIT) {
     // RFC 9293 §3.10.7.4 fifth, TIME-WAIT: a retransmission of the remote FIN is acknowledged and
     // restarts the 2 MSL timeout.
     t.timeWaitAt = a.clock;
-    return OUTCOME.duplicate;
+    return ALREADY_TAKEN;
   }
   // A FIN before RCV.NXT (its place known, already taken) is a retransmission.
-  if (seg.fin && t.rcvNxt && t.peerFin === undefined && seg.seq && lt(seg.seq, t.rcvNxt)) return OUTCOME.duplicate;
-  return OUTCOME[fate];
+  if (seg.fin && t.rcvNxt && t.peerFin === undefined && seg.seq && lt(seg.seq, t.rcvNxt)) return ALREADY_TAKEN;
+  return fate;
 }

@@ -5,13 +5,16 @@
  */
 import { SeqValue, add, diff, equal, gt, le, lt, max } from '../seq';
 import { Seg, Tcb } from '../tcb';
-import type { Arrival } from './outcome';
+import { RULE } from '../rules';
+import { Arrival, RecvOutcome, shared } from './outcome';
 
 /** What became of the text: taken, held behind a gap, or had already been taken. */
-export type TextFate = 'accepted' | 'queued' | 'duplicate';
+export const TAKEN = shared('accepted', RULE.other);
+export const HELD = shared('queued', RULE.other);
+export const ALREADY_TAKEN = shared('duplicate', RULE.other);
 
-export function processText(t: Tcb, seg: Seg, a: Arrival): TextFate {
-  let fate: TextFate = 'accepted';
+export function processText(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
+  let fate = TAKEN;
   if (seg.seq && t.rcvNxt && !Number.isNaN(diff(seg.seq, t.rcvNxt))) {
     const start = seg.seq;
     const dataEnd = add(seg.seq, seg.len);
@@ -20,14 +23,14 @@ export function processText(t: Tcb, seg: Seg, a: Arrival): TextFate {
     if (gt(start, t.rcvNxt)) {
       // RFC 9293 §3.10.7.4 first (SHLD-31): text beyond RCV.NXT is held for later processing.
       if (seg.len > 0) t.ooo.push({ start, end: dataEnd });
-      fate = 'queued';
+      fate = HELD;
     } else if (gt(dataEnd, t.rcvNxt)) {
       // RFC 9293 §3.10.7.4 seventh: the new part of the text is taken and RCV.NXT advances over it.
       t.rcvNxt = dataEnd;
       t.rcvNxtWhy = a.why;
     } else if (seg.len > 0 && !seg.fin) {
       // RFC 9293 §3.10.7.4 first: text wholly before RCV.NXT was taken already.
-      fate = 'duplicate';
+      fate = ALREADY_TAKEN;
     }
     drainQueue(t);
     // Text held from the SYN is taken once RCV.NXT has passed it (the peer sent it again).
