@@ -147,6 +147,9 @@ describe('CLOSED: a lone RST after the close (RFC 9293 §3.5.2)', () => {
     expectFindings(text, ['TF2001 @ 12:8']);
     assert.match(finding(text, 'TF2001').message, /RFC 9293 §3\.5\.2/);
   });
+  it('the same from a server back in LISTEN -> cannot send', () => {
+    expectFindings(closed('S -> C RST seq=5002'), ['TF2001 @ 12:8']);
+  });
   it('is drawn in the teardown, not in a handshake', async () => {
     const { renderMermaid } = await import('../../src/core/render/mermaid');
     const out = renderMermaid(analyze(closed('C -> S RST seq=1002'))).text;

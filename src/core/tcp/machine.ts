@@ -34,7 +34,7 @@ export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict 
   if (seg.rst) {
     // RFC 9293 §3.5.2 (reset generation, rule 1): with no connection an RST only answers an
     // incoming segment; after ABORT (§3.10.5) the RST is the abort's own.
-    if (t.state === TcpState.CLOSED && t.used && !t.owesRst && !t.aborted) return { ok: false, reason: 'rstOnlyAnswers', rule: RULE.resetGen };
+    if ((t.state === TcpState.CLOSED || t.state === TcpState.LISTEN) && !t.owesRst && !t.aborted) return { ok: false, reason: 'rstOnlyAnswers', rule: RULE.resetGen };
     return { ok: true }; // RST may be sent from any other state; the checker checks its numbers.
   }
   const s = t.state;
