@@ -25,6 +25,7 @@ const phrases = {
   synSentNeedsSyn: ['in SYN_SENT only a SYN (or an RST) is processed', 'SYN_SENT 状态只处理 SYN（或 RST）'],
   noAckDropped: ['a segment without the ACK flag is dropped in a synchronized state', '在已同步状态下，未设置 ACK 的报文段会被丢弃'],
   synChallenge: ['a SYN on a synchronized connection is answered with a challenge ACK (RFC 5961)', '已同步的连接收到 SYN 时会回复挑战 ACK（RFC 5961）'],
+  synRcvdToListen: ['another SYN makes a half-open connection from a listener return to LISTEN; this SYN is not taken', '半连接（由监听端点建立）收到另一个 SYN 时回到 LISTEN，该 SYN 不被接受'],
   badAckSynRcvd: ['its ack does not acknowledge our SYN,ACK (expected {0}), so it is answered with RST', '其 ack 没有确认本方的 SYN,ACK（应为 {0}），因此回复 RST'],
   outOfWindow: ['it lies outside the receive window, so it is dropped and re-acknowledged', '它不在接收窗口内，会被丢弃并重新发送 ACK'],
   afterTimeWait: ['the connection has ended', '连接已经结束'],

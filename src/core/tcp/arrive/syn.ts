@@ -2,11 +2,12 @@
 import { equal } from '../seq';
 import { TcpState } from '../states';
 import { RULE } from '../rules';
-import { Seg, Tcb } from '../tcb';
+import { Seg, Tcb, resetSequence, setState } from '../tcb';
 import { RecvOutcome, shared } from './outcome';
 
 const RETRANSMITTED_SYN = shared('duplicate', RULE.other);
 const TIME_WAIT_CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.other });
+const BACK_TO_LISTEN: RecvOutcome = Object.freeze({ kind: 'dropped', reason: 'synRcvdToListen', rule: RULE.other });
 const CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.synChallengeAck });
 
 /** Undefined when processing goes on (the SYN,ACK of a simultaneous open in SYN-RECEIVED). */
@@ -18,6 +19,15 @@ export function checkSyn(t: Tcb, seg: Seg): RecvOutcome | undefined {
     // RFC 9293 §3.5, Figure 7: a SYN,ACK in SYN-RECEIVED completes a simultaneous open; its ACK
     // is processed in the fifth step.
     if (seg.ack) return undefined;
+    // RFC 9293 §3.10.7.4 fourth: another SYN in SYN-RECEIVED after a passive OPEN returns the
+    // connection to LISTEN (the SYN is not taken; its sender will send it again).
+    if (t.passive) {
+      setState(t, TcpState.LISTEN);
+      resetSequence(t);
+      return BACK_TO_LISTEN;
+    }
+    // RFC 9293 §3.10.7.4 fourth: after an active OPEN, SYN-RECEIVED handles it like the
+    // synchronized states below.
   }
   // RFC 9293 §3.10.7.4 fourth: SYN in TIME-WAIT: without timestamps (RFC 6191) it gets the
   // challenge ACK of the synchronized states.
