@@ -217,3 +217,18 @@ describe('SYN_RCVD: another SYN after a passive OPEN (RFC 9293 §3.10.7.4 fourth
     expectNoFindings(lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001 lost', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', 'C: ESTABLISHED, S: ESTABLISHED'));
   });
 });
+
+describe('user calls (RFC 9293 §3.10.4, §3.10.5)', () => {
+  it('ABORT in TIME_WAIT sends no RST: an RST after it is TF2001', () => {
+    const text = established('C -> S FIN ACK seq=1001 ack=5001', 'S -> C ACK seq=5001 ack=1002', 'S -> C FIN ACK seq=5001 ack=1002', 'C -> S ACK seq=1002 ack=5002', 'C: TIME_WAIT', 'C abort', 'C -> S RST seq=1002');
+    expectFindings(text, ['TF2001 @ 12:8']);
+  });
+  it('ABORT in CLOSE_WAIT sends its RST', () => {
+    expectNoFindings(established('C -> S FIN ACK seq=1001 ack=5001', 'S -> C ACK seq=5001 ack=1002', 'S abort', 'S -> C RST seq=5001', 'C: CLOSED, S: CLOSED'));
+  });
+  it('CLOSE in FIN_WAIT_2 fails: connection closing', () => {
+    const text = established('C -> S FIN ACK seq=1001 ack=5001', 'S -> C ACK seq=5001 ack=1002', 'C close');
+    expectFindings(text, ['TF2006 @ 8:3']);
+    assert.match(finding(text, 'TF2006').message, /RFC 9293 §3\.10\.4/);
+  });
+});

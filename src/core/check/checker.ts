@@ -13,6 +13,7 @@ import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
+import { userCall } from '../tcp/calls';
 import { NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
 
 interface Endpoint {
@@ -751,37 +752,9 @@ class Checker {
     const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
     const idleBefore = e.idle;
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
-    const bad = (reason: PhraseKey, rule: string) => this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(reason), rule]);
-    switch (st.call) {
-      case 'listen':
-        if (state === TcpState.CLOSED) e.idle = TcpState.LISTEN;
-        else if (!(state === TcpState.LISTEN && !t)) bad('callListenNotClosed', RULE.open);
-        break;
-      case 'open':
-        if (state === TcpState.TIME_WAIT) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
-        else if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) bad('callOpenExists', RULE.open);
-        break;
-      case 'close':
-      case 'shutdown':
-        if (!t || t.state === TcpState.CLOSED) {
-          if (e.idle === TcpState.LISTEN) e.idle = TcpState.CLOSED;
-          else bad('callNoConnection', RULE.close);
-        } else if (t.state === TcpState.LISTEN || t.state === TcpState.SYN_SENT) {
-          setState(t, TcpState.CLOSED);
-        } else if (t.state === TcpState.SYN_RCVD || t.state === TcpState.ESTABLISHED || t.state === TcpState.CLOSE_WAIT) {
-          t.closePending = true;
-        } else bad('callCloseClosing', RULE.close);
-        break;
-      case 'abort':
-        if (!t || t.state === TcpState.CLOSED) {
-          if (e.idle === TcpState.LISTEN) e.idle = TcpState.CLOSED;
-          else bad('callNoConnection', RULE.abort);
-        } else {
-          t.aborted = isSynchronized(t.state);
-          setState(t, TcpState.CLOSED);
-        }
-        break;
-    }
+    const verdict = userCall(st.call, t, e);
+    if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
+    else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
     if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
