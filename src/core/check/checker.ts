@@ -1087,6 +1087,8 @@ class Checker {
     // An unacceptable ACK in SYN-SENT taken as the expected one: kept to undo (`answerUnacceptableAck`).
     const wrote = sent.wroteAck;
     const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
+    // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
+    if (r.unacceptableAck) r.unacceptableAck = undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
