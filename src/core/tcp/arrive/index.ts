@@ -40,11 +40,7 @@ export type { RecvKind, RecvOutcome } from './outcome';
  * notation for the reasons given in messages.
  */
 export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
-  // One record, refilled for every arrival (the core is synchronous and no step keeps it).
-  const a = ARRIVAL;
-  a.clock = clock;
-  a.why = why;
-  a.fmt = fmt;
+  const a: Arrival = { clock, why, fmt };
   switch (t.state) {
     case TcpState.CLOSED:
       return arriveClosed(t, seg, a);
@@ -56,8 +52,6 @@ export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqV
       return arriveSynchronized(t, seg, a);
   }
 }
-
-const ARRIVAL: Arrival = { clock: 0, why: { kind: 'data', who: '', start: 0, end: 0, len: 0 }, fmt: String };
 
 /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every later state, the eight steps in order. */
 function arriveSynchronized(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
