@@ -232,3 +232,15 @@ describe('user calls (RFC 9293 §3.10.4, §3.10.5)', () => {
     assert.match(finding(text, 'TF2006').message, /RFC 9293 §3\.10\.4/);
   });
 });
+
+describe('ESTABLISHED: the send window and SND.WL1/SND.WL2 (RFC 9293 §3.10.7.4 fifth)', () => {
+  it('an older segment delivered late does not shut the window a newer one opened', () => {
+    const text = established('S -> C ACK seq=5001 ack=1001 len=10 win=0 delay=old', 'S -> C ACK seq=5011 ack=1001 win=1000', 'deliver old', 'C -> S ACK seq=1001 ack=5011 len=100', 'S -> C ACK seq=5011 ack=1101');
+    expectNoFindings(text);
+    const c = segments(text)[4].deliveries[0].after;
+    assert.equal(c.sndWnd, 1000);
+  });
+  it('a newer segment that shuts the window does shut it', () => {
+    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=1000', 'S -> C ACK seq=5001 ack=1001 len=10 win=0', 'C -> S ACK seq=1001 ack=5011 len=100'), ['TF3009 @ 8:30', 'TF2002 @ 8:8']);
+  });
+});

@@ -168,6 +168,7 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.peerFin = undefined;
     t.probeAt = undefined;
     t.synText = undefined;
+    t.sndWl1 = t.sndWl2 = undefined;
     t.ooo = [];
     t.passive = false;
     t.closePending = false;

@@ -35,6 +35,9 @@ export interface Tcb {
   rcvNxt?: SeqValue;
   /** Window the peer advertised, in bytes (after scaling). */
   sndWnd?: number;
+  /** SEG.SEQ and SEG.ACK of the segment that set SND.WND last (RFC 9293 §3.10.7.4 fifth). */
+  sndWl1?: SeqValue;
+  sndWl2?: SeqValue;
   /** Window this side advertised, in bytes. */
   rcvWnd: number;
   /** Window scale this side applies to windows it receives / sends (RFC 7323). */
@@ -100,6 +103,8 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     sndNxt: undefined,
     rcvNxt: undefined,
     sndWnd: undefined,
+    sndWl1: undefined,
+    sndWl2: undefined,
     rcvWnd: 65535,
     sndShift: 0,
     rcvShift: 0,
@@ -194,7 +199,7 @@ export function segLen(seg: Seg): number {
 /** Forget one incarnation's sequence variables. */
 export function resetSequence(t: Tcb): void {
   t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
-  t.synText = t.probeAt = undefined;
+  t.synText = t.probeAt = t.sndWl1 = t.sndWl2 = undefined;
   t.sndNxtWhy = t.rcvNxtWhy = undefined;
   t.finReceived = false;
   t.ooo = [];

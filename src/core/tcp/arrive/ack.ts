@@ -13,6 +13,17 @@ export function ourFinAcked(t: Tcb): boolean {
   return !!t.finSeq && !!t.sndUna && gt(t.sndUna, t.finSeq);
 }
 
+/** Is this segment's window newer than the one in force (RFC 9293 §3.10.7.4 fifth)? */
+function newerWindow(t: Tcb, seg: Seg): boolean {
+  if (!t.sndWl1 || !seg.seq) return true;
+  const d = diff(seg.seq, t.sndWl1);
+  if (Number.isNaN(d) || d > 0) return true;
+  if (d < 0) return false;
+  if (!t.sndWl2 || !seg.ackNo) return true;
+  const e = diff(seg.ackNo, t.sndWl2);
+  return Number.isNaN(e) || e >= 0;
+}
+
 /** Undefined when processing goes on to the segment's text and FIN. */
 export function checkAck(t: Tcb, seg: Seg, a: Arrival): RecvOutcome | undefined {
   // RFC 9293 §3.10.7.4 fifth: "if the ACK bit is off, drop the segment and return".
@@ -38,8 +49,13 @@ export function checkAck(t: Tcb, seg: Seg, a: Arrival): RecvOutcome | undefined 
     setState(t, TcpState.ESTABLISHED);
     t.sndUna = t.sndNxt;
   }
-  // RFC 9293 §3.10.7.4 fifth: the send window is updated from SEG.WND (RFC 7323 §2.3 scaling).
-  if (seg.win !== undefined) t.sndWnd = scaledWindow(seg.win, t.sndShift, t.sndShiftUnknown);
+  // RFC 9293 §3.10.7.4 fifth: SEG.WND updates the send window unless the segment is older than
+  // the one that set it (SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
+  if (seg.win !== undefined && newerWindow(t, seg)) {
+    t.sndWnd = scaledWindow(seg.win, t.sndShift, t.sndShiftUnknown);
+    t.sndWl1 = seg.seq;
+    t.sndWl2 = seg.ackNo;
+  }
   if (ourFinAcked(t)) {
     switch (t.state) {
       case TcpState.FIN_WAIT_1:

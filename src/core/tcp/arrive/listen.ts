@@ -34,6 +34,7 @@ export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   t.finSeq = undefined;
   t.peerFin = undefined;
   if (seg.win !== undefined) t.sndWnd = seg.win;
+  t.sndWl1 = seg.seq;
   if (seg.wscale !== undefined) t.sndShift = seg.wscale;
   return SYN_TAKEN;
 }

@@ -46,7 +46,10 @@ export function arriveSynSent(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   t.irs = seg.seq;
   t.rcvNxt = seg.seq ? add(seg.seq, 1 + seg.len) : undefined;
   t.rcvNxtWhy = a.why;
+  // RFC 9293 §3.10.7.3 fourth: SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK.
   if (seg.win !== undefined) t.sndWnd = seg.win;
+  t.sndWl1 = seg.seq;
+  t.sndWl2 = seg.ackNo;
   if (seg.wscale !== undefined && (t.wsOffered || t.rcvShiftUnknown)) {
     // (A SYN,ACK carries the option only if the SYN did, RFC 7323 §2.2: when that SYN is not in
     // the flow, this side's own scale stays unknown.)
