@@ -244,3 +244,10 @@ describe('ESTABLISHED: the send window and SND.WL1/SND.WL2 (RFC 9293 §3.10.7.4 
     expectFindings(established('S -> C ACK seq=5001 ack=1001 win=1000', 'S -> C ACK seq=5001 ack=1001 len=10 win=0', 'C -> S ACK seq=1001 ack=5011 len=100'), ['TF3009 @ 8:30', 'TF2002 @ 8:8']);
   });
 });
+
+describe('SYN_SENT -> SYN_RCVD: data on the peer SYN of a simultaneous open (RFC 9293 §3.10.7.3 fourth)', () => {
+  it('the SYN,ACK acknowledges only the SYN; the peer sends its bytes again (Linux, packetdrill simultaneous-fast-open)', () => {
+    const text = lines('endpoint A CLOSED', 'endpoint B CLOSED', 'A -> B SYN seq=100 delay=a', 'B -> A SYN seq=300 len=50 delay=b', 'deliver a', 'deliver b', 'A -> B SYN ACK seq=100 ack=301 delay=c', 'B -> A SYN ACK seq=300 ack=101 delay=d', 'deliver c', 'deliver d', 'B -> A ACK seq=301 ack=101 len=50', 'A -> B ACK seq=101 ack=351', 'A: ESTABLISHED, B: ESTABLISHED');
+    expectFindings(text, ['TF3008 @ 4:20']);
+  });
+});

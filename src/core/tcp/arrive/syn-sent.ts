@@ -65,8 +65,13 @@ export function arriveSynSent(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
     setState(t, TcpState.ESTABLISHED);
   } else {
     // RFC 9293 §3.10.7.3 fourth: a SYN without ACK: simultaneous open (§3.5, Figure 7), enter
-    // SYN-RECEIVED.
+    // SYN-RECEIVED; text on it is queued until ESTABLISHED, as in LISTEN (see `synText`).
     setState(t, TcpState.SYN_RCVD);
+    if (seg.len > 0 && t.rcvNxt) {
+      t.synText = { start: add(t.rcvNxt, -seg.len), end: t.rcvNxt, why: a.why };
+      t.rcvNxt = t.synText.start;
+      t.rcvNxtWhy = { ...a.why, kind: 'syn' };
+    }
   }
   return SYN_TAKEN;
 }
