@@ -251,3 +251,21 @@ describe('SYN_SENT -> SYN_RCVD: data on the peer SYN of a simultaneous open (RFC
     expectFindings(text, ['TF3008 @ 4:20']);
   });
 });
+
+describe('SYN_SENT: an unacceptable ACK the notes assert was refused', () => {
+  const badAck = (...more: string[]) => lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=999', ...more);
+  it('"C: SYN_SENT" right after it holds; the RST then expected is seq=999', () => {
+    const text = badAck('C: SYN_SENT', 'C -> S RST seq=999 dropped', 'C: SYN_SENT');
+    const a = expectFindings(text, ['TF3001 @ 4:29']);
+    const synAck = a.model.events.filter((e): e is SegmentEvent => e.kind === 'segment')[1].deliveries[0];
+    assert.equal(synAck.after.state, 'SYN_SENT');
+  });
+  it('a later failed assertion names the refused arrival the same way in the findings-only check', async () => {
+    const { analyzeFindings } = await import('../../src/core/index');
+    const text = badAck('C: SYN_SENT', 'C: ESTABLISHED');
+    const full = analyze(text).findings;
+    assert.deepEqual(full.map((f) => f.code), ['TF3001', 'TF2003']);
+    assert.match(full[1].message, /C SYN_SENT/);
+    for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), full);
+  });
+});

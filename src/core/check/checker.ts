@@ -700,6 +700,12 @@ class Checker {
         if (p) conn = e.conns.get(p.info.name);
       } else conn = e.lastConn;
       const t = conn?.tcbs.get(e.info.name);
+      // Asserting SYN_SENT right after an unacceptable ACK says the notes meant it (§3.10.7.3).
+      const held = t?.unacceptableAck;
+      if (held && conn && want === TcpState.SYN_SENT) {
+        t!.unacceptableAck = undefined;
+        this.answerUnacceptableAck(t!, held, e, this.endpoints.get(conn.a === e.info.name ? conn.b : conn.a)!, conn);
+      }
       const actual = t ? t.state : e.idle;
       const okay = actual === want;
       results.push({ endpoint: e.info.name, peer: item.peer?.text, expected: want, actual, ok: okay });
@@ -1112,12 +1118,15 @@ class Checker {
 
   /**
    * The endpoint answers the unacceptable ACK it got in SYN-SENT with RST (RFC 9293 §3.10.7.3
-   * first: <SEQ=SEG.ACK><CTL=RST>): the notes meant the ACK as written. Its TCB goes back to
-   * SYN-SENT, owing that RST, and the arrival is redrawn as the RFC has it.
+   * first: <SEQ=SEG.ACK><CTL=RST>), or the notes assert it is still SYN_SENT: they meant the ACK
+   * as written. Its TCB goes back to SYN-SENT, owing that RST, and the arrival is redrawn as the
+   * RFC has it.
    */
   private answerUnacceptableAck(t: Tcb, held: NonNullable<Tcb['unacceptableAck']>, self: Endpoint, peer: Endpoint, c: Connection): void {
     restoreTcb(t, held.before);
     t.owesRst = { seq: held.ack };
+    // (The arrival is the endpoint's last event: a findings-only check says what it now left.)
+    if (this.lean && self.last) self.last.state = t.state;
     const d = held.delivery as Delivery | undefined;
     if (!d || this.lean) return;
     this.redrawn.push({ d, after: d.after, outcome: d.outcome, note: d.note });
