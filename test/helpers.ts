@@ -44,3 +44,24 @@ export function applyFix(text: string, edits: { start: number; end: number; newT
   for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
+
+/**
+ * The words a Chinese message may hold in Latin letters: flags, states, RFC variables, protocol
+ * and RFC names, and the language's own keywords (the notes write them so).
+ */
+export const ZH_ALLOWED = new Set([
+  ...['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'],
+  ...['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RCVD', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'],
+  ...['seq', 'ack', 'win', 'len', 'RCV.NXT', 'SND.NXT', 'SND.UNA', 'ISN', 'MSL', 'RFC', 'TCP', 'TFO', 'TLS', 'HTTP', 'Connection', 'close'],
+  ...['client', 'server', 'endpoint', 'listen', 'open', 'shutdown', 'abort', 'backlog', 'dropped', 'lost', 'deliver', 'delay', 'wait', 'rtx', 'old', 'dup'],
+  ...['title', 'note', 'phase', 'msl', 'numbers', 'relative', 'absolute', 'mss', 'wscale', 'ts', 'sackOK', 'http', 'tls', 'isn', 'RTO', 'sackOK', 'MSL', 'ms', 's', 'min', 'h'],
+  ...['ClientHello', 'ServerHello', 'HelloRetryRequest', 'EncryptedExtensions', 'Certificate', 'CertificateRequest', 'CertificateVerify', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'NewSessionTicket', 'Finished', 'ApplicationData', 'Alert'],
+]);
+
+/** Latin words of a Chinese text that are not allowed (placeholders and quoted text left out). */
+export function strayEnglish(zh: string, alsoAllowed: ReadonlySet<string> = new Set()): string[] {
+  // Quoted text is the flow's own (a name, a word it wrote, a literal of the language).
+  const words = zh.replace(/\{\d+\}|'[^']*'|"[^"]*"|“[^”]*”/g, ' ').match(/[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*/g) ?? [];
+  // (A word with a digit, or an ISN's generated name `ISN_C`, is a name.)
+  return words.filter((w) => !ZH_ALLOWED.has(w) && !alsoAllowed.has(w) && !/\d|^ISN_/.test(w));
+}

@@ -4,6 +4,7 @@
  */
 import { parse, parseDeclarations } from './syntax/parser';
 import { LineIndex } from './syntax/text';
+import { syntaxArg } from './l10n/strings';
 import { checkSteps, CheckResume, findingsCheck } from './check/checker';
 import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
 import type * as ast from './syntax/ast';
@@ -119,7 +120,7 @@ function syntaxFinding(i: SyntaxIssue, locale: Locale): Finding {
     start: i.start,
     end: i.end,
     args: i.args,
-    message: formatMessage(i.key, i.args, locale),
+    message: formatMessage(i.key, locale === 'en' ? i.args : i.args.map((a) => syntaxArg(a, locale)), locale),
     related: [],
     fix: i.fix ? { title: locale === 'zh-cn' ? '补上右引号' : i.fix.title, edits: [{ start: i.fix.start, end: i.fix.end, newText: i.fix.newText }] } : undefined,
   };

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_FINDINGS, analyze } from '../../src/core/index';
-import { applyFix, established, finWait2, handshake, lines } from '../helpers';
+import { applyFix, established, finWait2, handshake, lines, strayEnglish } from '../helpers';
 
 interface Case {
   code: string;
@@ -33,7 +33,7 @@ const cases: Case[] = [
   { code: 'TF1010', text: lines('client C', '-> S SYN'), at: '2:1', says: '->', near: lines('client C') },
 
   { code: 'TF2001', text: established('C -> S SYN seq=1001'), at: '6:8', says: 'never sends SYN', near: established('C -> S ACK seq=1001 ack=5001') },
-  { code: 'TF2002', text: established('C -> S PSH seq=1001 len=5'), at: '6:8', says: 'ACK', near: established('C -> S PSH ACK seq=1001 ack=5001 len=5') },
+  { code: 'TF2002', text: lines('endpoint C ESTABLISHED', 'server S', 'C -> S ACK seq=100 ack=200'), at: '3:8', says: 'RST seq=200', near: lines('endpoint C ESTABLISHED', 'server S', 'C -> S ACK seq=100 ack=200', 'S -> C RST seq=200') },
   { code: 'TF2003', text: handshake('C: SYN_SENT'), at: '6:4', says: 'ESTABLISHED', near: handshake('C: ESTABLISHED'), fixes: true },
   { code: 'TF2004', text: finWait2('S -> C FIN ACK seq=5001 ack=1002', 'C -> S ACK seq=1002 ack=5002', 'C -> S SYN seq=9000'), at: '10:8', says: '2MSL', near: finWait2('S -> C FIN ACK seq=5001 ack=1002', 'C -> S ACK seq=1002 ack=5002', 'wait 2MSL', 'C -> S SYN seq=9000') },
   { code: 'TF2005', text: lines('server S backlog=1', 'client A', 'client B', 'A -> S SYN seq=1', 'B -> S SYN seq=2'), at: '5:3', says: 'backlog=1', near: lines('server S backlog=1', 'client A', 'client B', 'A -> S SYN seq=1', 'B -> S SYN seq=2 dropped') },
@@ -41,6 +41,8 @@ const cases: Case[] = [
   { code: 'TF2007', text: established('S -> C RST seq=999999'), at: '6:16', says: 'dropped', near: established('S -> C RST seq=999999 dropped') },
   { code: 'TF2008', text: established('S -> C RST seq=5100'), at: '6:16', says: 'RCV.NXT=5001', near: established('S -> C RST seq=5001') },
   { code: 'TF2009', text: established('C -> S ACK seq=1001 ack=5001 len=10 dropped'), at: '6:37', says: 'S accepts', near: established('C -> S ACK seq=1001 ack=5001 len=10') },
+
+  { code: 'TF2010', text: established('C -> S PSH seq=1001 len=5'), at: '6:8', says: 'ack=5001', near: established('C -> S PSH ACK seq=1001 ack=5001 len=5'), fixes: true },
 
   { code: 'TF3001', text: lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x'), at: '4:26', says: 'x+1', near: lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1'), fixes: true },
   { code: 'TF3002', text: established('C -> S ACK seq=1005 ack=5001'), at: '6:16', says: '1001', near: established('C -> S ACK seq=1001 ack=5001'), fixes: true },
@@ -86,6 +88,10 @@ describe('finding codes', () => {
         assert.ok(f.message.includes(c.says), `message "${f.message}" should mention ${c.says}`);
         const zh = analyze(c.text, { locale: 'zh-cn' }).findings.find((g) => g.code === c.code)!;
         assert.notEqual(zh.message, f.message, 'a Chinese message exists');
+        // Its rule, named in both messages; no English in the Chinese one besides the allow-list
+        // and the names the flow itself wrote.
+        if (f.rule) assert.ok(f.message.includes(f.rule) && zh.message.includes(f.rule), `${f.message} | ${zh.message} names ${f.rule}`);
+        assert.deepEqual(strayEnglish(zh.message, new Set(c.text.match(/[A-Za-z][A-Za-z0-9_]*/g) ?? [])), [], zh.message);
         if (c.fixes) {
           assert.ok(f.fix, 'has a fix');
           const fixed = applyFix(c.text, f.fix.edits);

@@ -111,4 +111,14 @@ describe('analyze with previous (resuming after an edit)', () => {
     const c = analyze(renamed, { checkpointEvery: 1, locale: 'zh-cn', previous: b });
     assert.deepEqual(seen(c), seen(analyze(renamed, { checkpointEvery: 1, locale: 'zh-cn' })));
   });
+
+  it('puts back an arrival that a later RST redrew (an unacceptable ACK in SYN_SENT, RFC 9293 §3.10.7.3)', () => {
+    const head = ['client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=999', 'note over C: answered below'];
+    const withRst = [...head, 'C -> S RST seq=999 dropped', 'C: SYN_SENT'].join('\n') + '\n';
+    const withAck = [...head, 'C -> S ACK seq=1001 ack=5001', 'C: ESTABLISHED'].join('\n') + '\n';
+    for (const [from, to] of [[withRst, withAck], [withAck, withRst]]) {
+      const resumed = analyze(to, { checkpointEvery: 1, previous: analyze(from, { checkpointEvery: 1 }) });
+      assert.deepEqual(seen(resumed), seen(analyze(to, { checkpointEvery: 1 })));
+    }
+  });
 });

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_FINDINGS } from '../../src/core/index';
+import { PHRASES } from '../../src/core/l10n/strings';
+import { strayEnglish } from '../helpers';
 import { findingsDoc } from '../../scripts/findings-doc';
 
 test('codes and ids are unique', () => {
@@ -30,4 +32,16 @@ test('every state-machine and sequence-space finding cites RFC 9293', () => {
 test('docs/findings.md is generated from the table', () => {
   const onDisk = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'findings.md'), 'utf8');
   assert.equal(onDisk, findingsDoc(), 'run npm run docs:findings');
+});
+
+test('every finding with a rule names it in its message, in both locales', () => {
+  for (const d of ALL_FINDINGS.filter((x) => x.rule)) {
+    assert.match(d.en, /\(\{\d+\}\)\.$/, `${d.code} en ends with its rule`);
+    assert.match(d.zh, /（\{\d+\}）。$/, `${d.code} zh-cn ends with its rule`);
+  }
+});
+
+test('no Chinese message or phrase holds English words besides names (the allow-list)', () => {
+  for (const d of ALL_FINDINGS) assert.deepEqual(strayEnglish(d.zh), [], `${d.code}: ${d.zh}`);
+  for (const [key, [, zh]] of Object.entries(PHRASES)) assert.deepEqual(strayEnglish(zh), [], `${key}: ${zh}`);
 });

@@ -6,6 +6,7 @@
 import type * as ast from '../syntax/ast';
 import type { FindingKey, Locale } from '../check/findings';
 import { TcpState } from '../tcp/states';
+import { phrase } from '../l10n/strings';
 
 interface Step {
   /** 'c' = the side that sent ClientHello, 's' = the other. */
@@ -89,7 +90,11 @@ export class AppTracker {
     return this.version === '1.3' ? TLS13 : TLS12;
   }
 
-  onSend(from: string, _to: string, st: ast.SegmentStmt, state: TcpState, _locale: Locale): AppIssue[] {
+  /** The locale of the check in progress (set by each `onSend`), for the words put into messages. */
+  private locale: Locale = 'en';
+
+  onSend(from: string, _to: string, st: ast.SegmentStmt, state: TcpState, locale: Locale): AppIssue[] {
+    this.locale = locale;
     const out: AppIssue[] = [];
     const app = st.app;
     const dataState = state === TcpState.ESTABLISHED || state === TcpState.CLOSE_WAIT;
@@ -168,7 +173,7 @@ export class AppTracker {
       if (found < 0 || firstRequired) {
         const expected = firstRequired ?? steps[this.pos];
         const rule = this.version === '1.3' ? RULE_TLS13 : RULE_TLS12;
-        out.push({ key: 'tlsOrder', span: m.span, args: [this.version ?? '1.2', m.name, rule, expected ? `${expected.msg}` : 'nothing (the handshake is complete)'] });
+        out.push({ key: 'tlsOrder', span: m.span, args: [this.version ?? '1.2', m.name, rule, expected ? `${expected.msg}` : phrase('tlsHandshakeDone', this.locale)] });
       }
       if (found >= 0) this.pos = found + 1;
       if (m.name === 'Finished') this.finished.add(from);
@@ -183,15 +188,15 @@ export class AppTracker {
     if (!isResponse) {
       const closer = this.http.noReuse ?? (this.http.closedBy && this.http.closedBy !== from ? this.http.closedBy : undefined);
       if (closer) {
-        const why = this.http.noReuse ? 'HTTP/1.0 or Connection: close' : 'FIN';
-        out.push({ key: 'httpAfterClose', span: app.span, args: [from, closer, why] });
+        const why = this.http.noReuse ? phrase('httpNoReuse', this.locale) : 'FIN';
+        out.push({ key: 'httpAfterClose', span: app.span, args: [from, closer, why, RULE_HTTP] });
       }
       this.http.pending++;
       const v10 = /HTTP\/1\.0\s*$/i.test(line);
       if ((v10 && app.connection !== 'keep-alive') || app.connection === 'close') this.http.pendingClose = true;
       return;
     }
-    if (this.http.pending === 0) out.push({ key: 'httpNoRequest', span: app.span, args: [from] });
+    if (this.http.pending === 0) out.push({ key: 'httpNoRequest', span: app.span, args: [from, RULE_HTTP] });
     else this.http.pending--;
     const v10 = /^HTTP\/1\.0/i.test(line);
     if ((v10 && app.connection !== 'keep-alive') || app.connection === 'close' || this.http.pendingClose) this.http.noReuse = from;

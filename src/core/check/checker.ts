@@ -9,10 +9,12 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, newTcb, receive, startRcvNxt } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
-import type { Delivery, EndpointInfo, FlowEvent, Model, NumberView, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
+import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
+import { userCall } from '../tcp/calls';
+import { NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
 
 interface Endpoint {
   info: EndpointInfo;
@@ -63,6 +65,8 @@ interface Sent {
   sendClass: SendClass;
   seg: Seg;
   conn: Connection;
+  /** The ack as written, when the checker replaced it with the one it expected. */
+  wroteAck?: SeqValue;
 }
 
 export interface CheckOptions {
@@ -158,6 +162,10 @@ class Checker {
   private readonly inflight = new Map<string, Sent>();
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
+  /** Arrivals redrawn after the fact (see `answerUnacceptableAck`), with what they showed before. */
+  private readonly redrawn: { d: Delivery; after: TcbView; outcome: RecvKind; note?: string }[] = [];
+  /** The ack of the segment being checked as written, when it was replaced by the expected one. */
+  private wroteAck: SeqValue | undefined;
   private readonly lastViews = new Map<Tcb, TcbSnapshot>();
   /** Segment events that have findings (their `raw` list), in order. */
   private readonly flagged: SegmentRecord[] = [];
@@ -283,6 +291,7 @@ class Checker {
       symbols: this.symbols.length,
       rootNames: this.rootNames.length,
       pendingRst: this.pendingRst.length,
+      redrawn: this.redrawn.length,
       flagged: this.flagged.length,
       symbolRefs,
       endpointRefs,
@@ -307,6 +316,12 @@ class Checker {
     this.symbols.length = cp.symbols;
     this.rootNames.length = cp.rootNames;
     this.pendingRst.length = cp.pendingRst;
+    while (this.redrawn.length > cp.redrawn) {
+      const r = this.redrawn.pop()!;
+      r.d.after = r.after;
+      r.d.outcome = r.outcome;
+      r.d.note = r.note;
+    }
     for (let i = cp.flagged; i < this.flagged.length; i++) {
       // It had no finding at the checkpoint (it may be an event from before the checkpoint
       // that a later `deliver` gave one).
@@ -422,11 +437,11 @@ class Checker {
   private stateName(s: { text: string; span: ast.Span }): TcpState | undefined {
     const found = lookupState(s.text);
     if (!found) {
-      this.report('unknownState', s.span, [s.text, ALL_STATES.join(', ')]);
+      this.report('unknownState', s.span, [s.text, ALL_STATES.join(', '), RULE.states]);
       return undefined;
     }
     if (!found.exact) {
-      this.report('stateSpelling', s.span, [s.text, found.state], {
+      this.report('stateSpelling', s.span, [s.text, found.state, RULE.states], {
         fix: { title: this.fixTitle(`Write ${found.state}`, `改为 ${found.state}`), edits: [{ start: s.span.start, end: s.span.end, newText: found.state }] },
         expected: found.state,
         actual: s.text,
@@ -547,7 +562,7 @@ class Checker {
       case ReasonKind.SynAgain:
         return this.p('whySyn', r.who, this.line(r.at));
       case ReasonKind.SndNxt:
-        return this.p('expectSeq', r.who, r.fmt!(r.value)) + (r.cause ? `; ${this.explain(r.cause, '')}` : '');
+        return this.p('expectSeq', r.who, r.fmt!(r.value)) + (r.cause ? `${this.locale === 'zh-cn' ? '；' : '; '}${this.explain(r.cause, '')}` : '');
       case ReasonKind.RcvNxt:
         return r.cause ? this.explain(r.cause, '') : this.p('expectAck', r.who, r.peer);
     }
@@ -685,6 +700,12 @@ class Checker {
         if (p) conn = e.conns.get(p.info.name);
       } else conn = e.lastConn;
       const t = conn?.tcbs.get(e.info.name);
+      // Asserting SYN_SENT right after an unacceptable ACK says the notes meant it (§3.10.7.3).
+      const held = t?.unacceptableAck;
+      if (held && conn && want === TcpState.SYN_SENT) {
+        t!.unacceptableAck = undefined;
+        this.answerUnacceptableAck(t!, held, e, this.endpoints.get(conn.a === e.info.name ? conn.b : conn.a)!, conn);
+      }
       const actual = t ? t.state : e.idle;
       const okay = actual === want;
       results.push({ endpoint: e.info.name, peer: item.peer?.text, expected: want, actual, ok: okay });
@@ -705,13 +726,13 @@ class Checker {
   private lastEventFor(name: string): { start: number; end: number; what: string } | undefined {
     if (this.lean) {
       const last = this.endpoints.get(name)?.last;
-      return last && { start: last.start, end: last.end, what: last.what(name) };
+      return last && { start: last.start, end: last.end, what: last.what(name, this.p('segmentWord')) };
     }
     for (let i = this.events.length - 1; i >= 0; i--) {
       const ev = this.events[i];
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
         const v = ev.from === name ? ev.send.after : ev.deliveries[ev.deliveries.length - 1].after;
-        const flags = ev.flags.join(',') || 'segment';
+        const flags = ev.flags.join(',') || this.p('segmentWord');
         return { start: ev.stmt.start, end: ev.stmt.end, what: `${ev.from} → ${ev.to} ${flags} ⇒ ${name} ${v.state}` };
       }
       if (ev.kind === 'call' && ev.stmt.endpoint.text === name) return { start: ev.stmt.start, end: ev.stmt.end, what: `${name} ${ev.stmt.call}` };
@@ -737,37 +758,10 @@ class Checker {
     const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
     const idleBefore = e.idle;
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
-    const bad = (reason: PhraseKey, rule: string) => this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(reason), rule]);
-    switch (st.call) {
-      case 'listen':
-        if (state === TcpState.CLOSED) e.idle = TcpState.LISTEN;
-        else if (!(state === TcpState.LISTEN && !t)) bad('callListenNotClosed', RULE.open);
-        break;
-      case 'open':
-        if (state === TcpState.TIME_WAIT) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
-        else if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) bad('callOpenExists', RULE.open);
-        break;
-      case 'close':
-      case 'shutdown':
-        if (!t || t.state === TcpState.CLOSED) {
-          if (e.idle === TcpState.LISTEN) e.idle = TcpState.CLOSED;
-          else bad('callNoConnection', RULE.close);
-        } else if (t.state === TcpState.LISTEN || t.state === TcpState.SYN_SENT) {
-          t.state = TcpState.CLOSED;
-        } else if (t.state === TcpState.SYN_RCVD || t.state === TcpState.ESTABLISHED || t.state === TcpState.CLOSE_WAIT) {
-          t.closePending = true;
-        } else bad('callCloseClosing', RULE.close);
-        break;
-      case 'abort':
-        if (!t || t.state === TcpState.CLOSED) {
-          if (e.idle === TcpState.LISTEN) e.idle = TcpState.CLOSED;
-          else bad('callNoConnection', RULE.abort);
-        } else {
-          t.aborted = isSynchronized(t.state);
-          t.state = TcpState.CLOSED;
-        }
-        break;
-    }
+    const verdict = userCall(st.call, t, e);
+    if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
+    else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
+    if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
   }
@@ -787,7 +781,12 @@ class Checker {
     to.lastConn = c;
     const s = this.tcb(c, from);
     // A server's TCB that ended returns to its listener for the next SYN.
-    if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) s.state = TcpState.LISTEN;
+    if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) setState(s, TcpState.LISTEN);
+    const held = s.unacceptableAck;
+    if (held) {
+      s.unacceptableAck = undefined;
+      if (st.flags.some((f) => f.set && f.flag === 'RST')) this.answerUnacceptableAck(s, held, from, to, c);
+    }
     const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
     const findingStart = this.findings.length;
@@ -827,6 +826,22 @@ class Checker {
       wscale: st.wscale?.value,
       rtx: (modifiers & MOD_BIT.rtx) !== 0,
     };
+    // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
+    // as if it did, with the expected ack.
+    let ackAdded = false;
+    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg)) {
+      const expText = this.expectedAckText(s, c);
+      const last = st.flags[st.flags.length - 1];
+      const edits: TextEdit[] = [last ? { start: st.flagsSpan.end, end: st.flagsSpan.end, newText: last.bitStyle ? ', ACK=1' : ' ACK' } : { start: st.to.end, end: st.to.end, newText: ' ACK' }];
+      if (st.seq && !ackField && expText) edits.push({ start: st.seq.end, end: st.seq.end, newText: ` ack=${expText}` });
+      this.report('ackFlagOff', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, to.info.name, expText ?? 'RCV.NXT', RULE.other], {
+        fix: { title: this.fixTitle(expText ? `Set the ACK flag, ack=${expText}` : 'Set the ACK flag', expText ? `设置 ACK 标志，ack=${expText}` : '设置 ACK 标志'), edits },
+        expected: expText,
+      });
+      flags |= FLAG_BIT.ACK;
+      seg.ack = true;
+      ackAdded = true;
+    }
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
@@ -852,7 +867,7 @@ class Checker {
     // The state may not allow this segment at all.
     const verdict = checkSend(s, seg, len > 0 && s.finSeq ? this.writtenSeq(st, s) : undefined);
     if (!verdict.ok && !(seg.syn && s.state === TcpState.TIME_WAIT)) {
-      const flagText = describeFlags(seg);
+      const flagText = describeFlags(seg, this.locale);
       this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, this.p(verdict.reason), verdict.rule]);
     }
 
@@ -919,6 +934,7 @@ class Checker {
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
 
     // ---- ack ----
+    this.wroteAck = undefined;
     let expectedAck: SeqValue | undefined;
     let ackWhy: Reason | undefined;
     let ackFromRcvNxt = false;
@@ -933,7 +949,7 @@ class Checker {
     if (seg.ack && ackField) {
       const written = this.evaluate(ackField.value, c, expectedAck, s.irs);
       ackValue = written;
-      if (expectedAck && !equal(written, expectedAck)) {
+      if (expectedAck && !equal(written, expectedAck) && !(s.synText && equal(written, synTextAck(s)))) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         const writtenText = this.file.text.slice(ackField.valueSpan.start, ackField.valueSpan.end);
         const fix: Fix = { title: this.fixTitle(`Set ack to ${expText}`, `将 ack 改为 ${expText}`), edits: [{ start: ackField.valueSpan.start, end: ackField.valueSpan.end, newText: expText }] };
@@ -947,11 +963,14 @@ class Checker {
           const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined));
           this.report('wrongAck', ackField.valueSpan, [expText, why, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
         }
+        this.wroteAck = written;
         ackValue = expectedAck;
       }
     } else if (seg.ack) {
-      ackValue = expectedAck;
-      if (st.seq && expectedAck && !seg.rst && !seqHeldAck) {
+      // Not written: a listener holding the SYN's text is taken to acknowledge it (RFC 7413), as
+      // an imported SYN,ACK that was not captured most often did.
+      ackValue = (s.synText && !seg.rst && synTextAck(s)) || expectedAck;
+      if (st.seq && expectedAck && !seg.rst && !seqHeldAck && !ackAdded) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         this.report('missingAck', st.flags.find((f) => f.flag === 'ACK') ?? st.flagsSpan, [expText, RULE.header], {
           fix: { title: this.fixTitle(`Add ack=${expText}`, `添加 ack=${expText}`), edits: [{ start: st.seq.end, end: st.seq.end, newText: ` ack=${expText}` }] },
@@ -1006,9 +1025,9 @@ class Checker {
     } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
-      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c });
+      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck });
     } else {
-      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c };
+      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck };
       this.arrive(sent, st, false);
       if (fate === 'duplicated') this.arrive(sent, st, true);
     }
@@ -1048,7 +1067,7 @@ class Checker {
     const marked = st.modifiers.some((m) => m.name === 'dropped');
     // A listener spawns a fresh TCB for a SYN when the old one has ended.
     if (seg.syn && !seg.ack && to.idle === TcpState.LISTEN && (r.state === TcpState.CLOSED || r.state === TcpState.LISTEN)) {
-      r.state = TcpState.LISTEN;
+      setState(r, TcpState.LISTEN);
       // Backlog: SYNs beyond the SYN queue are dropped.
       if (to.backlog !== undefined) {
         let half = 0;
@@ -1065,16 +1084,22 @@ class Checker {
     }
     if (seg.syn && !seg.ack && r.state === TcpState.TIME_WAIT && !duplicate) {
       this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
-      r.state = to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED;
+      setState(r, to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
     }
     const stateBefore = r.state;
     const before = ev && this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
     if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
+    // An unacceptable ACK in SYN-SENT taken as the expected one: kept to undo (`answerUnacceptableAck`).
+    const wrote = sent.wroteAck;
+    const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
+    // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
+    if (r.unacceptableAck) r.unacceptableAck = undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
     else this.arrived(sent, to, at, r.state);
+    if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
     if (seg.rst && out.kind === 'dropped' && !marked) {
@@ -1084,11 +1109,30 @@ class Checker {
       this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
     } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe') {
       // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
-      const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg), note ?? '', out.rule]);
+      const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg, this.locale), note ?? '', out.rule]);
       if (out.kind === 'rst') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name });
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
-      this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name]);
+      this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name, out.rule]);
     }
+  }
+
+  /**
+   * The endpoint answers the unacceptable ACK it got in SYN-SENT with RST (RFC 9293 §3.10.7.3
+   * first: <SEQ=SEG.ACK><CTL=RST>), or the notes assert it is still SYN_SENT: they meant the ACK
+   * as written. Its TCB goes back to SYN-SENT, owing that RST, and the arrival is redrawn as the
+   * RFC has it.
+   */
+  private answerUnacceptableAck(t: Tcb, held: NonNullable<Tcb['unacceptableAck']>, self: Endpoint, peer: Endpoint, c: Connection): void {
+    restoreTcb(t, held.before);
+    t.owesRst = { seq: held.ack };
+    // (The arrival is the endpoint's last event: a findings-only check says what it now left.)
+    if (this.lean && self.last) self.last.state = t.state;
+    const d = held.delivery as Delivery | undefined;
+    if (!d || this.lean) return;
+    this.redrawn.push({ d, after: d.after, outcome: d.outcome, note: d.note });
+    d.after = this.view(t, self.info.name, peer.info.name, c);
+    d.outcome = 'rst';
+    d.note = this.p('badAckSynSent', this.fmt(t.sndNxt, c));
   }
 
   /** Findings-only check: the receiver's last event is this arrival (see `lastEventFor`). */
@@ -1196,6 +1240,7 @@ interface Checkpoint {
   symbols: number;
   rootNames: number;
   pendingRst: number;
+  redrawn: number;
   flagged: number;
   symbolRefs: number[];
   endpointRefs: [string, number][];
@@ -1237,8 +1282,6 @@ function flagList(bits: number): ast.FlagName[] {
   return (FLAG_LISTS[bits] ??= Object.freeze(ast.FLAG_NAMES.filter((f) => bits & flagBit(f)))) as ast.FlagName[];
 }
 
-/** Most segments have no finding; they share this empty (frozen) list. */
-const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
 
 
 /** The bit of a flag (a switch over the interned names is faster than a keyed lookup). */
@@ -1277,14 +1320,14 @@ function shortList(names: string[], locale: Locale): string {
   return names.length <= 8 ? names.join(sep) : `${names.slice(0, 8).join(sep)}${sep}… (+${names.length - 8})`;
 }
 
-function describeFlags(seg: Seg): string {
+function describeFlags(seg: Seg, locale: Locale): string {
   const f: string[] = [];
   if (seg.syn) f.push('SYN');
   if (seg.fin) f.push('FIN');
   if (seg.rst) f.push('RST');
   if (seg.ack) f.push('ACK');
-  if (seg.len > 0) f.push(`${seg.len} bytes`);
-  return f.length ? f.join(',') : 'a segment without flags';
+  if (seg.len > 0) f.push(phrase('bytes', locale, seg.len));
+  return f.length ? f.join(',') : phrase('noFlags', locale);
 }
 
 export function utf8Length(s: string): number {
@@ -1333,10 +1376,10 @@ class LastEvent {
   flags = 0;
   state = TcpState.CLOSED;
 
-  what(name: string): string {
+  what(name: string, segmentWord: string): string {
     switch (this.kind) {
       case LastEventKind.Segment:
-        return `${this.a} → ${this.b} ${flagList(this.flags).join(',') || 'segment'} ⇒ ${name} ${this.state}`;
+        return `${this.a} → ${this.b} ${flagList(this.flags).join(',') || segmentWord} ⇒ ${name} ${this.state}`;
       case LastEventKind.Call:
         return `${name} ${this.a}`;
       case LastEventKind.Wait:
@@ -1344,204 +1387,5 @@ class LastEvent {
       case LastEventKind.Deliver:
         return `deliver ⇒ ${name} ${this.state}`;
     }
-  }
-}
-
-class TcbSnapshot implements TcbView {
-  readonly state: TcpState;
-  readonly sndWnd?: number;
-  readonly rcvWnd: number;
-  private readonly una?: SeqValue;
-  private readonly nxt?: SeqValue;
-  private readonly rnxt?: SeqValue;
-  private readonly is?: SeqValue;
-  private readonly ir?: SeqValue;
-
-  constructor(
-    readonly endpoint: string,
-    readonly peer: string,
-    t: Tcb,
-    readonly f: (v: SeqValue | undefined) => string,
-  ) {
-    this.state = t.state;
-    this.sndWnd = t.sndWnd;
-    this.rcvWnd = t.rcvWnd;
-    this.una = t.sndUna;
-    this.nxt = t.sndNxt;
-    this.rnxt = t.rcvNxt;
-    this.is = t.iss;
-    this.ir = t.irs;
-  }
-
-  /** Does this snapshot still describe `t`? */
-  matches(t: Tcb): boolean {
-    return (
-      this.state === t.state &&
-      this.sndWnd === t.sndWnd &&
-      this.rcvWnd === t.rcvWnd &&
-      same(this.una, t.sndUna) &&
-      same(this.nxt, t.sndNxt) &&
-      same(this.rnxt, t.rcvNxt) &&
-      same(this.is, t.iss) &&
-      same(this.ir, t.irs)
-    );
-  }
-
-  private show(x: SeqValue | undefined): string | undefined {
-    return x && this.f(x);
-  }
-  get sndUna(): string | undefined {
-    return this.show(this.una);
-  }
-  get sndNxt(): string | undefined {
-    return this.show(this.nxt);
-  }
-  get rcvNxt(): string | undefined {
-    return this.show(this.rnxt);
-  }
-  get iss(): string | undefined {
-    return this.show(this.is);
-  }
-  get irs(): string | undefined {
-    return this.show(this.ir);
-  }
-  toJSON(): TcbView {
-    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd };
-  }
-}
-
-function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {
-  return a === b || equal(a, b);
-}
-
-type Fmt = (v: SeqValue | undefined) => string;
-
-const enum ReasonKind {
-  RstReply,
-  Isn,
-  SynAgain,
-  SndNxt,
-  RcvNxt,
-}
-
-/** Why an expected number is what it is: the facts, put into words by `Checker.say` on demand. */
-interface Reason {
-  kind: ReasonKind;
-  who: string;
-  peer: string;
-  /** Offset of the statement that says it (ISN declaration, the SYN). */
-  at: number;
-  n: number;
-  value?: SeqValue;
-  cause?: Why;
-  fmt?: Fmt;
-}
-
-/**
- * A segment event. Most of a long flow's events are never looked at, so the number views
- * (`seq`, `ack`) are made when first read, from what the checker kept.
- */
-class SegmentRecord implements SegmentEvent {
-  readonly kind = 'segment';
-  readonly len: number;
-  readonly delayId?: string;
-  readonly deliveries: Delivery[] = [];
-  /** Indices of this segment's findings in the checker's log (see `Checker.finalFindings`). */
-  raw: number[] = NO_FINDINGS;
-  findings: number[] = NO_FINDINGS;
-  private readonly seqValue?: SeqValue;
-  private readonly ackValue?: SeqValue;
-  private readonly hasSeq: boolean;
-  private readonly hasAck: boolean;
-  private seqView?: NumberView;
-  private ackView?: NumberView;
-  // The facts behind the expected numbers (see `Reason`), kept flat: one object per segment.
-  private readonly seqKind?: ReasonKind;
-  private readonly seqAt: number;
-  private readonly seqN: number;
-  private readonly seqExpected?: SeqValue;
-  private readonly seqCause?: Why;
-  /** The names known when the seq was judged (a name the segment binds is not yet one). */
-  private readonly seqFmt?: Fmt;
-  private readonly ackKind?: ReasonKind;
-  private readonly ackCause?: Why;
-
-  constructor(
-    private readonly checker: Checker,
-    readonly stmt: ast.SegmentStmt,
-    readonly from: string,
-    readonly to: string,
-    readonly flags: ast.FlagName[],
-    seg: Seg,
-    public sendClass: SendClass,
-    readonly send: { before: TcbView; after: TcbView },
-    readonly fate: SegmentEvent['fate'],
-    readonly connection: string,
-    private readonly fmt: Fmt,
-    private readonly iss: SeqValue | undefined,
-    private readonly irs: SeqValue | undefined,
-    seqReason: Reason | undefined,
-    ackReason: Reason | undefined,
-  ) {
-    this.seqKind = seqReason?.kind;
-    this.seqAt = seqReason?.at ?? 0;
-    this.seqN = seqReason?.n ?? 0;
-    this.seqExpected = seqReason?.value;
-    this.seqCause = seqReason?.cause;
-    this.seqFmt = seqReason?.fmt;
-    this.ackKind = ackReason?.kind;
-    this.ackCause = ackReason?.cause;
-    this.len = seg.len;
-    this.delayId = stmt.delay?.value.text;
-    this.seqValue = seg.seq;
-    this.ackValue = seg.ackNo;
-    this.hasSeq = !!(seg.seq || stmt.seq);
-    this.hasAck = seg.ack;
-  }
-
-  get seq(): NumberView | undefined {
-    if (!this.hasSeq) return undefined;
-    const reason: Reason | undefined =
-      this.seqKind === undefined ? undefined : { kind: this.seqKind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
-    return (this.seqView ??= new LazyNumber(this.seqValue, this.iss, this.fmt, this.checker, reason));
-  }
-
-  get ack(): NumberView | undefined {
-    if (!this.hasAck) return undefined;
-    const reason: Reason | undefined = this.ackKind === undefined ? undefined : { kind: this.ackKind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
-    return (this.ackView ??= new LazyNumber(this.ackValue, this.irs, this.fmt, this.checker, reason));
-  }
-
-  toJSON(): SegmentEvent {
-    const { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
-    return { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
-  }
-}
-
-class LazyNumber implements NumberView {
-  readonly absolute?: number;
-  readonly relative?: number;
-  private textCache?: string;
-  private whyCache?: string;
-
-  constructor(
-    readonly value: SeqValue | undefined,
-    base: SeqValue | undefined,
-    private readonly f: Fmt,
-    private readonly checker: Checker,
-    private readonly reason: Reason | undefined,
-  ) {
-    this.absolute = value && value.root === 0 ? value.off : undefined;
-    const rel = value && base ? diff(value, base) : NaN;
-    this.relative = Number.isNaN(rel) ? undefined : rel >>> 0;
-  }
-  get text(): string {
-    return (this.textCache ??= this.value ? this.f(this.value) : '?');
-  }
-  get why(): string {
-    return (this.whyCache ??= this.checker.say(this.reason));
-  }
-  toJSON(): NumberView {
-    return { value: this.value, text: this.text, absolute: this.absolute, relative: this.relative, why: this.why };
   }
 }

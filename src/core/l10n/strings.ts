@@ -14,6 +14,7 @@ const phrases = {
   finAlreadySent: ['it has already sent its FIN (a retransmission repeats its sequence number)', '它已经发送过 FIN（重传时应使用相同的序号）'],
   ackNeedsSyn: ['nothing has been received yet, so there is nothing to acknowledge', '尚未收到任何报文段，没有可确认的内容'],
   timeWaitOnlyAck: ['in TIME_WAIT it only acknowledges a retransmitted FIN', 'TIME_WAIT 状态下只会确认对方重传的 FIN'],
+  rstOnlyAnswers: ['with no connection, an RST only answers a segment that arrived', '没有连接时，RST 只用于回应收到的报文段'],
   synAckOnlyFromSynRcvd: ['SYN,ACK answers a SYN; this endpoint has not received one', 'SYN,ACK 是对 SYN 的应答，而该端点尚未收到 SYN'],
 
   closedAnswersRst: ['there is no connection, so it answers with RST {0}', '没有连接，因此回复 RST {0}'],
@@ -24,6 +25,7 @@ const phrases = {
   synSentNeedsSyn: ['in SYN_SENT only a SYN (or an RST) is processed', 'SYN_SENT 状态只处理 SYN（或 RST）'],
   noAckDropped: ['a segment without the ACK flag is dropped in a synchronized state', '在已同步状态下，未设置 ACK 的报文段会被丢弃'],
   synChallenge: ['a SYN on a synchronized connection is answered with a challenge ACK (RFC 5961)', '已同步的连接收到 SYN 时会回复挑战 ACK（RFC 5961）'],
+  synRcvdToListen: ['another SYN makes a half-open connection from a listener return to LISTEN; this SYN is not taken', '半连接（由监听端点建立）收到另一个 SYN 时回到 LISTEN，该 SYN 不被接受'],
   badAckSynRcvd: ['its ack does not acknowledge our SYN,ACK (expected {0}), so it is answered with RST', '其 ack 没有确认本方的 SYN,ACK（应为 {0}），因此回复 RST'],
   outOfWindow: ['it lies outside the receive window, so it is dropped and re-acknowledged', '它不在接收窗口内，会被丢弃并重新发送 ACK'],
   afterTimeWait: ['the connection has ended', '连接已经结束'],
@@ -46,6 +48,12 @@ const phrases = {
   stateNever: ['nothing has happened to it yet', '它尚未经历任何事件'],
   backlogRule: ['implementations drop SYNs beyond the listen backlog', '实现会丢弃超出监听队列（backlog）的 SYN'],
 
+  bytes: ['{0} bytes', '{0} 字节'],
+  noFlags: ['a segment without flags', '无标志的报文段'],
+  segmentWord: ['segment', '报文段'],
+  tlsHandshakeDone: ['nothing (the handshake is complete)', '没有握手消息（握手已完成）'],
+  httpNoReuse: ['HTTP/1.0 or Connection: close', 'HTTP/1.0 或 Connection: close'],
+
   retransmission: ['retransmission', '重传'],
   keepalive: ['keep-alive probe', '保活探测'],
   windowProbe: ['window probe', '窗口探测'],
@@ -56,6 +64,9 @@ const phrases = {
 
 export type PhraseKey = keyof typeof phrases;
 
+/** Every phrase, [en, zh-cn] (for the tests that read the whole table). */
+export const PHRASES: Readonly<Record<PhraseKey, readonly [string, string]>> = phrases;
+
 export function phrase(key: PhraseKey, locale: Locale, ...args: (string | number)[]): string {
   const p = phrases[key];
   const t = locale === 'zh-cn' ? p[1] : p[0];
@@ -65,4 +76,59 @@ export function phrase(key: PhraseKey, locale: Locale, ...args: (string | number
 /** Pick the locale for a language tag such as `zh-CN`, `zh-Hans`, `en-US`. */
 export function localeFor(tag: string | undefined): Locale {
   return tag && /^zh/i.test(tag) ? 'zh-cn' : 'en';
+}
+
+/**
+ * The parser describes what it expected in English (its findings' arguments stay so, for every
+ * locale); a Chinese message gets these words instead. Exact phrases first, then the phrases
+ * built around a field or flag name.
+ */
+const SYNTAX_ZH: Record<string, string> = {
+  'end of line': '行尾',
+  'end of file': '文件末尾',
+  name: '名称',
+  number: '数字',
+  string: '字符串',
+  address: '地址',
+  'a number or a name': '数字或名称',
+  "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call":
+    "client、server、endpoint、title、note、phase、wait、deliver、msl、numbers，或端点名后接 '->'、':' 或调用",
+  'the note text': 'note 的文本',
+  'the title text': 'title 的文本',
+  'the phase text': 'phase 的文本',
+  'a duration (2MSL, 30s, 200ms, RTO)': '时长（2MSL、30s、200ms、RTO）',
+  'a time such as 30s or 2min': '时间，如 30s 或 2min',
+  'the id of a delayed segment': '延迟报文段的标识',
+  "'relative' or 'absolute'": "'relative' 或 'absolute'",
+  'an endpoint name': '端点名',
+  'a port number': '端口号',
+  'an address, a start state, isn=, backlog=, win=, mss= or wscale=': '地址、起始状态、isn=、backlog=、win=、mss= 或 wscale=',
+  'sequence number': '序号',
+  port: '端口',
+  timestamp: '时间戳',
+  'timestamp echo': '回显时间戳',
+  'at most 32 nested parentheses': '最多 32 层嵌套括号',
+  'a name added, not subtracted (write x+1 or x-1)': '加上名称而不是减去（写作 x+1 或 x-1）',
+  'the receiving endpoint': '接收端点',
+  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=':
+    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、"标签"、http、tls、lost、dup、dropped、rtx、old 或 delay=',
+  label: '标签',
+  'a timestamp value': '时间戳值',
+  'the echoed timestamp': '回显的时间戳',
+  'an id for the delayed segment (delay=old1)': '延迟报文段的标识（delay=old1）',
+  'the HTTP start line in quotes, e.g. "GET / HTTP/1.1"': '带引号的 HTTP 起始行，如 "GET / HTTP/1.1"',
+};
+
+/** A syntax finding's argument in the locale's words (names and quoted text stay as written). */
+export function syntaxArg(arg: string, locale: Locale): string {
+  if (locale !== 'zh-cn') return arg;
+  const exact = SYNTAX_ZH[arg];
+  if (exact !== undefined) return exact;
+  let m = /^'=' after (\S+)$/.exec(arg);
+  if (m) return `${m[1]} 后的 '='`;
+  m = /^a number for (\S+)$/.exec(arg);
+  if (m) return `${m[1]} 的数值`;
+  m = /^0 or 1 for the (\S+) flag$/.exec(arg);
+  if (m) return `${m[1]} 标志的 0 或 1`;
+  return arg;
 }

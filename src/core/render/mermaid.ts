@@ -488,7 +488,14 @@ export function inferPhase(ev: SegmentEvent, arrival: Delivery | undefined, prev
   const receiver = arrival?.before.state as string | undefined;
   if (ev.flags.includes('SYN')) return 'handshake';
   if (ev.flags.includes('FIN')) return 'teardown';
-  if (ev.flags.includes('RST')) return HANDSHAKE_STATES.has(sender) || (receiver !== undefined && HANDSHAKE_STATES.has(receiver)) ? 'handshake' : 'teardown';
+  if (ev.flags.includes('RST')) {
+    // An RST belongs to a handshake when a side is opening (or nothing came before it); after a
+    // connection's data or teardown, an RST between closed endpoints ends it.
+    const opening = (s: string | undefined) => s === 'SYN_SENT' || s === 'SYN_RCVD';
+    if (opening(sender) || opening(receiver)) return 'handshake';
+    const idle = HANDSHAKE_STATES.has(sender) || (receiver !== undefined && HANDSHAKE_STATES.has(receiver));
+    return idle && (previous === undefined || previous === 'handshake') ? 'handshake' : 'teardown';
+  }
   if (ev.stmt.app?.kind === 'tls' && ev.stmt.app.messages.some((m) => m.name !== 'ApplicationData')) return 'tls';
   if (HANDSHAKE_STATES.has(sender) || (receiver !== undefined && HANDSHAKE_STATES.has(receiver))) return 'handshake';
   if (CLOSING_STATES.has(sender) || (receiver !== undefined && CLOSING_STATES.has(receiver))) return 'teardown';

@@ -1,166 +1,27 @@
 /**
- * The TCP state machine of one endpoint's side of one connection (a TCB), as RFC 9293 describes
- * it. Read first: RFC 9293 §3.3.2 (states), §3.4 (sequence numbers), §3.5 (establishing),
- * §3.6 (closing), §3.8.6 (window), §3.10 (event processing: §3.10.1 OPEN, §3.10.4 CLOSE,
- * §3.10.5 ABORT, §3.10.7 SEGMENT ARRIVES, §3.10.8 timeouts).
+ * The send side of one endpoint's TCB (RFC 9293): may this side send this segment now
+ * (`checkSend`), what kind of sending it is (retransmission, keep-alive, duplicate ACK), and what
+ * sending it changes (`applySend`). Segment arrival is `arrive/` (§3.10.7, one module per step);
+ * the TCB and `setState` are `tcb.ts`; citations are `rules.ts`. Read first: RFC 9293 §3.3.2
+ * (states), §3.4 (sequence numbers), §3.5 (establishing), §3.6 (closing), §3.8 (retransmission,
+ * keep-alive, window), §3.10.1-§3.10.6 (the user calls), §3.10.8 (timeouts).
  *
  * This file decides; it does not report. The checker turns its verdicts into findings.
  */
-import { SeqValue, add, diff, equal, gt, inWindow, le, lt, max } from './seq';
+import { SeqValue, add, diff, equal, gt, le, lt } from './seq';
 import { TcpState, isSynchronized } from './states';
 import type { PhraseKey } from '../l10n/strings';
+import { RULE } from './rules';
+import { Seg, Tcb, Why, learnRcvNxt, scaledWindow, segLen, setState } from './tcb';
+import { synTextAck, takeSynText } from './arrive/text';
 
-/** Citations, one format everywhere: grep a section number to find its rule. */
-export const RULE = {
-  seqSpace: 'RFC 9293 §3.4',
-  header: 'RFC 9293 §3.1',
-  handshake: 'RFC 9293 §3.5',
-  oldDuplicate: 'RFC 9293 §3.5, Figure 8',
-  resetGen: 'RFC 9293 §3.5.2',
-  closing: 'RFC 9293 §3.6',
-  keepAlive: 'RFC 9293 §3.8.4',
-  window: 'RFC 9293 §3.8.6',
-  zeroWindow: 'RFC 9293 §3.8.6.1',
-  states: 'RFC 9293 §3.3.2',
-  open: 'RFC 9293 §3.10.1',
-  send: 'RFC 9293 §3.10.2',
-  close: 'RFC 9293 §3.10.4',
-  abort: 'RFC 9293 §3.10.5',
-  closed: 'RFC 9293 §3.10.7.1',
-  listen: 'RFC 9293 §3.10.7.2',
-  synSent: 'RFC 9293 §3.10.7.3',
-  other: 'RFC 9293 §3.10.7.4',
-  timeWait: 'RFC 9293 §3.10.8',
-  challengeAck: 'RFC 9293 §3.10.7.4, RFC 5961 §4',
-  retransmit: 'RFC 9293 §3.8.1',
-  windowScale: 'RFC 7323 §2.3',
-} as const;
-
-/**
- * The largest shift a window scale option may give (RFC 7323 §2.3). When the SYN that carried a
- * side's scale is not in the flow (a capture that starts later), its windows are only known to
- * be at most the raw value shifted by this much.
- */
-export const MAX_WINDOW_SHIFT = 14;
-
-/** Why a sequence variable has the value it has: the segment that set it. */
-export interface Why {
-  kind: 'syn' | 'fin' | 'data' | 'syndata' | 'isn' | 'bound';
-  /** Endpoint name that sent the segment. */
-  who: string;
-  /** Offsets of the statement that set it. */
-  start: number;
-  end: number;
-  len: number;
-}
-
-export interface Tcb {
-  state: TcpState;
-  /** Created by a SYN arriving at a listener (returns to LISTEN on RST, RFC 9293 §3.10.7.4). */
-  passive: boolean;
-  iss?: SeqValue;
-  irs?: SeqValue;
-  sndUna?: SeqValue;
-  sndNxt?: SeqValue;
-  rcvNxt?: SeqValue;
-  /** Window the peer advertised, in bytes (after scaling). */
-  sndWnd?: number;
-  /** Window this side advertised, in bytes. */
-  rcvWnd: number;
-  /** Window scale this side applies to windows it receives / sends (RFC 7323). */
-  sndShift: number;
-  rcvShift: number;
-  wsOffered: boolean;
-  /** Sequence number of our FIN, once sent. */
-  finSeq?: SeqValue;
-  /** The peer's FIN has been taken in order. */
-  finReceived?: boolean;
-  /** Sequence number of the peer's FIN, once seen (it may wait behind a gap). */
-  peerFin?: SeqValue;
-  /** Out-of-order data queued for reassembly: [start, end) ranges. */
-  ooo: { start: SeqValue; end: SeqValue }[];
-  /** Clock (ms) when TIME_WAIT was entered. */
-  timeWaitAt?: number;
-  closePending: boolean;
-  aborted: boolean;
-  /** The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says). */
-  owesRst?: { seq?: SeqValue; ack?: SeqValue };
-  sndNxtWhy?: Why;
-  rcvNxtWhy?: Why;
-  /** The last ack number this side sent (for duplicate ACKs). */
-  lastAckSent?: SeqValue;
-  /** This TCB has been used (a later SYN from CLOSED starts a new incarnation). */
-  used: boolean;
-  /**
-   * The window scale of this side's received / sent windows is unknown: the TCB starts after the
-   * SYN that fixed it (RFC 7323 §2.3). Windows are then taken at their largest possible value.
-   */
-  sndShiftUnknown?: boolean;
-  rcvShiftUnknown?: boolean;
-  /** Highest acknowledgment sent while RCV.NXT was unknown (a flow that starts synchronized). */
-  ackedBeforeRcv?: SeqValue;
-}
-
-export function newTcb(state: TcpState, passive = false): Tcb {
-  const t: Tcb = { state, passive, rcvWnd: 65535, sndShift: 0, rcvShift: 0, wsOffered: false, ooo: [], closePending: false, aborted: false, used: false };
-  if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
-    // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
-    t.sndShiftUnknown = t.rcvShiftUnknown = true;
-    t.rcvWnd = scaledWindow(t.rcvWnd, 0, true);
-  }
-  return t;
-}
-
-/**
- * A window field in bytes: shifted by the scale (RFC 7323 §2.3), or, when the scale is unknown,
- * by the largest scale allowed, which bounds what the field can mean.
- */
-export function scaledWindow(raw: number, shift: number, unknown: boolean | undefined): number {
-  // (A shift keeps the result a small integer: 65535 << 14 still fits, and snapshots stay small.)
-  return raw << (unknown ? MAX_WINDOW_SHIFT : shift);
-}
-
-/**
- * The acknowledgment number a side sends is its RCV.NXT (RFC 9293 §3.1, §3.4). A TCB that starts
- * synchronized (a capture that starts in the middle) does not know RCV.NXT: until a segment of
- * the peer reaches it, the acknowledgments it sends are the only word on it (the peer's earlier
- * segments were not seen), so the highest one is kept and becomes RCV.NXT when the first
- * segment arrives (`startRcvNxt`).
- */
-function learnRcvNxt(t: Tcb, seg: Seg): void {
-  if (seg.ack && seg.ackNo && !seg.rst && !t.rcvNxt && isSynchronized(t.state)) {
-    if (!t.ackedBeforeRcv || gt(seg.ackNo, t.ackedBeforeRcv) || Number.isNaN(diff(seg.ackNo, t.ackedBeforeRcv))) t.ackedBeforeRcv = seg.ackNo;
-  }
-}
-
-/**
- * RCV.NXT of a synchronized TCB that has none when a segment arrives: what it has acknowledged
- * (see `learnRcvNxt`), else the segment's own number (nothing better is known).
- */
-export function startRcvNxt(t: Tcb, seg: Seg): SeqValue | undefined {
-  const acked = t.ackedBeforeRcv;
-  return acked && seg.seq && !Number.isNaN(diff(seg.seq, acked)) ? acked : seg.seq;
-}
-
-/** A segment as the machine sees it, with numbers already resolved. */
-export interface Seg {
-  syn: boolean;
-  ack: boolean;
-  fin: boolean;
-  rst: boolean;
-  seq?: SeqValue;
-  ackNo?: SeqValue;
-  len: number;
-  win?: number;
-  wscale?: number;
-  /** The flow marks it a retransmission (`rtx`; the importer writes it on every one it sees). */
-  rtx?: boolean;
-}
-
-/** Sequence space a segment occupies: SYN and FIN one number each, data its length (§3.4). */
-export function segLen(seg: Seg): number {
-  return seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
-}
+export { RULE } from './rules';
+export { MAX_WINDOW_SHIFT, advanceClock, enterTimeWait, newTcb, resetSequence, scaledWindow, segLen, setState, startRcvNxt } from './tcb';
+export type { Seg, Tcb, Why } from './tcb';
+export { receive } from './arrive/index';
+export { synTextAck } from './arrive/text';
+export { ackUnacceptable } from './arrive/syn-sent';
+export type { RecvKind, RecvOutcome } from './arrive/index';
 
 export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: string };
 
@@ -170,7 +31,12 @@ export type SendVerdict = { ok: true } | { ok: false; reason: PhraseKey; rule: s
  * side may still retransmit data (that is no new data).
  */
 export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict {
-  if (seg.rst) return { ok: true }; // RST may be sent from any state (§3.5.2); the checker checks its numbers.
+  if (seg.rst) {
+    // RFC 9293 §3.5.2 (reset generation, rule 1): with no connection an RST only answers an
+    // incoming segment; after ABORT (§3.10.5) the RST is the abort's own.
+    if ((t.state === TcpState.CLOSED || t.state === TcpState.LISTEN) && !t.owesRst && !t.aborted) return { ok: false, reason: 'rstOnlyAnswers', rule: RULE.resetGen };
+    return { ok: true }; // RST may be sent from any other state; the checker checks its numbers.
+  }
   const s = t.state;
   switch (s) {
     case TcpState.CLOSED:
@@ -220,6 +86,9 @@ export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict 
  *   original segments ("may repackage segments on the retransmission queue", RFC 9293 §3.8.6),
  *   but never past a FIN.
  * Unmarked, both stay errors: in notes they are nearly always a number that went wrong earlier.
+ * Two resends go past SND.NXT unmarked, since the RFC says where they start: from a window probe
+ * the receiver did not take (§3.8.6.1), and from SYN text the peer did not acknowledge
+ * (§3.10.7.2).
  * A segment one byte below SND.NXT with nothing outstanding is a keep-alive, not a retransmission.
  */
 export function isRetransmission(t: Tcb, seg: Seg): boolean {
@@ -228,6 +97,12 @@ export function isRetransmission(t: Tcb, seg: Seg): boolean {
   if (n === 0) return false;
   if (!lt(seg.seq, t.sndNxt)) return false;
   const end = add(seg.seq, n);
+  // RFC 9293 §3.8.6.1: the receiver did not take a window probe; once the window opens the sender
+  // sends from SND.UNA again, the probe's byte and the data after it.
+  if (gt(end, t.sndNxt) && t.probeAt && equal(seg.seq, t.probeAt) && equal(t.sndUna, t.probeAt) && !t.finSeq && !seg.syn) return true;
+  // RFC 9293 §3.10.7.2: the peer acknowledged only our SYN, not the text on it (Linux without TCP
+  // Fast Open drops it); we send that text again from SND.UNA, and may send more with it.
+  if (gt(end, t.sndNxt) && t.sndNxtWhy?.kind === 'syndata' && equal(seg.seq, t.sndUna) && !t.finSeq && !seg.syn) return true;
   if (gt(end, t.sndNxt) && (!seg.rtx || t.finSeq || seg.syn)) return false;
   if (le(t.sndUna, seg.seq)) return true;
   if (!seg.rtx) return false;
@@ -250,9 +125,25 @@ export function isDuplicateAck(sender: Tcb, peer: Tcb | undefined, seg: Seg): bo
   return !(peer?.sndUna && peer.sndNxt && equal(peer.sndUna, peer.sndNxt));
 }
 
-/** A keep-alive probe: seq one before SND.NXT with at most one byte (RFC 9293 §3.8.4). */
+/**
+ * RFC 9293 §3.10.7.4 fifth: "if the ACK bit is off, drop the segment and return". Once a side is
+ * synchronized every segment it sends carries ACK; only an RST may go without (§3.5.2), and a
+ * SYN is refused by `checkSend` already.
+ */
+export function lacksAck(t: Tcb, seg: Seg): boolean {
+  return !seg.ack && !seg.rst && !seg.syn && isSynchronized(t.state);
+}
+
+/**
+ * A keep-alive probe: seq one before SND.NXT with at most one byte (RFC 9293 §3.8.4), sent on a
+ * connection this side has acknowledged. Before its first ACK (the third segment of the
+ * handshake) SND.NXT-1 is the ISN, and a segment there is the ISN written where ISN+1 belongs
+ * (the SYN takes one number, §3.4), not a probe.
+ */
 export function isKeepAlive(t: Tcb, seg: Seg): boolean {
-  return !!seg.seq && !!t.sndNxt && seg.len <= 1 && !seg.syn && !seg.fin && !seg.rst && equal(add(seg.seq, 1), t.sndNxt) && isSynchronized(t.state);
+  if (!seg.seq || !t.sndNxt || seg.len > 1 || seg.syn || seg.fin || seg.rst || !isSynchronized(t.state)) return false;
+  if (!equal(add(seg.seq, 1), t.sndNxt)) return false;
+  return !(t.iss && !t.lastAckSent && equal(seg.seq, t.iss));
 }
 
 /** Update the sender's TCB after it sends `seg` (state change and SND.NXT). */
@@ -261,12 +152,13 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
   if (seg.rst) {
     // An RST that answers an unacceptable segment leaves the state alone (§3.10.7.1-3);
     // any other RST aborts the connection (§3.10.5).
-    if (!t.owesRst) t.state = TcpState.CLOSED;
+    if (!t.owesRst) setState(t, TcpState.CLOSED);
     t.owesRst = undefined;
+    t.aborted = false;
     return;
   }
   if (seg.syn && (t.state === TcpState.CLOSED || t.state === TcpState.LISTEN || t.state === TcpState.TIME_WAIT)) {
-    t.state = TcpState.SYN_SENT;
+    setState(t, TcpState.SYN_SENT);
     t.iss = seg.seq;
     t.sndUna = seg.seq;
     t.sndNxt = seg.seq;
@@ -274,6 +166,9 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.irs = undefined;
     t.finSeq = undefined;
     t.peerFin = undefined;
+    t.probeAt = undefined;
+    t.synText = undefined;
+    t.sndWl1 = t.sndWl2 = undefined;
     t.ooo = [];
     t.passive = false;
     t.closePending = false;
@@ -290,6 +185,8 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
       t.sndShiftUnknown = false;
     }
   }
+  // RFC 9293 §3.8.6.1: one byte sent into a zero window is a probe.
+  if (seg.len === 1 && t.sndWnd === 0 && seg.seq && !seg.syn && !seg.fin) t.probeAt = seg.seq;
   if (seg.win !== undefined) t.rcvWnd = seg.syn ? seg.win : scaledWindow(seg.win, t.rcvShift, t.rcvShiftUnknown);
   if (seg.syn && seg.seq && !t.iss) t.iss = seg.seq;
   if (seg.seq) {
@@ -312,265 +209,14 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
   }
   if (seg.fin) {
     t.closePending = false;
-    if (t.state === TcpState.ESTABLISHED || t.state === TcpState.SYN_RCVD) t.state = TcpState.FIN_WAIT_1;
-    else if (t.state === TcpState.CLOSE_WAIT) t.state = TcpState.LAST_ACK;
+    if (t.state === TcpState.ESTABLISHED || t.state === TcpState.SYN_RCVD) setState(t, TcpState.FIN_WAIT_1);
+    else if (t.state === TcpState.CLOSE_WAIT) setState(t, TcpState.LAST_ACK);
+  }
+  // A listener that acknowledges the text of the SYN has taken it (RFC 9293 §3.10.7.2, RFC 7413).
+  if (seg.ack && seg.ackNo && t.synText) {
+    const all = synTextAck(t);
+    if (all && equal(seg.ackNo, all)) takeSynText(t);
   }
   learnRcvNxt(t, seg);
   t.owesRst = undefined;
-}
-
-export type RecvKind = 'accepted' | 'queued' | 'duplicate' | 'dropped' | 'rst' | 'challenge' | 'reset' | 'ignored';
-
-export interface RecvOutcome {
-  kind: RecvKind;
-  /** Why the segment was not simply accepted. */
-  reason?: PhraseKey;
-  reasonArgs?: string[];
-  rule: string;
-}
-
-const ok = (rule: string): RecvOutcome => ({ kind: 'accepted', rule });
-
-/**
- * SEGMENT ARRIVES (RFC 9293 §3.10.7), for the receiving side's TCB. `fmt` turns a value into the
- * notes' notation for messages.
- */
-export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
-  switch (t.state) {
-    case TcpState.CLOSED: {
-      // §3.10.7.1: everything is discarded; anything but RST is answered with RST.
-      if (seg.rst) return { kind: 'ignored', rule: RULE.closed }; // nothing to reset
-      t.owesRst = seg.ack ? { seq: seg.ackNo } : { seq: undefined, ack: seg.seq ? add(seg.seq, segLen(seg)) : undefined };
-      const reply = seg.ack ? `seq=${fmt(seg.ackNo)}` : `ACK seq=0 ack=${fmt(seg.seq ? add(seg.seq, segLen(seg)) : undefined)}`;
-      return { kind: 'rst', reason: 'closedAnswersRst', reasonArgs: [reply], rule: RULE.closed };
-    }
-    case TcpState.LISTEN: {
-      // §3.10.7.2: first RST (ignore), then ACK (RST), then SYN.
-      if (seg.rst) return { kind: 'ignored', reason: 'listenIgnores', rule: RULE.listen };
-      if (seg.ack) {
-        t.owesRst = { seq: seg.ackNo };
-        return { kind: 'rst', reason: 'listenAnswersRst', reasonArgs: [`seq=${fmt(seg.ackNo)}`], rule: RULE.listen };
-      }
-      if (!seg.syn) return { kind: 'dropped', reason: 'listenIgnores', rule: RULE.listen };
-      resetSequence(t);
-      t.used = true;
-      t.passive = true;
-      t.irs = seg.seq;
-      t.rcvNxt = seg.seq ? add(seg.seq, 1 + seg.len) : undefined;
-      t.rcvNxtWhy = why;
-      t.state = TcpState.SYN_RCVD;
-      t.ooo = [];
-      t.finSeq = undefined;
-      t.peerFin = undefined;
-      if (seg.win !== undefined) t.sndWnd = seg.win;
-      if (seg.wscale !== undefined) t.sndShift = seg.wscale;
-      return ok(RULE.listen);
-    }
-    case TcpState.SYN_SENT: {
-      // §3.10.7.3: check the ACK, then RST, then SYN.
-      let ackOk = false;
-      if (seg.ack) {
-        if (seg.ackNo && t.iss && t.sndNxt && (le(seg.ackNo, t.iss) || gt(seg.ackNo, t.sndNxt))) {
-          if (seg.rst) return { kind: 'ignored', reason: 'rstIgnoredSynSent', rule: RULE.synSent };
-          t.owesRst = { seq: seg.ackNo };
-          return { kind: 'rst', reason: 'badAckSynSent', reasonArgs: [fmt(t.sndNxt)], rule: RULE.synSent };
-        }
-        ackOk = true;
-      }
-      if (seg.rst) {
-        if (ackOk) {
-          t.state = TcpState.CLOSED;
-          return { kind: 'reset', rule: RULE.synSent };
-        }
-        return { kind: 'ignored', reason: 'rstIgnoredSynSent', rule: RULE.synSent };
-      }
-      if (!seg.syn) return { kind: 'dropped', reason: 'synSentNeedsSyn', rule: RULE.synSent };
-      t.irs = seg.seq;
-      t.rcvNxt = seg.seq ? add(seg.seq, 1 + seg.len) : undefined;
-      t.rcvNxtWhy = why;
-      if (seg.win !== undefined) t.sndWnd = seg.win;
-      if (seg.wscale !== undefined && (t.wsOffered || t.rcvShiftUnknown)) {
-        // (A SYN,ACK carries the option only if the SYN did, RFC 7323 §2.2: when that SYN is not in
-        // the flow, this side's own scale stays unknown.)
-        t.sndShift = seg.wscale;
-        t.sndShiftUnknown = false;
-      } else {
-        t.rcvShift = t.sndShift = 0;
-        t.rcvShiftUnknown = t.sndShiftUnknown = false;
-      }
-      if (ackOk && seg.ackNo) {
-        t.sndUna = seg.ackNo;
-        t.state = TcpState.ESTABLISHED;
-      } else if (ackOk) {
-        t.sndUna = t.sndNxt;
-        t.state = TcpState.ESTABLISHED;
-      } else {
-        // Simultaneous open (§3.5, Figure 7): SYN-SENT -> SYN-RECEIVED.
-        t.state = TcpState.SYN_RCVD;
-      }
-      return ok(RULE.synSent);
-    }
-  }
-  return receiveSynchronized(t, seg, clock, why, fmt);
-}
-
-function receiveSynchronized(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
-  // §3.10.7.4 first: is the segment acceptable (does it overlap the receive window)?
-  const wnd = Math.max(t.rcvWnd, 0);
-  let acceptable = true;
-  let old = false;
-  if (seg.seq && t.rcvNxt && !Number.isNaN(diff(seg.seq, t.rcvNxt))) {
-    const n = segLen(seg);
-    const lo = t.rcvNxt;
-    const hi = add(t.rcvNxt, wnd);
-    const end = add(seg.seq, Math.max(n, 1) - 1);
-    if (n === 0) acceptable = wnd === 0 ? equal(seg.seq, lo) : inWindow(seg.seq, lo, hi);
-    else acceptable = wnd > 0 && (inWindow(seg.seq, lo, hi) || inWindow(end, lo, hi));
-    old = lt(add(seg.seq, n), add(lo, 1)) && n > 0 && !inWindow(end, lo, hi);
-    if (n === 0 && lt(seg.seq, lo)) old = true;
-  }
-  if (seg.rst) {
-    // Second: RST. Exactly RCV.NXT resets; elsewhere in the window earns a challenge ACK; outside, dropped.
-    if (!seg.seq || !t.rcvNxt || equal(seg.seq, t.rcvNxt)) {
-      if (t.passive && t.state === TcpState.SYN_RCVD) {
-        // A passive open returns to LISTEN (§3.10.7.4 second, SYN-RECEIVED).
-        t.state = TcpState.LISTEN;
-        resetSequence(t);
-      } else t.state = TcpState.CLOSED;
-      return { kind: 'reset', rule: RULE.other };
-    }
-    if (acceptable) return { kind: 'challenge', rule: RULE.challengeAck };
-    return { kind: 'dropped', rule: RULE.other };
-  }
-  if (!acceptable && !seg.syn) {
-    return { kind: old ? 'duplicate' : 'dropped', reason: old ? undefined : 'outOfWindow', rule: RULE.other };
-  }
-  // Fourth: SYN in a synchronized state.
-  if (seg.syn) {
-    if (t.state === TcpState.SYN_RCVD && !seg.ack && seg.seq && t.irs && equal(seg.seq, t.irs)) {
-      return { kind: 'duplicate', rule: RULE.other }; // retransmitted SYN: answered by SYN,ACK again
-    }
-    if (t.state === TcpState.TIME_WAIT) {
-      return { kind: 'challenge', reason: 'synChallenge', rule: RULE.other };
-    }
-    if (!(t.state === TcpState.SYN_RCVD && seg.ack)) return { kind: 'challenge', reason: 'synChallenge', rule: RULE.challengeAck };
-  }
-  // Fifth: the ACK field.
-  if (!seg.ack) return { kind: 'dropped', reason: 'noAckDropped', rule: RULE.other };
-  if (seg.ackNo) {
-    if (t.state === TcpState.SYN_RCVD) {
-      if (t.sndUna && t.sndNxt && !(lt(t.sndUna, seg.ackNo) && le(seg.ackNo, t.sndNxt))) {
-        t.owesRst = { seq: seg.ackNo };
-        return { kind: 'rst', reason: 'badAckSynRcvd', reasonArgs: [fmt(t.sndNxt)], rule: RULE.other };
-      }
-      t.state = TcpState.ESTABLISHED;
-    }
-    if (t.sndUna && t.sndNxt && lt(t.sndUna, seg.ackNo) && le(seg.ackNo, t.sndNxt)) t.sndUna = seg.ackNo;
-    else if (!t.sndUna || Number.isNaN(diff(seg.ackNo, t.sndUna))) t.sndUna = seg.ackNo;
-  } else if (t.state === TcpState.SYN_RCVD) {
-    t.state = TcpState.ESTABLISHED;
-    t.sndUna = t.sndNxt;
-  }
-  if (seg.win !== undefined) t.sndWnd = scaledWindow(seg.win, t.sndShift, t.sndShiftUnknown);
-  const finAcked = !!t.finSeq && !!t.sndUna && gt(t.sndUna, t.finSeq);
-  if (finAcked) {
-    if (t.state === TcpState.FIN_WAIT_1) t.state = TcpState.FIN_WAIT_2;
-    else if (t.state === TcpState.CLOSING) enterTimeWait(t, clock);
-    else if (t.state === TcpState.LAST_ACK) {
-      t.state = TcpState.CLOSED;
-      return ok(RULE.other);
-    }
-  }
-  // Seventh and eighth: data and FIN, in sequence order; a gap queues what follows it.
-  let kind: RecvKind = 'accepted';
-  if (seg.seq && t.rcvNxt && !Number.isNaN(diff(seg.seq, t.rcvNxt))) {
-    const start = seg.seq;
-    const dataEnd = add(seg.seq, seg.len);
-    if (seg.fin) t.peerFin = dataEnd;
-    if (gt(start, t.rcvNxt)) {
-      if (seg.len > 0) t.ooo.push({ start, end: dataEnd });
-      kind = 'queued';
-    } else if (gt(dataEnd, t.rcvNxt)) {
-      t.rcvNxt = dataEnd;
-      t.rcvNxtWhy = why;
-    } else if (seg.len > 0 && !seg.fin) {
-      kind = 'duplicate';
-    }
-    drainQueue(t);
-  } else if (t.rcvNxt && seg.len + (seg.fin ? 1 : 0) > 0 && !seg.seq) {
-    // Numbers not written: take the segment as next in order.
-    if (seg.fin) t.peerFin = add(t.rcvNxt, seg.len);
-    t.rcvNxt = add(t.rcvNxt, seg.len);
-    t.rcvNxtWhy = why;
-  }
-  if (t.peerFin && t.rcvNxt && equal(t.peerFin, t.rcvNxt)) {
-    // The FIN is next in order: it takes one number and moves the state (§3.10.7.4 eighth).
-    t.rcvNxt = add(t.rcvNxt, 1);
-    t.rcvNxtWhy = seg.fin ? why : t.rcvNxtWhy;
-    t.peerFin = undefined;
-    t.finReceived = true;
-    switch (t.state as TcpState) {
-      case TcpState.SYN_RCVD:
-      case TcpState.ESTABLISHED:
-        t.state = TcpState.CLOSE_WAIT;
-        break;
-      case TcpState.FIN_WAIT_1:
-        if (finAcked) enterTimeWait(t, clock);
-        else t.state = TcpState.CLOSING;
-        break;
-      case TcpState.FIN_WAIT_2:
-        enterTimeWait(t, clock);
-        break;
-      case TcpState.TIME_WAIT:
-        t.timeWaitAt = clock; // a retransmitted FIN restarts the 2MSL timer
-        break;
-    }
-  } else if (seg.fin && t.state === TcpState.TIME_WAIT) {
-    t.timeWaitAt = clock;
-    kind = 'duplicate';
-  } else if (seg.fin && t.rcvNxt && t.peerFin === undefined && seg.seq && lt(seg.seq, t.rcvNxt)) {
-    kind = 'duplicate';
-  }
-  return { kind, rule: RULE.other };
-}
-
-/** Forget one incarnation's sequence variables. */
-export function resetSequence(t: Tcb): void {
-  t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
-  t.sndNxtWhy = t.rcvNxtWhy = undefined;
-  t.finReceived = false;
-  t.ooo = [];
-  t.lastAckSent = undefined;
-  t.ackedBeforeRcv = undefined;
-}
-
-function drainQueue(t: Tcb): void {
-  if (!t.rcvNxt || t.ooo.length === 0) return;
-  let moved = true;
-  while (moved) {
-    moved = false;
-    for (let i = 0; i < t.ooo.length; i++) {
-      const r = t.ooo[i];
-      if (le(r.start, t.rcvNxt!)) {
-        t.rcvNxt = max(t.rcvNxt!, r.end);
-        t.ooo.splice(i, 1);
-        moved = true;
-        break;
-      }
-    }
-  }
-}
-
-export function enterTimeWait(t: Tcb, clock: number): void {
-  t.state = TcpState.TIME_WAIT;
-  t.timeWaitAt = clock;
-}
-
-/** Timeouts (RFC 9293 §3.10.8): TIME_WAIT ends after 2×MSL. */
-export function advanceClock(t: Tcb, clock: number, mslMs: number): boolean {
-  if (t.state === TcpState.TIME_WAIT && t.timeWaitAt !== undefined && clock - t.timeWaitAt >= 2 * mslMs) {
-    t.state = TcpState.CLOSED;
-    return true;
-  }
-  return false;
 }

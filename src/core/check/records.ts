@@ -1,0 +1,217 @@
+/**
+ * What the checker keeps of each event for the model (ARCHITECTURE invariant 10): TCB snapshots
+ * and segment records whose numbers and explanations are put into words only when read (hover,
+ * diagram), from the plain facts kept at check time.
+ */
+import type * as ast from '../syntax/ast';
+import { SeqValue, diff, equal } from '../tcp/seq';
+import type { TcpState } from '../tcp/states';
+import type { Seg, Tcb, Why } from '../tcp/tcb';
+import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../model';
+
+/** Most segments have no finding; they share this empty (frozen) list. */
+export const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
+
+/** Puts a `Reason` into words (the checker, which knows the lines and the locale). */
+export interface Explainer {
+  say(r: Reason | undefined): string;
+}
+
+export class TcbSnapshot implements TcbView {
+  readonly state: TcpState;
+  readonly sndWnd?: number;
+  readonly rcvWnd: number;
+  private readonly una?: SeqValue;
+  private readonly nxt?: SeqValue;
+  private readonly rnxt?: SeqValue;
+  private readonly is?: SeqValue;
+  private readonly ir?: SeqValue;
+
+  constructor(
+    readonly endpoint: string,
+    readonly peer: string,
+    t: Tcb,
+    readonly f: (v: SeqValue | undefined) => string,
+  ) {
+    this.state = t.state;
+    this.sndWnd = t.sndWnd;
+    this.rcvWnd = t.rcvWnd;
+    this.una = t.sndUna;
+    this.nxt = t.sndNxt;
+    this.rnxt = t.rcvNxt;
+    this.is = t.iss;
+    this.ir = t.irs;
+  }
+
+  /** Does this snapshot still describe `t`? */
+  matches(t: Tcb): boolean {
+    return (
+      this.state === t.state &&
+      this.sndWnd === t.sndWnd &&
+      this.rcvWnd === t.rcvWnd &&
+      same(this.una, t.sndUna) &&
+      same(this.nxt, t.sndNxt) &&
+      same(this.rnxt, t.rcvNxt) &&
+      same(this.is, t.iss) &&
+      same(this.ir, t.irs)
+    );
+  }
+
+  private show(x: SeqValue | undefined): string | undefined {
+    return x && this.f(x);
+  }
+  get sndUna(): string | undefined {
+    return this.show(this.una);
+  }
+  get sndNxt(): string | undefined {
+    return this.show(this.nxt);
+  }
+  get rcvNxt(): string | undefined {
+    return this.show(this.rnxt);
+  }
+  get iss(): string | undefined {
+    return this.show(this.is);
+  }
+  get irs(): string | undefined {
+    return this.show(this.ir);
+  }
+  toJSON(): TcbView {
+    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd };
+  }
+}
+
+function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {
+  return a === b || equal(a, b);
+}
+
+export type Fmt = (v: SeqValue | undefined) => string;
+
+export const enum ReasonKind {
+  RstReply,
+  Isn,
+  SynAgain,
+  SndNxt,
+  RcvNxt,
+}
+
+/** Why an expected number is what it is: the facts, put into words by `the checker's `say`` on demand. */
+export interface Reason {
+  kind: ReasonKind;
+  who: string;
+  peer: string;
+  /** Offset of the statement that says it (ISN declaration, the SYN). */
+  at: number;
+  n: number;
+  value?: SeqValue;
+  cause?: Why;
+  fmt?: Fmt;
+}
+
+/**
+ * A segment event. Most of a long flow's events are never looked at, so the number views
+ * (`seq`, `ack`) are made when first read, from what the checker kept.
+ */
+export class SegmentRecord implements SegmentEvent {
+  readonly kind = 'segment';
+  readonly len: number;
+  readonly delayId?: string;
+  readonly deliveries: Delivery[] = [];
+  /** Indices of this segment's findings in the checker's log (see the checker's `finalFindings`). */
+  raw: number[] = NO_FINDINGS;
+  findings: number[] = NO_FINDINGS;
+  private readonly seqValue?: SeqValue;
+  private readonly ackValue?: SeqValue;
+  private readonly hasSeq: boolean;
+  private readonly hasAck: boolean;
+  private seqView?: NumberView;
+  private ackView?: NumberView;
+  // The facts behind the expected numbers (see `Reason`), kept flat: one object per segment.
+  private readonly seqKind?: ReasonKind;
+  private readonly seqAt: number;
+  private readonly seqN: number;
+  private readonly seqExpected?: SeqValue;
+  private readonly seqCause?: Why;
+  /** The names known when the seq was judged (a name the segment binds is not yet one). */
+  private readonly seqFmt?: Fmt;
+  private readonly ackKind?: ReasonKind;
+  private readonly ackCause?: Why;
+
+  constructor(
+    private readonly checker: Explainer,
+    readonly stmt: ast.SegmentStmt,
+    readonly from: string,
+    readonly to: string,
+    readonly flags: ast.FlagName[],
+    seg: Seg,
+    public sendClass: SendClass,
+    readonly send: { before: TcbView; after: TcbView },
+    readonly fate: SegmentEvent['fate'],
+    readonly connection: string,
+    private readonly fmt: Fmt,
+    private readonly iss: SeqValue | undefined,
+    private readonly irs: SeqValue | undefined,
+    seqReason: Reason | undefined,
+    ackReason: Reason | undefined,
+  ) {
+    this.seqKind = seqReason?.kind;
+    this.seqAt = seqReason?.at ?? 0;
+    this.seqN = seqReason?.n ?? 0;
+    this.seqExpected = seqReason?.value;
+    this.seqCause = seqReason?.cause;
+    this.seqFmt = seqReason?.fmt;
+    this.ackKind = ackReason?.kind;
+    this.ackCause = ackReason?.cause;
+    this.len = seg.len;
+    this.delayId = stmt.delay?.value.text;
+    this.seqValue = seg.seq;
+    this.ackValue = seg.ackNo;
+    this.hasSeq = !!(seg.seq || stmt.seq);
+    this.hasAck = seg.ack;
+  }
+
+  get seq(): NumberView | undefined {
+    if (!this.hasSeq) return undefined;
+    const reason: Reason | undefined =
+      this.seqKind === undefined ? undefined : { kind: this.seqKind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
+    return (this.seqView ??= new LazyNumber(this.seqValue, this.iss, this.fmt, this.checker, reason));
+  }
+
+  get ack(): NumberView | undefined {
+    if (!this.hasAck) return undefined;
+    const reason: Reason | undefined = this.ackKind === undefined ? undefined : { kind: this.ackKind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
+    return (this.ackView ??= new LazyNumber(this.ackValue, this.irs, this.fmt, this.checker, reason));
+  }
+
+  toJSON(): SegmentEvent {
+    const { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
+    return { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
+  }
+}
+
+export class LazyNumber implements NumberView {
+  readonly absolute?: number;
+  readonly relative?: number;
+  private textCache?: string;
+  private whyCache?: string;
+
+  constructor(
+    readonly value: SeqValue | undefined,
+    base: SeqValue | undefined,
+    private readonly f: Fmt,
+    private readonly checker: Explainer,
+    private readonly reason: Reason | undefined,
+  ) {
+    this.absolute = value && value.root === 0 ? value.off : undefined;
+    const rel = value && base ? diff(value, base) : NaN;
+    this.relative = Number.isNaN(rel) ? undefined : rel >>> 0;
+  }
+  get text(): string {
+    return (this.textCache ??= this.value ? this.f(this.value) : '?');
+  }
+  get why(): string {
+    return (this.whyCache ??= this.checker.say(this.reason));
+  }
+  toJSON(): NumberView {
+    return { value: this.value, text: this.text, absolute: this.absolute, relative: this.relative, why: this.why };
+  }
+}

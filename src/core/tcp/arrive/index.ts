@@ -1,0 +1,72 @@
+/**
+ * SEGMENT ARRIVES (RFC 9293 §3.10.7), one module per step of the RFC, in its order. Read the
+ * section first; each rule below is one arm with one line of prose and its section, so that
+ * grepping a section number (`3.10.7.4`) finds the rule.
+ *
+ *   closed.ts    §3.10.7.1  CLOSED
+ *   listen.ts    §3.10.7.2  LISTEN
+ *   syn-sent.ts  §3.10.7.3  SYN-SENT
+ *   §3.10.7.4 for the synchronized states, step by step:
+ *   sequence.ts  first   the sequence number (acceptability, Table 6)
+ *   rst.ts       second  the RST bit (RFC 5961 §3.2)
+ *                third   security/compartment: the notation carries none, so it always matches
+ *   syn.ts       fourth  the SYN bit (RFC 5961 §4)
+ *   ack.ts       fifth   the ACK field
+ *                sixth   the URG bit: the notation carries no urgent pointer, nothing to signal
+ *   text.ts      seventh the segment text
+ *   fin.ts       eighth  the FIN bit
+ *
+ * These modules decide; they do not report. The checker turns their outcomes into findings.
+ * Every state change goes through `setState` (tcb.ts).
+ */
+import type { SeqValue } from '../seq';
+import { TcpState } from '../states';
+import type { Seg, Tcb, Why } from '../tcb';
+import { Arrival, RecvOutcome } from './outcome';
+import { arriveClosed } from './closed';
+import { arriveListen } from './listen';
+import { arriveSynSent } from './syn-sent';
+import { Acceptance, acceptability, unacceptable } from './sequence';
+import { checkRst } from './rst';
+import { checkSyn } from './syn';
+import { checkAck } from './ack';
+import { processText } from './text';
+import { checkFin } from './fin';
+
+export type { RecvKind, RecvOutcome } from './outcome';
+
+/**
+ * A segment arrives at the receiving side's TCB `t`. `fmt` turns a value into the notes'
+ * notation for the reasons given in messages.
+ */
+export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
+  const a: Arrival = { clock, why, fmt };
+  switch (t.state) {
+    case TcpState.CLOSED:
+      return arriveClosed(t, seg, a);
+    case TcpState.LISTEN:
+      return arriveListen(t, seg, a);
+    case TcpState.SYN_SENT:
+      return arriveSynSent(t, seg, a);
+    default:
+      return arriveSynchronized(t, seg, a);
+  }
+}
+
+/** RFC 9293 §3.10.7.4: SYN-RECEIVED and every later state, the eight steps in order. */
+function arriveSynchronized(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
+  const acc = acceptability(t, seg); // first
+  if (seg.rst) return checkRst(t, seg, acc); // second
+  // (A SYN goes on to the fourth step whatever its number: RFC 5961 §4 answers it the same way.)
+  if (acc !== Acceptance.Yes && !seg.syn) return unacceptable(acc); // first: ACK and drop
+  // third: security, nothing to check
+  if (seg.syn) {
+    const out = checkSyn(t, seg); // fourth
+    if (out) return out;
+  }
+  const out = checkAck(t, seg, a); // fifth
+  if (out) return out;
+  // sixth: URG, nothing to check
+  const fate = processText(t, seg, a); // seventh
+  return checkFin(t, seg, a, fate); // eighth
+}
