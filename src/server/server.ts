@@ -1,7 +1,9 @@
 /**
  * The tcpflow language server, independent of its transport: node.ts runs it over IPC or
  * stdio, browser.ts in a web worker. It translates between LSP and the core; every answer
- * about TCP comes from `analyze`.
+ * about TCP comes from `analyze` (a `.tcpflow` file, a ```tcpflow block) or `checkMermaid` (a
+ * ```mermaid TCP diagram in a note: diagnostics, fixes, hover, inlay hints and "Convert to
+ * tcpflow"; the features that only tcpflow text has stay out of it, see documents.ts).
  *
  * Diagnostics are debounced per document and versioned. The delay adapts to the document: it
  * is about as long as the last check of that document took (10–300 ms), so small files are
