@@ -7,11 +7,25 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { Client, FULL_CAPABILITIES, applyEdits, positionOf } from './lsp';
 import { messageOf } from './expected';
-import { analyze, checkNote, extractFences, readMermaid } from '../../src/core/index';
+import { analyze, checkMermaid, checkNote, extractFences, mermaidToTcpflow, readMermaid } from '../../src/core/index';
+import { LABELLED } from '../notes/labelled';
+
+/** Real study notes (read-only, shared); the tests that read them skip when it is absent. */
+const NOTES_DIR = '/work/shared/corpus/notes';
+const corpusNotes = (): { name: string; text: string }[] =>
+  fs.existsSync(NOTES_DIR)
+    ? fs
+        .readdirSync(NOTES_DIR)
+        .filter((f) => /\.(md|markdown)$/i.test(f))
+        .sort()
+        .map((name) => ({ name, text: fs.readFileSync(path.join(NOTES_DIR, name), 'utf8') }))
+    : [];
 import { materialize } from '../../src/core/materialize';
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -156,6 +170,16 @@ describe('diagnostics on mermaid diagrams', () => {
     const at = c.text(uri).indexOf('ack=x\n') + 5;
     v = await c.change(uri, [c.replace(uri, at, at, '+1')]);
     assert.deepEqual((await c.waitForDiagnostics(uri, v)).diagnostics, []);
+  });
+
+  it('every corpus note: the diagnostics are the core\'s checkNote findings, at the same places', { skip: !fs.existsSync(NOTES_DIR) }, async () => {
+    let diagrams = 0;
+    for (const note of corpusNotes()) {
+      const { diagnostics } = await open(note.text);
+      assert.deepEqual(simple(diagnostics), expectedNote(note.text), note.name);
+      diagrams += checkNote(note.text).blocks.filter((b) => b.reading?.tcp).length;
+    }
+    assert.ok(diagrams >= 5, `the corpus has TCP diagrams (${diagrams})`);
   });
 
   it('gives nothing for a diagram that is not about TCP, a flowchart, or the diagram generated under a ```tcpflow block', async () => {
@@ -398,6 +422,38 @@ describe('Convert to tcpflow', () => {
       const block = extractFences(text)[0].content;
       assert.deepEqual(analyze(block).findings.map((f) => f.code), before.map((d) => d.code));
     }
+  });
+
+  it('converting every TCP diagram of every corpus note keeps the note\'s findings', { skip: !fs.existsSync(NOTES_DIR) }, async () => {
+    let converted = 0;
+    for (const note of corpusNotes()) {
+      const { uri, diagnostics } = await open(note.text);
+      let now = diagnostics;
+      for (;;) {
+        const text = c.text(uri);
+        const block = checkNote(text).blocks.find((b) => b.reading?.tcp);
+        if (!block) break;
+        const at = c.docs.get(uri)!.positionAt(block.fence.contentStart);
+        const actions = await actionsAt(uri, { start: at, end: at }, [], ['refactor.rewrite']);
+        assert.equal(actions.length, 1, `${note.name}: one Convert action at line ${at.line}`);
+        now = await apply(uri, actions[0]);
+        converted++;
+      }
+      const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code)).sort();
+      assert.deepEqual(codes(now), codes(diagnostics), note.name);
+    }
+    assert.ok(converted >= 5, `diagrams converted: ${converted}`);
+  });
+
+  it('the labelled diagrams: the converted block has the diagram\'s findings', () => {
+    let tcp = 0;
+    for (const l of LABELLED) {
+      const r = checkMermaid(l.diagram);
+      if (!r.reading.tcp) continue;
+      tcp++;
+      assert.deepEqual(analyze(mermaidToTcpflow(r.reading)).findings.map((f) => f.code).sort(), r.findings.map((f) => f.code).sort(), l.name);
+    }
+    assert.ok(tcp >= 40, `${tcp} TCP diagrams`);
   });
 
   it('is offered on the fences too, keeps an indented block\'s indentation, and is not offered outside', async () => {
