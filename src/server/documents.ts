@@ -152,16 +152,25 @@ export class Analyzer {
     const plans = kind === 'tcpflow' ? [wholeFile(text)] : markdownEnabled ? blocks(doc, text) : [];
     // Keep only the analyses of blocks that are still there, unchanged; let the rest go before
     // analysing, so that two large analyses are never alive at once.
-    const wanted = new Set(plans.map((p) => `${p.lang}:${p.text}`));
-    const previous = new Map<string, Unit>();
+    // (Texts are keys as they are: a 5 MB file is hashed once, never copied into a new key.)
+    const wanted = { tcpflow: new Set<string>(), mermaid: new Set<string>() };
+    for (const p of plans) wanted[p.lang].add(p.text);
+    const previous = new Map<string, Analysis>();
+    const previousDiagrams = new Map<string, MermaidUnit>();
     const old = this.last.get(doc.uri);
-    if (old) for (const u of old.units) if (wanted.has(`${u.lang}:${u.analysis.text}`)) previous.set(`${u.lang}:${u.analysis.text}`, u);
+    if (old) {
+      for (const u of old.units) {
+        if (!wanted[u.lang].has(u.analysis.text)) continue;
+        if (u.lang === 'tcpflow') previous.set(u.analysis.text, u.analysis);
+        else previousDiagrams.set(u.analysis.text, u);
+      }
+    }
     // A ```tcpflow unit whose text changed resumes from the analysis of the ```tcpflow unit at
     // its place before (the edited block), which is consumed by that; the snapshot it belonged
     // to is dropped here. (Mermaid blocks are small and read again whole.)
     const oldFlows = old ? old.units.filter((u): u is FlowUnit => u.lang === 'tcpflow') : [];
     const flowPlans = plans.filter((p) => p.lang === 'tcpflow');
-    const edited = oldFlows.length === flowPlans.length ? oldFlows.map((u) => (previous.has(`tcpflow:${u.analysis.text}`) ? undefined : u.analysis)) : [];
+    const edited = oldFlows.length === flowPlans.length ? oldFlows.map((u) => (previous.has(u.analysis.text) ? undefined : u.analysis)) : [];
     this.last.delete(doc.uri);
     const units: Unit[] = [];
     const failures: Failure[] = [];
@@ -169,9 +178,9 @@ export class Analyzer {
     let flowIndex = 0;
     for (const p of plans) {
       const where = { contentStart: p.contentStart, contentEnd: p.contentEnd, firstLine: p.firstLine, lastLine: p.lastLine, fence: p.fence, indent: p.indent };
-      const kept = previous.get(`${p.lang}:${p.text}`);
       if (p.lang === 'mermaid') {
-        if (kept && kept.lang === 'mermaid') {
+        const kept = previousDiagrams.get(p.text);
+        if (kept) {
           units.push({ ...kept, ...where, fence: p.fence!, openLine: p.openLine });
           continue;
         }
@@ -191,7 +200,7 @@ export class Analyzer {
         continue;
       }
       const i = flowIndex++;
-      let analysis = kept?.lang === 'tcpflow' ? kept.analysis : undefined;
+      let analysis = previous.get(p.text);
       if (!analysis) {
         const t0 = now();
         try {
