@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install code-server (VS Code 1.100.3 served to a browser) into .cache/code-server/ for the
-# end-to-end test in test/vscode/. Not a devDependency: it is large and builds native modules.
-# Idempotent: does nothing when this version is already installed there.
+# end-to-end test in test/vscode/, and the CJK fonts its screenshots need. Not a devDependency: it
+# is large and builds native modules. Idempotent: does nothing when this version is already
+# installed there. The newest version the test also runs (4.139.1, on Node 24) is installed by
+# scripts/install-code-server-latest.sh.
 #
 # Needs only Debian's archive and the npm registry:
 # - 4.100.3 is the last code-server whose engines.node accepts Node 20;
@@ -18,15 +20,22 @@ RIPGREP_ASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
 DIR=$PWD/.cache/code-server
 STAMP=$DIR/installed-$VERSION
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+
+# Chinese text in the test's screenshots (many notes are Chinese) needs a CJK font: Debian's Noto CJK.
+if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then
+  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then echo "install-code-server: run as root or install sudo" >&2; exit 1; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-noto-cjk
+fi
+
 if [ -f "$STAMP" ] && [ -x "$DIR/node_modules/.bin/code-server" ]; then
   echo "code-server $VERSION already installed in .cache/code-server"
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else echo "install-code-server: run as root or install sudo" >&2; exit 1; fi
-fi
+if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then echo "install-code-server: run as root or install sudo" >&2; exit 1; fi
 
 # Debian packages, only those missing.
 wanted=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need (npm packages,
-# Debian's chromium and tshark, code-server into .cache/), builds, type-checks, then runs Node's
-# test runner over test/.
+# Debian's chromium and tshark, code-server 4.100.3, and 4.139.1 with its Node 24, into .cache/),
+# builds, type-checks, then runs Node's test runner over test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ fi
 sh scripts/install-chromium.sh
 sh scripts/install-tshark.sh
 bash scripts/install-code-server.sh
+bash scripts/install-code-server-latest.sh
 command -v unzip >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q unzip; }
 
 npm run build
@@ -22,7 +23,7 @@ npx tsc -p src/core/tsconfig.json
 mapfile -t suites < <(find test -name '*.test.ts' -not -path 'test/vscode/*' | sort)
 node --import tsx --test --test-concurrency=2 "${suites[@]}"
 
-# Then, alone, the extension in a real VS Code (code-server): it starts a whole editor and loads
-# dist/, which test/package rebuilds while it runs.
+# Then, alone, the packaged extension in two real VS Codes (code-server 4.100.3 and 4.139.1), one after
+# the other: each starts a whole editor, and the packaging rebuilds dist/, which other suites read.
 mapfile -t heavy < <(find test/vscode -name '*.test.ts' | sort)
 node --import tsx --test "${heavy[@]}"

@@ -50,3 +50,38 @@ test('the published-site plugin writes the severity in the language of its findi
   assert.match(site('zh-cn'), /<li class="tcpflow-error">5:26 错误 TF3001 ack 应为 x\+1：/);
   assert.match(site('en'), /<li class="tcpflow-error">5:26 error TF3001 ack should be x\+1: /);
 });
+
+/** Stands in for VS Code 1.121+'s built-in mermaid-markdown-features: ```mermaid becomes a `.mermaid` div. */
+function builtinMermaid(md: InstanceType<typeof MarkdownIt>): void {
+  const fallback = md.renderer.rules.fence!;
+  md.renderer.rules.fence = (tokens, idx, options, env, self) =>
+    tokens[idx].info.trim() === 'mermaid' ? `<div class="mermaid">${md.utils.escapeHtml(tokens[idx].content)}</div>` : fallback(tokens, idx, options, env, self);
+}
+
+test('a mermaid fence is never tcpflow\'s: without VS Code\'s Mermaid it stays code, with it, it is Mermaid\'s alone, whichever plugin comes first', () => {
+  const note = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', '```', '', '```mermaid', 'flowchart LR', '  A[客户端] --> B', '```', ''].join('\n');
+  const mermaidPart = (html: string): string => html.slice(html.indexOf('</div>\n') + '</div>\n'.length);
+  const plain = render(note);
+  assert.equal(mermaidPart(plain), new MarkdownIt().render(note.slice(note.indexOf('```mermaid'))), 'markdown-it renders the mermaid fence as without tcpflow');
+  for (const order of ['tcpflow first', 'Mermaid first']) {
+    const it = new MarkdownIt();
+    if (order === 'Mermaid first') it.use(builtinMermaid);
+    (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale: 'en' });
+    if (order === 'tcpflow first') it.use(builtinMermaid);
+    const html = it.render(note);
+    assert.equal((html.match(/class="tcpflow-block"/g) ?? []).length, 1, `${order}: one tcpflow block`);
+    assert.equal((html.match(/class="mermaid"/g) ?? []).length, 1, `${order}: one Mermaid block, drawn by its own renderer`);
+    const tcpflowBlock = html.slice(html.indexOf('<div class="tcpflow-block">'), html.indexOf('</details></div>'));
+    assert.doesNotMatch(tcpflowBlock, /\bmermaid\b(?!-)/i, `${order}: tcpflow's block carries no mermaid class`);
+  }
+});
+
+test('the Markdown preview script renders only tcpflow\'s blocks', async () => {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(`${__dirname}/../src/markdown/preview.ts`, 'utf8');
+  const selectors = [...source.matchAll(/querySelector(?:All)?(?:<[^>]*>)?\(\s*'([^']*)'/g)].map((m) => m[1]);
+  assert.deepEqual(selectors, ['pre[data-tcpflow-diagram]']);
+  assert.match(source, /startOnLoad: false/, 'its Mermaid never scans the page for .mermaid on its own');
+  const code = source.replace(/^import .*$/gm, '');
+  assert.doesNotMatch(code, /['"`.]mermaid['"`\s]/, 'no mermaid class or fence named');
+});

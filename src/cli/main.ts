@@ -9,6 +9,7 @@ import { analyze, analyzeFindings, checkNote, extractFences, LineIndex, Locale, 
 import { renderMermaid, RenderOptions } from '../core/render/mermaid';
 import { materialize } from '../core/materialize';
 import { expandInputs, readText } from './files';
+import { OutputError, writeOutput } from './output';
 import { Config, ConfigError, findConfig, isIgnored, loadConfig, NO_CONFIG } from './config';
 import { toSarif } from './sarif';
 import { importCommand, exportCommand } from './transfer';
@@ -19,10 +20,13 @@ const HELP = `tcpflow ${VERSION} — check and draw TCP conversations
 
 Usage:
   tcpflow check <files|dirs|globs...> [--format text|json|sarif] [--lang en|zh-cn] [--config FILE]
-  tcpflow render <file> [-o out.mmd] [--numbers written|absolute|relative] [--states off|change|always] [--autonumber]
+  tcpflow render <file> [-o out.mmd [--force]] [--numbers written|absolute|relative] [--states off|change|always] [--autonumber]
   tcpflow render --materialize <notes|dirs|globs...> [--check] [render options]
-  tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow] [--conn N] [--port P] [--host H] [--absolute] [--stats]
-  tcpflow export <flow.tcpflow> -o <flow.pcap>
+  tcpflow import <capture.pcap|capture.pcapng|script.pkt> [-o out.tcpflow [--force]] [--conn N] [--port P] [--host H] [--absolute] [--stats]
+  tcpflow export <flow.tcpflow> -o <flow.pcap> [--force]
+
+-o never replaces the input, and replaces an existing file only with --force; the file is written
+beside the target and renamed when complete, so an interrupted run leaves the old file.
 
 render --materialize writes a generated \`\`\`mermaid block under every \`\`\`tcpflow block of the notes
 (between marker comments; every other byte is kept); --check only reports stale notes (exit 1).
@@ -56,7 +60,7 @@ export interface ParsedArgs {
 
 /** Options that take a value; everything else starting with -- is a switch. */
 const VALUED = new Set(['--format', '--lang', '--config', '-o', '--output', '--numbers', '--states', '--conn', '--port', '--host']);
-const SWITCHES = new Set(['--autonumber', '--absolute', '--stats', '--help', '-h', '--version', '--materialize', '--check']);
+const SWITCHES = new Set(['--autonumber', '--absolute', '--stats', '--help', '-h', '--version', '--materialize', '--check', '--force']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
@@ -282,7 +286,7 @@ function runRender(args: ParsedArgs, io: Io): number {
   }
   const result = renderMermaid(analyze(source, { locale }), { numbers: numbersFlag, states: statesFlag, autonumber: args.flags.get('--autonumber') === true });
   const out = args.flags.get('-o');
-  if (typeof out === 'string') fs.writeFileSync(path.resolve(io.cwd, out), result.text);
+  if (typeof out === 'string') writeOutput(out, io.cwd, [file], args.flags.get('--force') === true, result.text);
   else io.out(result.text.endsWith('\n') ? result.text : result.text + '\n');
   return 0;
 }
@@ -318,6 +322,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`tcpflow: ${e.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (e instanceof OutputError) {
+      io.err(`tcpflow: ${e.message}\n`);
       return 2;
     }
     io.err(`tcpflow: internal error: ${(e as Error).stack ?? String(e)}\n`);

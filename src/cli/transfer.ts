@@ -7,6 +7,7 @@ import { importPacketdrill, PacketdrillImportError } from '../core/import/packet
 import { writePcap } from '../core/import/pcapwrite';
 import { exportSegments } from '../core/export';
 import { UsageError, type Io, type ParsedArgs } from './main';
+import { OutputFile, writeOutput } from './output';
 
 function intFlag(args: ParsedArgs, name: string): number | undefined {
   const v = args.flags.get(name);
@@ -41,7 +42,7 @@ export async function importCommand(args: ParsedArgs, io: Io): Promise<number> {
     return importCaptureFile(input, args, io, { conn: intFlag(args, '--conn'), port: intFlag(args, '--port'), host: typeof host === 'string' ? host : undefined, absolute: args.flags.get('--absolute') === true });
   }
   const out = args.flags.get('-o');
-  if (typeof out === 'string') fs.writeFileSync(path.resolve(io.cwd, out), text);
+  if (typeof out === 'string') writeOutput(out, io.cwd, [input], args.flags.get('--force') === true, text);
   else io.out(text);
   return 0;
 }
@@ -62,26 +63,17 @@ function importCaptureFile(input: string, args: ParsedArgs, io: Io, opts: Captur
   const started = performance.now();
   const imp = new CaptureImporter(opts);
   const buf = new Uint8Array(READ_CHUNK);
-  const fd = fs.openSync(input, 'r');
-  try {
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      imp.push(buf.subarray(0, n));
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  const readMs = performance.now() - started;
   const outPath = args.flags.get('-o');
+  // Checked before the capture is read: a refused target costs nothing.
+  const output = typeof outPath === 'string' ? OutputFile.open(outPath, io.cwd, [input], args.flags.get('--force') === true) : undefined;
   let held: string[] = [];
   let heldLength = 0;
-  let outFd: number | undefined;
+  let opened = false;
   let chars = 0;
   const write = (t: string): void => {
-    if (typeof outPath === 'string') {
-      outFd ??= fs.openSync(path.resolve(io.cwd, outPath), 'w');
-      fs.writeSync(outFd, t);
+    if (output) {
+      opened = true;
+      output.write(t);
     } else io.out(t);
   };
   let streaming = false;
@@ -91,7 +83,20 @@ function importCaptureFile(input: string, args: ParsedArgs, io: Io, opts: Captur
     held = [];
   };
   let r: CaptureImportStats;
+  let readMs = 0;
+  let committed = false;
   try {
+    const fd = fs.openSync(input, 'r');
+    try {
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        imp.push(buf.subarray(0, n));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    readMs = performance.now() - started;
     r = imp.finish((t) => {
       chars += t.length;
       if (streaming) write(t);
@@ -102,13 +107,15 @@ function importCaptureFile(input: string, args: ParsedArgs, io: Io, opts: Captur
       }
     });
     for (const w of r.warnings) io.err(`${name}: warning: ${w.message}${w.packet !== undefined ? ` (packet ${w.packet})` : ''}${w.offset !== undefined ? ` (byte ${w.offset})` : ''}\n`);
-    if (r.connections === 0 && outFd === undefined) {
+    if (r.connections === 0 && !opened) {
       io.err(`tcpflow: ${name}: no TCP connection matched (${r.found} found)\n`);
       return r.found === 0 ? 2 : 1;
     }
     release();
+    output?.commit();
+    committed = true;
   } finally {
-    if (outFd !== undefined) fs.closeSync(outFd);
+    if (!committed) output?.abort();
   }
   if (args.flags.get('--stats') === true) {
     const ms = performance.now() - started;
@@ -135,7 +142,7 @@ export async function exportCommand(args: ParsedArgs, io: Io): Promise<number> {
   const errors = a.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) io.err(`tcpflow: warning: ${args.positional[0]} has ${errors.length} error(s); exporting the corrected flow\n`);
   const segs = exportSegments(a);
-  fs.writeFileSync(path.resolve(io.cwd, out), writePcap(segs));
+  writeOutput(out, io.cwd, [input], args.flags.get('--force') === true, writePcap(segs));
   io.err(`${segs.length} segment(s) written to ${out}\n`);
   return 0;
 }

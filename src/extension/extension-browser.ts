@@ -1,11 +1,23 @@
-/** Web entry point (vscode.dev): the language server runs in a worker; the preview is the same. */
+/**
+ * Web entry point (vscode.dev, github.dev): the language server runs in a worker; the preview,
+ * Import Capture (which reads through `vscode.workspace.fs`) and the Markdown-preview plugin are
+ * the desktop ones.
+ */
 import * as vscode from 'vscode';
 import { startClient, stopClient } from './client-browser';
 import { PreviewManager } from './preview';
+import { tcpflowMarkdownPlugin, type MarkdownIt } from '../markdown/plugin';
+import { registerImportCommand } from './import';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
   new PreviewManager(context);
+  registerImportCommand(context);
   await startClient(context);
+  return {
+    extendMarkdownIt(md: MarkdownIt): MarkdownIt {
+      return md.use(tcpflowMarkdownPlugin, { locale: vscode.env.language });
+    },
+  };
 }
 
 export function deactivate(): Promise<void> {

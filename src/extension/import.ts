@@ -1,32 +1,17 @@
 /** "tcpflow: Import Capture…": a pcap/pcapng/packetdrill file becomes a .tcpflow document beside its preview. */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CaptureImporter } from '../core/import/capture';
 import { importPacketdrill } from '../core/import/packetdrill';
 
-/** Bytes read at a time; the importer keeps none of them after a push, so one buffer serves. */
-const READ_CHUNK = 1 << 20;
-
 /**
- * Feed a capture to the importer in pieces: local files through one reused buffer, other
- * schemes (remote workspaces) through the workspace file system, which reads them whole.
+ * Feed a capture to the importer. Every file is read through the workspace file system
+ * (`vscode.workspace.fs`), whatever its scheme, so the command works the same in a local folder,
+ * a remote one and a virtual workspace (github.dev, vscode.dev), and reads nothing but the file
+ * the user picked. That file system reads a file whole (it has no streaming read), so the
+ * capture is in memory once while it is imported; the importer keeps none of it afterwards.
  */
 async function feed(target: vscode.Uri, imp: CaptureImporter): Promise<void> {
-  if (target.scheme !== 'file') {
-    imp.push(await vscode.workspace.fs.readFile(target));
-    return;
-  }
-  const file = await fs.promises.open(target.fsPath, 'r');
-  try {
-    const buf = new Uint8Array(READ_CHUNK);
-    for (;;) {
-      const { bytesRead } = await file.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      imp.push(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await file.close();
-  }
+  imp.push(await vscode.workspace.fs.readFile(target));
 }
 
 export function registerImportCommand(context: vscode.ExtensionContext): void {

@@ -1,12 +1,14 @@
 /**
- * Runs inside VS Code's real extension host (code-server), loaded as the `extensionTestsPath` of
- * the window vscode.test.ts opens: VS Code calls `run()`, and its outcome becomes the exit code
- * handed to the page's `codeAutomationExit`. Everything here goes through the public `vscode`
- * API, so it sees the extension exactly as a user's VS Code does.
+ * Runs inside VS Code's real extension host (code-server) as the extension of a small test
+ * package (`tcpflow-test.e2e`, made and installed by vscode.test.ts beside the packaged tcpflow
+ * .vsix): it activates when the window has started and runs every check in order. Everything here
+ * goes through the public `vscode` API, so it sees the extension exactly as a user's VS Code does.
  *
- * It writes `report.json` beside itself (every check, passed or not, with the error), and while
- * the preview is open it asks the outer test, through `ask-N.json` / `answer-N.json` in the same
- * directory, to look at the webview in the browser.
+ * It writes `report.json` into E2E_DIR (every check, passed or not, with the error; written last,
+ * so its presence means the run is over), and while a webview is open it asks the outer test,
+ * through `ask-N.json` / `answer-N.json` in the same directory, to look at it in the browser.
+ * (Not `extensionTestsPath` in the page's payload: code-server 4.139.1 ignores that payload, and
+ * the window must be in Restricted Mode, which an extension test window is not.)
  */
 import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
@@ -14,8 +16,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECKS, FLOW, FORMATTED, NOTES, type BrowserAnswer, type BrowserAsk } from './samples';
 
+/** The directory shared with vscode.test.ts, set when it bundles this file. */
+declare const E2E_DIR: string;
+
 const EXTENSION_ID = 'tcpflow.tcpflow';
-const here = __dirname;
+const here = E2E_DIR;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -80,8 +85,16 @@ const step = (index: number, fn: () => Promise<void>): void => {
 let flowDoc: vscode.TextDocument;
 
 step(0, async () => {
+  assert.equal(vscode.workspace.isTrusted, false, 'the workspace is not trusted');
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is loaded from the development path`);
+  assert.ok(ext, `${EXTENSION_ID} is installed and enabled in Restricted Mode`);
+  const answer = await askBrowser(0, { kind: 'restricted' });
+  assert.ok(answer.ok, `the status bar shows Restricted Mode: ${JSON.stringify(answer.seen)}`);
+});
+
+step(1, async () => {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
   assert.equal(ext.isActive, false, 'nothing has activated the extension before a tcpflow document opens');
   flowDoc = await vscode.workspace.openTextDocument(fileUri('flow.tcpflow'));
   assert.equal(flowDoc.languageId, 'tcpflow');
@@ -99,9 +112,15 @@ step(0, async () => {
   assert.equal(d.source, 'tcpflow');
   assert.deepEqual([d.range.start.line, d.range.start.character], [FLOW_WRONG_LINE, FLOW_WRONG_CHAR]);
   assert.ok(typeof d.code === 'object' && d.code.target.toString().endsWith('#tf3001'), 'the code links to its documentation');
+  // The Problems panel shows the message in the screenshot; closed again for the checks that follow.
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  await vscode.window.showTextDocument(flowDoc, { viewColumn: vscode.ViewColumn.One, selection: d.range });
+  const answer = await askBrowser(1, { kind: 'restricted', shot: 'diagnostic' });
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  assert.ok(answer.ok, `still in Restricted Mode: ${JSON.stringify(answer.seen)}`);
 });
 
-step(1, async () => {
+step(2, async () => {
   const [d] = vscode.languages.getDiagnostics(flowDoc.uri);
   const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', flowDoc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
   const fixes = actions.filter((a): a is vscode.CodeAction => 'isPreferred' in a || 'edit' in a);
@@ -114,7 +133,7 @@ step(1, async () => {
   await flowDoc.save();
 });
 
-step(2, async () => {
+step(3, async () => {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', flowDoc.uri, new vscode.Position(FLOW_WRONG_LINE, 2));
   const text = hoverText(hovers);
   assert.match(text, /\*\*S → C\*\* `SYN, ACK`/, text);
@@ -122,7 +141,7 @@ step(2, async () => {
   assert.match(text, /\*\*C\*\* \(receives\): SYN_SENT → ESTABLISHED · SND\.NXT x\+1/, text);
 });
 
-step(3, async () => {
+step(4, async () => {
   const head = ['client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1'];
   const complete = async (last: string): Promise<string[]> => {
     const doc = await vscode.workspace.openTextDocument({ language: 'tcpflow', content: [...head, last].join('\n') });
@@ -135,7 +154,7 @@ step(3, async () => {
   assert.equal(afterAck[0], 'y+1', afterAck.join(', '));
 });
 
-step(4, async () => {
+step(5, async () => {
   const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', flowDoc.uri);
   assert.deepEqual(
     symbols.map((s) => `${vscode.SymbolKind[s.kind]} ${s.name}`),
@@ -143,7 +162,7 @@ step(4, async () => {
   );
 });
 
-step(5, async () => {
+step(6, async () => {
   const doc = await vscode.workspace.openTextDocument(fileUri('messy.tcpflow'));
   const options: vscode.FormattingOptions = { tabSize: 2, insertSpaces: true };
   const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, options);
@@ -157,7 +176,7 @@ step(5, async () => {
   await doc.save();
 });
 
-step(6, async () => {
+step(7, async () => {
   const doc = await vscode.workspace.openTextDocument(fileUri('notes.md'));
   assert.equal(doc.languageId, 'markdown');
   await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
@@ -169,7 +188,7 @@ step(6, async () => {
   assert.match(diags[0].message, /^ack should be 101: C's SYN at line 8 takes one sequence number/);
 });
 
-step(7, async () => {
+step(8, async () => {
   const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', flowDoc.uri, new vscode.Range(0, 0, flowDoc.lineCount, 0));
   const labels = hints.map((h) => `${h.position.line} ${typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')}`);
   assert.deepEqual(
@@ -178,7 +197,7 @@ step(7, async () => {
   );
 });
 
-step(8, async () => {
+step(9, async () => {
   const stateHints = async (): Promise<number> => {
     const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', flowDoc.uri, new vscode.Range(0, 0, flowDoc.lineCount, 0));
     return hints.filter((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')).includes('⇒')).length;
@@ -197,50 +216,91 @@ function webviewTab(viewType: string): vscode.Tab | undefined {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
 }
 
-step(9, async () => {
+step(10, async () => {
   assert.equal(webviewTab('tcpflow.preview'), undefined, 'no preview yet');
   await vscode.window.showTextDocument(flowDoc, vscode.ViewColumn.One);
   await vscode.commands.executeCommand('tcpflow.openPreviewToSide');
   const tab = await until('the preview tab', () => webviewTab('tcpflow.preview'), 15_000);
   assert.equal(tab.label, 'Preview flow.tcpflow');
   assert.notEqual(tab.group.viewColumn, vscode.ViewColumn.One, 'the preview opens beside the editor');
-  const answer = await askBrowser(1, { kind: 'preview', arrows: 3, labels: ['SYN seq=x', 'ack=x+1'] });
+  const answer = await askBrowser(2, { kind: 'preview', arrows: 3, labels: ['SYN seq=x', 'ack=x+1'], shot: 'preview' });
   assert.ok(answer.ok, `the webview drew the flow: ${JSON.stringify(answer.seen)}`);
 });
 
-step(10, async () => {
+step(11, async () => {
   const editor = await vscode.window.showTextDocument(flowDoc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
   const end = flowDoc.lineAt(flowDoc.lineCount - 1).range.end;
   assert.ok(await editor.edit((e) => e.insert(end, 'C -> S  FIN ACK  seq=x+1 ack=y+1\n')));
-  const answer = await askBrowser(2, { kind: 'preview', arrows: 4, labels: ['FIN'] });
+  const answer = await askBrowser(3, { kind: 'preview', arrows: 4, labels: ['FIN'] });
   assert.ok(answer.ok, `the webview redrew the flow: ${JSON.stringify(answer.seen)}`);
   assert.deepEqual(vscode.languages.getDiagnostics(flowDoc.uri), [], 'the FIN is right');
   await flowDoc.save();
 });
 
-step(11, async () => {
+step(12, async () => {
   const doc = await vscode.workspace.openTextDocument(fileUri('notes.md'));
   await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
   await vscode.commands.executeCommand('markdown.showPreviewToSide');
   await until('the Markdown preview tab', () => webviewTab('markdown.preview'), 15_000);
-  const answer = await askBrowser(3, { kind: 'markdown', labels: ['SYN seq=100', 'ack=100'], findings: ["9:28 error TF3001 ack should be 101: C's SYN at line 8 takes one sequence number"] });
+  const answer = await askBrowser(4, { kind: 'markdown', labels: ['SYN seq=100', 'ack=100'], findings: ["9:28 error TF3001 ack should be 101: C's SYN at line 8 takes one sequence number"], shot: 'markdown-finding' });
   assert.ok(answer.ok, `the Markdown preview drew the fence: ${JSON.stringify(answer.seen)}`);
 });
 
-export async function run(): Promise<void> {
+step(13, async () => {
+  // A clean window for the screenshot: the untitled documents of the completion check reverted
+  // (closing them would ask whether to save them), every other tab closed, the side bar hidden.
+  for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+    if (!(tab.input instanceof vscode.TabInputText) || tab.input.uri.scheme !== 'untitled') continue;
+    await vscode.window.showTextDocument(tab.input.uri);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  const doc = await vscode.workspace.openTextDocument(fileUri('mixed.md'));
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const diags = vscode.languages.getDiagnostics(doc.uri);
+  assert.deepEqual(diags, [], `the note's flow is right: ${describe(diags)}`);
+  // VS Code draws ```mermaid in its Markdown preview itself from 1.121 on (mermaid-markdown-features).
+  const builtinMermaid = vscode.extensions.getExtension('vscode.mermaid-markdown-features') !== undefined;
+  const [major, minor] = vscode.version.split('.').map(Number);
+  assert.equal(builtinMermaid, major > 1 || minor >= 121, `VS Code ${vscode.version} has mermaid-markdown-features exactly when 1.121 or later`);
+  await vscode.commands.executeCommand('markdown.showPreviewToSide');
+  await until('the Markdown preview tab', () => webviewTab('markdown.preview'), 15_000);
+  const answer = await askBrowser(5, { kind: 'mixed', labels: ['三次握手', 'SYN, ACK seq=y ack=x+1'], builtinMermaid, mermaidTexts: ['客户端 CLOSED', '收到 SYN+ACK，发送 ACK'], shot: 'markdown-mermaid' });
+  assert.ok(answer.ok, `both diagrams, each drawn by its own renderer: ${JSON.stringify(answer.seen)}`);
+});
+
+step(14, async () => {
+  const before = new Set(vscode.workspace.textDocuments);
+  await vscode.commands.executeCommand('tcpflow.importCapture', fileUri('handshake.pcap'));
+  const doc = await until('the imported flow in a new document', () => vscode.workspace.textDocuments.find((d) => !before.has(d) && d.isUntitled && d.languageId === 'tcpflow'));
+  const text = doc.getText();
+  assert.match(text, /^# Imported from a pcap capture: 1 TCP connection written, 5 segments, 5 packets in the file\./, text);
+  assert.match(text, /^client C 192\.168\.1\.2:52528 /m, text);
+  assert.match(text, /^C -> S PSH ACK seq=1 ack=1 len=5 win=65535 "hello"/m, text);
+  await until('the preview of the imported flow', () => webviewTab('tcpflow.preview'), 15_000);
+});
+
+async function run(): Promise<void> {
   const results: { name: string; ok: boolean; ms: number; error?: string }[] = [];
-  let failure: unknown;
   for (const [name, fn] of steps) {
     const started = Date.now();
+    fs.appendFileSync(path.join(here, 'progress.log'), `${new Date().toISOString()} ${name}\n`);
     try {
       await fn();
       results.push({ name, ok: true, ms: Date.now() - started });
     } catch (e) {
-      failure = e;
       results.push({ name, ok: false, ms: Date.now() - started, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       break;
     }
   }
-  fs.writeFileSync(path.join(here, 'report.json'), JSON.stringify({ results }, null, 2));
-  if (failure) throw failure;
+  fs.writeFileSync(path.join(here, 'report.json.tmp'), JSON.stringify({ version: vscode.version, results }, null, 2));
+  fs.renameSync(path.join(here, 'report.json.tmp'), path.join(here, 'report.json'));
+}
+
+/** Called by VS Code once the window has started (`onStartupFinished`); the checks run on their own. */
+export function activate(): void {
+  void run().catch((e: unknown) => {
+    fs.writeFileSync(path.join(here, 'report.json'), JSON.stringify({ version: vscode.version, results: [{ name: 'run', ok: false, ms: 0, error: String(e) }] }));
+  });
 }

@@ -58,14 +58,56 @@ export const FORMATTED = [
   '',
 ].join('\n');
 
+/**
+ * A Chinese study note with a ```tcpflow block and a ```mermaid block. VS Code 1.121 and later draw
+ * the Mermaid one themselves (the built-in mermaid-markdown-features); tcpflow draws only its own.
+ */
+export const MIXED = [
+  '# 三次握手笔记',
+  '',
+  'tcpflow 检查每一个序号，并画出时序图：',
+  '',
+  '```tcpflow',
+  'title "三次握手"',
+  'client C',
+  'server S',
+  'C -> S  SYN      seq=x            # 第一次握手：SYN 消耗一个序号',
+  'S -> C  SYN ACK  seq=y ack=x+1    # 第二次握手',
+  'C -> S  ACK      seq=x+1 ack=y+1  # 第三次握手',
+  '```',
+  '',
+  '客户端的状态变化，用普通的 Mermaid 流程图：',
+  '',
+  '```mermaid',
+  'flowchart LR',
+  '  A[客户端 CLOSED] -->|发送 SYN| B[SYN_SENT]',
+  '  B -->|收到 SYN+ACK，发送 ACK| C[ESTABLISHED]',
+  '```',
+  '',
+].join('\n');
+
+/** A correct exchange in numbers; vscode.test.ts writes its capture (tcpflow export) as handshake.pcap. */
+export const CAPTURED = [
+  'client C 192.168.1.2:52528',
+  'server S 10.0.0.1:80',
+  'C -> S  SYN      seq=1000',
+  'S -> C  SYN ACK  seq=5000 ack=1001',
+  'C -> S  ACK      seq=1001 ack=5001',
+  'C -> S  PSH ACK  seq=1001 ack=5001 len=5 "hello"',
+  'S -> C  ACK      seq=5001 ack=1006',
+  '',
+].join('\n');
+
 export const FILES: Record<string, string> = {
   'flow.tcpflow': FLOW,
   'notes.md': NOTES,
   'messy.tcpflow': MESSY,
+  'mixed.md': MIXED,
 };
 
 /** Every check in-host.ts runs, in order: the outer test requires all of them to have passed. */
 export const CHECKS = [
+  'the folder is open in Restricted Mode and the extension is enabled there',
   'a .tcpflow file activates the extension and the server reports the wrong ack',
   'the quick fix applies and the diagnostic goes away',
   'hover on a segment shows both endpoints\' states and SND.NXT',
@@ -78,17 +120,31 @@ export const CHECKS = [
   'Open Preview to the Side opens the webview, which draws the flow',
   'the preview follows an edit',
   'VS Code\'s Markdown preview draws the fence and lists its finding',
+  'a note with a ```tcpflow and a ```mermaid block: tcpflow draws its own, and leaves Mermaid to VS Code',
+  'Import Capture reads a capture in the workspace through VS Code\'s file system',
 ] as const;
 
 /**
  * While a webview is open, in-host.ts asks (ask-N.json beside it) and vscode.test.ts answers
  * (answer-N.json) after looking into the page's frames in Chromium.
  */
-export type BrowserAsk =
+export type BrowserAsk = (
+  /** The workbench's status bar shows the Restricted Mode item. */
+  | { kind: 'restricted' }
   /** The tcpflow preview: its SVG has this many arrows, whose labels show these texts. */
   | { kind: 'preview'; arrows: number; labels: string[] }
   /** VS Code's Markdown preview: a fence drawn as SVG with these labels, and these findings listed. */
-  | { kind: 'markdown'; labels: string[]; findings: string[] };
+  | { kind: 'markdown'; labels: string[]; findings: string[] }
+  /**
+   * VS Code's Markdown preview of MIXED: one tcpflow block drawn with these labels, the Mermaid
+   * block drawn by VS Code (`builtinMermaid`, with these texts in its SVG) or left as code, and
+   * nothing of one inside the other.
+   */
+  | { kind: 'mixed'; labels: string[]; builtinMermaid: boolean; mermaidTexts: string[] }
+) & {
+  /** Once it shows what is asked, a screenshot of the page under this name (test-results/vscode-VERSION/NAME.png). */
+  shot?: string;
+};
 
 export interface BrowserAnswer {
   ok: boolean;
