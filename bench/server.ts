@@ -9,6 +9,12 @@
  * 'auto' delay the server additionally waits as long as its last check of that document took
  * (at least 10 ms, at most 300 ms) before starting.
  *
+ * A second table does the same for a Markdown note with 20 ```mermaid TCP diagrams (a
+ * handshake, data and a teardown each, 10 segments, between paragraphs of prose): typing in a
+ * paragraph (no line added: every diagram's analysis is kept), breaking and repairing an ack
+ * inside one diagram (that diagram is read again), and adding and removing a line at the top
+ * (every diagram moves down a line and is read again).
+ *
  * Run: node --import tsx bench/server.ts
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +30,7 @@ import {
   createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from './shipped';
+import { analyze, checkNote } from './shipped';
 import { SERVER_NODE_FLAGS } from '../src/server/node-flags';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -43,6 +49,34 @@ function flow(segments: number): string {
     if (i + 1 < segments) out.push(`S -> C ACK seq=5001 ack=${cs}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** A note of `blocks` mermaid diagrams, each with 10 segments, between paragraphs. */
+function note(blocks: number): string {
+  const out = ['# TCP notes', ''];
+  for (let b = 0; b < blocks; b++) {
+    out.push(`## Connection ${b + 1}`, '', 'The client opens the connection, sends a request, and both sides close it.', '');
+    out.push(
+      '```mermaid',
+      'sequenceDiagram',
+      '  participant C as 客户端',
+      '  participant S as 服务端',
+      '  C->>S: SYN=1, seq=x',
+      '  Note over C: SYN_SENT',
+      '  S->>C: SYN=1, ACK=1, seq=y, ack=x+1',
+      '  C->>S: ACK=1, seq=x+1, ack=y+1',
+      '  C->>S: PSH, ACK seq=x+1 ack=y+1 Len=100',
+      '  S->>C: ACK=1, seq=y+1, ack=x+101',
+      '  C->>S: FIN=1, ACK=1, seq=x+101, ack=y+1',
+      '  S->>C: ACK=1, seq=y+1, ack=x+102',
+      '  S->>C: FIN=1, ACK=1, seq=y+1, ack=x+102',
+      '  C->>S: ACK=1, seq=x+102, ack=y+2',
+      '  Note over C: TIME_WAIT',
+      '```',
+      '',
+    );
+  }
+  return out.join('\n');
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -145,6 +179,7 @@ export async function benchServer(): Promise<void> {
       String(findingsSeen),
     ]);
   }
+  const noteRows = await benchNote(conn, published);
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   conn.dispose();
@@ -158,6 +193,80 @@ export async function benchServer(): Promise<void> {
   console.log("          with the default 'auto' delay the server first waits as long as its last check took (10–300 ms).");
   console.log(line(head));
   for (const r of rows) console.log(line(r));
+  console.log('');
+  console.log(`A Markdown note with ${NOTE_BLOCKS} mermaid TCP diagrams (${NOTE_BLOCKS * 10} segments), same server and settings:`);
+  const noteHead = ['edit', 'edits', 'p50 ms', 'p95 ms', 'max ms', 'core checkNote p50 ms', 'diagnostics seen'];
+  const noteWidths = noteHead.map((h, i) => Math.max(h.length, ...noteRows.map((r) => r[i].length)));
+  const noteLine = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(noteWidths[i]) : c.padStart(noteWidths[i]))).join('  ');
+  console.log(noteLine(noteHead));
+  for (const r of noteRows) console.log(noteLine(r));
+}
+
+const NOTE_BLOCKS = 20;
+
+type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+
+/** didChange → publishDiagnostics for the note, three kinds of edit. */
+async function benchNote(
+  conn: ReturnType<typeof createProtocolConnection>,
+  published: (uri: string, version: number) => Promise<PublishDiagnosticsParams>,
+): Promise<string[][]> {
+  const text = note(NOTE_BLOCKS);
+  const uri = 'file:///bench/notes.md';
+  let doc = TextDocument.create(uri, 'markdown', 1, text);
+  const opened = published(uri, 1);
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+  await opened;
+  const lineOf = (needle: string, from = 0): number => doc.positionAt(doc.getText().indexOf(needle, from)).line;
+  const prose = lineOf('The client opens', doc.getText().indexOf('## Connection 10'));
+  const ackLine = lineOf('ack=x+101', doc.getText().indexOf('## Connection 10'));
+  const ackAt = doc.getText({ start: { line: ackLine, character: 0 }, end: { line: ackLine + 1, character: 0 } }).indexOf('ack=x+101') + 'ack=x+'.length;
+  const kinds: { name: string; change: (i: number) => Change }[] = [
+    {
+      name: 'type in a paragraph',
+      change: () => {
+        const len = doc.getText({ start: { line: prose, character: 0 }, end: { line: prose + 1, character: 0 } }).replace(/\r?\n$/, '').length;
+        return { range: { start: { line: prose, character: len }, end: { line: prose, character: len } }, text: 'x' };
+      },
+    },
+    {
+      name: 'break/repair an ack in one diagram',
+      change: (i) => ({ range: { start: { line: ackLine, character: ackAt }, end: { line: ackLine, character: ackAt + 3 } }, text: i % 2 === 1 ? '109' : '101' }),
+    },
+    {
+      name: 'add/remove a line at the top',
+      change: (i) => (i % 2 === 0 ? { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' } : { range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }),
+    },
+  ];
+  // The core alone on the note, for reference, warmed up first.
+  for (let i = 0; i < 20; i++) checkNote(text);
+  const rows: string[][] = [];
+  for (const kind of kinds) {
+    const latencies: number[] = [];
+    let seen = 0;
+    for (let i = 0; i < WARMUP + EDITS; i++) {
+      const version = doc.version + 1;
+      const change = kind.change(i);
+      doc = TextDocument.update(doc, [change], version);
+      const done = published(uri, version);
+      const t0 = performance.now();
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      const p = await done;
+      if (i >= WARMUP) latencies.push(performance.now() - t0);
+      seen += p.diagnostics.length;
+    }
+    const core: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      checkNote(doc.getText());
+      core.push(performance.now() - t0);
+    }
+    latencies.sort((a, b) => a - b);
+    core.sort((a, b) => a - b);
+    rows.push([kind.name, String(latencies.length), quantile(latencies, 0.5).toFixed(1), quantile(latencies, 0.95).toFixed(1), latencies[latencies.length - 1].toFixed(1), quantile(core, 0.5).toFixed(1), String(seen)]);
+  }
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  return rows;
 }
 
 if (require.main === module) {

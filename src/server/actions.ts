@@ -1,12 +1,18 @@
 /**
  * Code actions. Every finding with a fix offers it as the preferred quick fix; when several
  * findings of one code have fixes, "Fix all <code> problems in file" applies them together, and
- * source.fixAll applies every fix in the file. Fixes that would touch a comment are never
- * offered (convert.ts `lspFix`), and fixes combined into one edit never overlap.
+ * source.fixAll applies every fix in the file (```tcpflow blocks and mermaid diagrams of a note
+ * alike). Fixes that would touch a comment are never offered (convert.ts `lspFix`), and fixes
+ * combined into one edit never overlap.
+ *
+ * On a mermaid diagram about TCP, "Convert to tcpflow" (refactor.rewrite) replaces the block by
+ * the equivalent ```tcpflow block (`mermaidToTcpflow`: the same findings); undo brings the
+ * diagram back.
  */
 import { CodeAction, CodeActionKind, Diagnostic, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { mermaidToTcpflow } from '../core/index';
 import type { Finding, Locale } from '../core/index';
-import type { Snapshot, Unit } from './documents';
+import type { MermaidUnit, Snapshot, Unit } from './documents';
 import { DiagnosticData, SOURCE, findingToDiagnostic, lspFix, toRange } from './convert';
 import { t } from './l10n';
 
@@ -103,5 +109,37 @@ export function codeActions(snap: Snapshot, req: ActionRequest): CodeAction[] {
   if (fixables.length > 0 && kindWanted(CodeActionKind.SourceFixAll, req.only)) {
     actions.push({ title: t(req.locale, 'fixAll'), kind: CodeActionKind.SourceFixAll, edit: workspaceEdit(req, combine(fixables)) });
   }
+  if (kindWanted(CodeActionKind.RefactorRewrite, req.only)) {
+    for (const u of snap.units) {
+      if (u.lang !== 'mermaid') continue;
+      // Anywhere on the block, its fences included.
+      const open = u.firstLine - 1;
+      const close = u.fence.closed ? u.lastLine + 1 : u.lastLine;
+      if (req.range.end.line < open || req.range.start.line > close) continue;
+      const edits = convertEdits(u);
+      if (edits) actions.push({ title: t(req.locale, 'convertToTcpflow'), kind: CodeActionKind.RefactorRewrite, edit: workspaceEdit(req, edits) });
+    }
+  }
   return actions.filter((x) => kindWanted(x.kind ?? '', req.only));
+}
+
+/**
+ * The edits that turn a mermaid block into the equivalent ```tcpflow block: the language word of
+ * the opening fence (and the info string after it, which was Mermaid's), and the content. The
+ * fence characters, the indentation and the line ends stay the note's.
+ */
+export function convertEdits(u: MermaidUnit): TextEdit[] | undefined {
+  const m = /^([ \t]*(?:`{3,}|~{3,})[ \t]*)mermaid/.exec(u.openLine);
+  if (!m) return undefined;
+  const openLine = u.firstLine - 1;
+  const content = u.analysis.text.slice(u.contentStart, u.contentEnd);
+  const eol = content.includes('\r\n') ? '\r\n' : '\n';
+  const body = mermaidToTcpflow(u.reading)
+    .split('\n')
+    .map((line) => (line ? u.indent + line : line))
+    .join(eol);
+  return [
+    { range: { start: { line: openLine, character: m[1].length }, end: { line: openLine, character: u.openLine.length } }, newText: 'tcpflow' },
+    { range: toRange(u, u.contentStart, u.contentEnd), newText: body },
+  ];
 }

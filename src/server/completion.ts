@@ -15,7 +15,7 @@ import { ALL_STATES, analyze, parse } from '../core/index';
 import type { Analysis, AssertEvent, Locale, NumberView, SegmentEvent, ast } from '../core/index';
 import { Scanner, TokenKind } from '../core/index';
 import { TLS_MESSAGES } from '../core/index';
-import type { Unit } from './documents';
+import type { FlowUnit } from './documents';
 import { t } from './l10n';
 
 const NAME = String.raw`[\p{L}_][\p{L}\p{N}_]*`;
@@ -29,7 +29,7 @@ const FRESH_NAMES = ['x', 'y', 'u', 'v', 'w', 'p', 'q', 'a', 'b', 'c'];
 const WRITABLE = /^(?:\d+|[\p{L}_][\p{L}\p{N}_]*(?:[+-]\d+)?)$/u;
 
 interface Ctx {
-  u: Unit;
+  u: FlowUnit;
   a: Analysis;
   locale: Locale;
   offset: number;
@@ -47,7 +47,7 @@ interface Expected {
   relative: boolean;
 }
 
-export function completions(u: Unit, offset: number, locale: Locale, cancelled: () => boolean): CompletionItem[] | null {
+export function completions(u: FlowUnit, offset: number, locale: Locale, cancelled: () => boolean): CompletionItem[] | null {
   const a = u.analysis;
   const pos = a.lines.positionAt(offset);
   const lineStart = a.lines.lineStarts[pos.line];

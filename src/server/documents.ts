@@ -1,15 +1,21 @@
 /**
  * Documents as the server sees them: a `.tcpflow` file is one unit, a Markdown file has one
- * unit per ```tcpflow block. Each unit is analysed by the core on its own.
+ * unit per ```tcpflow block and one per ```mermaid sequence diagram about TCP (a mermaid block
+ * that draws no TCP segment, and the diagram `tcpflow render --materialize` generates under a
+ * ```tcpflow block, are no unit). Each unit is analysed by the core on its own: a ```tcpflow
+ * block by `analyzeSteps`, a mermaid block by `checkMermaid`.
  *
  * A Markdown block is analysed with as many empty lines in front of it as there are lines
  * before it in the document. Line N of a unit is then line N of the document and every column
  * is the same, so positions convert with the unit's own LineIndex, and the line numbers the
- * core writes into messages ("the SYN at line 4") are the document's line numbers.
+ * core writes into messages ("the SYN at line 4") are the document's line numbers. An edit
+ * elsewhere in the note that keeps a block's line leaves its text, and so its analysis, as it
+ * was.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { tick } from './timers';
-import { analyzeSteps, extractFences, Analysis, Fence, Locale, Position } from '../core/index';
+import { analyzeSteps, checkMermaid, extractFences, Analysis, Fence, LineIndex, Locale, MermaidReading, Position } from '../core/index';
+import { isGeneratedFence } from '../core/markdown';
 
 export type DocKind = 'tcpflow' | 'markdown';
 
@@ -22,8 +28,14 @@ export function kindOf(languageId: string, uri: string): DocKind | undefined {
   return undefined;
 }
 
-export interface Unit {
-  analysis: Analysis;
+/**
+ * What the features that read findings and the model (diagnostics, quick fixes, hover, inlay
+ * hints) need of an analysis. A mermaid block has these, read from the diagram, and not the
+ * rest of an `Analysis` (no resumable check, no comments: it is no tcpflow text).
+ */
+export type View = Pick<Analysis, 'text' | 'file' | 'lines' | 'findings' | 'model' | 'locale'>;
+
+interface UnitBase {
   /** Offsets, in the unit's text, of the block's own content (after the padding). */
   contentStart: number;
   contentEnd: number;
@@ -34,6 +46,28 @@ export interface Unit {
   /** Indentation of the opening fence, which content lines keep in Markdown. */
   indent: string;
 }
+
+/** A `.tcpflow` file or a ```tcpflow block: every feature applies. */
+export interface FlowUnit extends UnitBase {
+  lang: 'tcpflow';
+  analysis: Analysis;
+}
+
+/**
+ * A ```mermaid sequence diagram about TCP: diagnostics, quick fixes, hover, inlay hints and
+ * "Convert to tcpflow". Its statements are the reader's (`reading.file`), spans into the unit's
+ * text; the events of `reading.assumedHandshake` have empty spans and are never shown.
+ */
+export interface MermaidUnit extends UnitBase {
+  lang: 'mermaid';
+  analysis: View;
+  reading: MermaidReading;
+  fence: Fence;
+  /** The opening fence line (` ```mermaid`), document line `firstLine - 1`. */
+  openLine: string;
+}
+
+export type Unit = FlowUnit | MermaidUnit;
 
 /** A unit the core could not analyse (it threw). */
 export interface Failure {
@@ -53,6 +87,7 @@ export interface Snapshot {
 }
 
 interface Plan {
+  lang: 'tcpflow' | 'mermaid';
   text: string;
   contentStart: number;
   contentEnd: number;
@@ -60,6 +95,7 @@ interface Plan {
   lastLine: number;
   fence?: Fence;
   indent: string;
+  openLine: string;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -116,18 +152,54 @@ export class Analyzer {
     const plans = kind === 'tcpflow' ? [wholeFile(text)] : markdownEnabled ? blocks(doc, text) : [];
     // Keep only the analyses of blocks that are still there, unchanged; let the rest go before
     // analysing, so that two large analyses are never alive at once.
-    const wanted = new Set(plans.map((p) => p.text));
+    // (Texts are keys as they are: a 5 MB file is hashed once, never copied into a new key.)
+    const wanted = { tcpflow: new Set<string>(), mermaid: new Set<string>() };
+    for (const p of plans) wanted[p.lang].add(p.text);
     const previous = new Map<string, Analysis>();
+    const previousDiagrams = new Map<string, MermaidUnit>();
     const old = this.last.get(doc.uri);
-    if (old) for (const u of old.units) if (wanted.has(u.analysis.text)) previous.set(u.analysis.text, u.analysis);
-    // A unit whose text changed resumes from the analysis of the unit at its place before (the
-    // edited block), which is consumed by that; the snapshot it belonged to is dropped here.
-    const edited = old && old.units.length === plans.length ? old.units.map((u) => (previous.has(u.analysis.text) ? undefined : u.analysis)) : [];
+    if (old) {
+      for (const u of old.units) {
+        if (!wanted[u.lang].has(u.analysis.text)) continue;
+        if (u.lang === 'tcpflow') previous.set(u.analysis.text, u.analysis);
+        else previousDiagrams.set(u.analysis.text, u);
+      }
+    }
+    // A ```tcpflow unit whose text changed resumes from the analysis of the ```tcpflow unit at
+    // its place before (the edited block), which is consumed by that; the snapshot it belonged
+    // to is dropped here. (Mermaid blocks are small and read again whole.)
+    const oldFlows = old ? old.units.filter((u): u is FlowUnit => u.lang === 'tcpflow') : [];
+    const flowPlans = plans.filter((p) => p.lang === 'tcpflow');
+    const edited = oldFlows.length === flowPlans.length ? oldFlows.map((u) => (previous.has(u.analysis.text) ? undefined : u.analysis)) : [];
     this.last.delete(doc.uri);
     const units: Unit[] = [];
     const failures: Failure[] = [];
     let analyzeMs = 0;
-    for (const [i, p] of plans.entries()) {
+    let flowIndex = 0;
+    for (const p of plans) {
+      const where = { contentStart: p.contentStart, contentEnd: p.contentEnd, firstLine: p.firstLine, lastLine: p.lastLine, fence: p.fence, indent: p.indent };
+      if (p.lang === 'mermaid') {
+        const kept = previousDiagrams.get(p.text);
+        if (kept) {
+          units.push({ ...kept, ...where, fence: p.fence!, openLine: p.openLine });
+          continue;
+        }
+        const t0 = now();
+        try {
+          const lines = new LineIndex(p.text);
+          const r = checkMermaid(p.text, p.contentStart, p.contentEnd, { locale: this.locale, lines });
+          if (r.reading.tcp && r.model) {
+            const analysis: View = { text: p.text, file: r.reading.file, lines, findings: r.findings, model: r.model, locale: this.locale };
+            units.push({ lang: 'mermaid', analysis, reading: r.reading, ...where, fence: p.fence!, openLine: p.openLine });
+          }
+        } catch (e) {
+          failures.push({ firstLine: p.firstLine, lastLine: p.lastLine, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+        }
+        analyzeMs += now() - t0;
+        yield;
+        continue;
+      }
+      const i = flowIndex++;
       let analysis = previous.get(p.text);
       if (!analysis) {
         const t0 = now();
@@ -149,7 +221,7 @@ export class Analyzer {
         analyzeMs += now() - t0;
         yield;
       }
-      if (analysis) units.push({ analysis, contentStart: p.contentStart, contentEnd: p.contentEnd, firstLine: p.firstLine, lastLine: p.lastLine, fence: p.fence, indent: p.indent });
+      if (analysis) units.push({ lang: 'tcpflow', analysis, ...where });
     }
     const snap: Snapshot = { uri: doc.uri, version: doc.version, kind, units, failures, analyzeMs };
     this.last.set(doc.uri, snap);
@@ -167,12 +239,15 @@ function wholeFile(text: string): Plan {
       if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
     }
   }
-  return { text, contentStart: 0, contentEnd: text.length, firstLine: 0, lastLine: lines, indent: '' };
+  return { lang: 'tcpflow', text, contentStart: 0, contentEnd: text.length, firstLine: 0, lastLine: lines, indent: '', openLine: '' };
 }
 
 function blocks(doc: TextDocument, text: string): Plan[] {
   const plans: Plan[] = [];
-  for (const fence of extractFences(text)) {
+  for (const fence of extractFences(text, { languages: ['tcpflow', 'mermaid'] })) {
+    // The diagram generated under a ```tcpflow block draws that block's flow: its findings are
+    // the block's, reported there already.
+    if (fence.lang === 'mermaid' && isGeneratedFence(text, fence.openStart)) continue;
     const firstLine = doc.positionAt(fence.contentStart).line;
     const endPos = doc.positionAt(fence.contentEnd);
     // contentEnd is the start of the closing fence line (or the end of the text).
@@ -180,7 +255,7 @@ function blocks(doc: TextDocument, text: string): Plan[] {
     const pad = '\n'.repeat(firstLine);
     const openLine = text.slice(fence.openStart, fence.openEnd);
     const indent = /^ */.exec(openLine)?.[0] ?? '';
-    plans.push({ text: pad + fence.content, contentStart: pad.length, contentEnd: pad.length + fence.content.length, firstLine, lastLine, fence, indent });
+    plans.push({ lang: fence.lang, openLine, text: pad + fence.content, contentStart: pad.length, contentEnd: pad.length + fence.content.length, firstLine, lastLine, fence, indent });
   }
   return plans;
 }
@@ -196,4 +271,9 @@ export function unitAt(snap: Snapshot, pos: Position): Unit | undefined {
 /** Offset in the unit of a document position (the unit shares lines and columns with the document). */
 export function offsetIn(u: Unit, pos: Position): number {
   return u.analysis.lines.offsetAt(pos);
+}
+
+/** The units that are tcpflow text (a `.tcpflow` file, ```tcpflow blocks), for the features only tcpflow has. */
+export function flowUnits(snap: Snapshot): FlowUnit[] {
+  return snap.units.filter((u): u is FlowUnit => u.lang === 'tcpflow');
 }

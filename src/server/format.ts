@@ -13,7 +13,7 @@ import type { TextEdit } from 'vscode-languageserver';
 import { analyze } from '../core/index';
 import type { ast } from '../core/index';
 import { Scanner, TokenKind } from '../core/index';
-import type { Unit } from './documents';
+import type { FlowUnit } from './documents';
 
 interface Tok {
   kind: TokenKind;
@@ -159,7 +159,7 @@ function signature(text: string): string {
 
 export type FormatResult = { edits: TextEdit[] } | { refused: string };
 
-export function formatUnit(u: Unit): FormatResult {
+export function formatUnit(u: FlowUnit): FormatResult {
   const a = u.analysis;
   const text = a.text;
   const li = a.lines;

@@ -5,8 +5,8 @@
  */
 import { Hover, MarkupKind } from 'vscode-languageserver';
 import { lookupState, stateDoc } from '../core/index';
-import type { Analysis, Delivery, Locale, NumberView, SegmentEvent, SendClass, TcbView, ast } from '../core/index';
-import type { Unit } from './documents';
+import type { Delivery, Locale, NumberView, SegmentEvent, SendClass, TcbView, ast } from '../core/index';
+import type { MermaidUnit, Unit, View } from './documents';
 import { spanRange } from './convert';
 import { flagDoc } from './flags';
 import { t, type StringKey } from './l10n';
@@ -14,7 +14,7 @@ import { endpointAt, eventOf, lineNo, segmentOf, statementAt, symbolAt, within }
 
 export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
   const a = u.analysis;
-  const st = statementAt(a, offset);
+  const st = u.lang === 'mermaid' ? diagramStatementAt(u, offset) : statementAt(a, offset);
   if (!st) return null;
   const md = (value: string, span: ast.Span): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: spanRange(u, span) });
   switch (st.kind) {
@@ -73,7 +73,23 @@ export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
 
 type Md = (value: string, span: ast.Span) => Hover;
 
-function endpointHover(a: Analysis, offset: number, locale: Locale, md: Md): Hover | null {
+/**
+ * The statement of a mermaid diagram at an offset: a segment (its message line) or a state
+ * note, else an endpoint declaration (a participant). The reader's statements are not sorted by
+ * offset (a participant first named in a message is declared at that message), and the
+ * handshake it assumes before a diagram that starts later has empty spans: never hovered.
+ */
+function diagramStatementAt(u: MermaidUnit, offset: number): ast.Statement | undefined {
+  let found: ast.Statement | undefined;
+  for (const s of u.reading.file.statements) {
+    if (s.start === s.end || !within(s, offset)) continue;
+    if (s.kind !== 'endpoint') return s;
+    found ??= s;
+  }
+  return found;
+}
+
+function endpointHover(a: View, offset: number, locale: Locale, md: Md): Hover | null {
   const e = endpointAt(a, offset);
   if (!e) return null;
   const info = a.model.endpoints.find((x) => x.name === e.name);
@@ -83,7 +99,7 @@ function endpointHover(a: Analysis, offset: number, locale: Locale, md: Md): Hov
   return md(`**${e.name}** — ${t(locale, 'endpointRole', '', where, info.startState).trim()}`, e.span);
 }
 
-function symbolLine(a: Analysis, s: import('../core/index').SymbolInfo, locale: Locale): string {
+function symbolLine(a: View, s: import('../core/index').SymbolInfo, locale: Locale): string {
   return t(locale, 'symbolIs', s.name, `\`${s.text}\``, t(locale, 'symbolBound', lineNo(a, s.def.start)), s.refs.length);
 }
 
@@ -117,7 +133,7 @@ const SEND_CLASS: Record<Exclude<SendClass, 'new'>, StringKey> = {
 };
 
 /** The hover text of a segment, seen from the statement hovered (the segment or its `deliver`). */
-export function segmentText(a: Analysis, ev: SegmentEvent, at: ast.Statement, locale: Locale): string {
+export function segmentText(a: View, ev: SegmentEvent, at: ast.Statement, locale: Locale): string {
   const flags = ev.flags.length ? ev.flags.join(', ') : '—';
   const head = `**${ev.from} → ${ev.to}** \`${flags}\`${ev.len > 0 ? ` · len ${ev.len}` : ''}${ev.sendClass !== 'new' ? ` · ${t(locale, SEND_CLASS[ev.sendClass])}` : ''}`;
   const lines = [head, '', tcbLine(ev.from, t(locale, 'sends'), ev.send.before, ev.send.after, locale)];

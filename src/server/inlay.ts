@@ -2,10 +2,15 @@
  * Inlay hints: after a segment, the state each endpoint reaches; after a symbolic or relative
  * number, the value the checker computed for it (absolute when known, otherwise in terms of
  * the name of its ISN). A number that has a finding gets no hint: the diagnostic says more.
+ *
+ * On a mermaid message (a line of a note, which the editor wraps like prose) everything goes
+ * into one short hint at the end of the line, never inside the text: the states that changed
+ * (`⇒ C: SYN_SENT, S: SYN_RCVD`), then the computed numbers that differ from the written ones
+ * (`· seq=x+2`).
  */
 import { InlayHint } from 'vscode-languageserver';
-import type { Analysis, Locale, NumberView, SegmentEvent, ast } from '../core/index';
-import type { Unit } from './documents';
+import type { Locale, NumberView, SegmentEvent, ast } from '../core/index';
+import type { MermaidUnit, Unit, View } from './documents';
 import { t } from './l10n';
 import { canonicalValue, eventOf, firstStatementFrom } from './modelview';
 import type { Settings } from './protocol';
@@ -13,6 +18,7 @@ import type { Settings } from './protocol';
 export function inlayHints(u: Unit, from: number, to: number, settings: Settings['inlayHints'], locale: Locale): InlayHint[] {
   const out: InlayHint[] = [];
   if (!settings.states && !settings.values) return out;
+  if (u.lang === 'mermaid') return diagramHints(u, from, to, settings, locale);
   const a = u.analysis;
   const st = a.file.statements;
   const pos = (offset: number) => a.lines.positionAt(offset);
@@ -45,7 +51,7 @@ export function inlayHints(u: Unit, from: number, to: number, settings: Settings
   }
   return out;
 
-  function valueHint(a: Analysis, ev: SegmentEvent, s: ast.SegmentStmt, field: 'seq' | 'ack', n: NumberView | undefined, sink: InlayHint[]): void {
+  function valueHint(a: View, ev: SegmentEvent, s: ast.SegmentStmt, field: 'seq' | 'ack', n: NumberView | undefined, sink: InlayHint[]): void {
     const f = s[field];
     if (!f || !n || n.text === '?') return;
     const span = f.valueSpan;
@@ -58,4 +64,43 @@ export function inlayHints(u: Unit, from: number, to: number, settings: Settings
     if (shown === written) return;
     sink.push({ position: a.lines.positionAt(span.end), label: `= ${shown}`, paddingLeft: true });
   }
+}
+
+/** The hints of a mermaid diagram's messages that start in [from, to]: one per line, at its end. */
+function diagramHints(u: MermaidUnit, from: number, to: number, settings: Settings['inlayHints'], locale: Locale): InlayHint[] {
+  const a = u.analysis;
+  const out: InlayHint[] = [];
+  for (const msg of u.reading.messages) {
+    const s = msg.segment;
+    if (!s || msg.span.start > to || msg.span.end < from) continue;
+    const ev = eventOf(a, s);
+    if (!ev || ev.kind !== 'segment') continue;
+    const parts: string[] = [];
+    if (settings.states) {
+      const changed: string[] = [];
+      if (ev.send.before.state !== ev.send.after.state) changed.push(`${ev.from}: ${ev.send.after.state}`);
+      const d = ev.deliveries.filter((x) => x.at.start === s.start && !x.duplicate).pop();
+      if (d) {
+        if (d.before.state !== d.after.state) changed.push(`${ev.to}: ${d.after.state}`);
+      } else if (ev.fate === 'lost') changed.push(`${ev.to}: ${t(locale, 'lostShort')}`);
+      if (changed.length) parts.push(`⇒ ${changed.join(', ')}`);
+    }
+    if (settings.values) {
+      const values: string[] = [];
+      for (const field of ['seq', 'ack'] as const) {
+        const f = s[field];
+        const n = ev[field];
+        if (!f || !n || n.text === '?') continue;
+        const span = f.valueSpan;
+        // A number with a finding: the diagnostic says what it should be.
+        if (a.findings.some((x) => x.start < span.end && x.end > span.start)) continue;
+        const shown = n.absolute !== undefined ? String(n.absolute) : canonicalValue(a, ev.connection, n.value, n.text);
+        const written = a.text.slice(span.start, span.end).replace(/\s+/g, '').replace(/＋/g, '+').replace(/－/g, '-');
+        if (shown !== written) values.push(`${field}=${shown}`);
+      }
+      if (values.length) parts.push(values.join(' '));
+    }
+    if (parts.length) out.push({ position: a.lines.positionAt(msg.span.end), label: parts.join(' · '), paddingLeft: true });
+  }
+  return out;
 }

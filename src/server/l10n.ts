@@ -42,6 +42,7 @@ const strings = {
   tlsItem: ['TLS message', 'TLS 消息'],
   fixAllCode: ['Fix all {0} problems in file', '修复文件中所有 {0} 问题'],
   fixAll: ['Fix all tcpflow problems in file', '修复文件中所有 tcpflow 问题'],
+  convertToTcpflow: ['Convert to tcpflow', '转换为 tcpflow'],
   moreProblems: ['{0} more problems are not shown (setting tcpflow.diagnostics.maxProblems).', '另有 {0} 个问题未显示（设置 tcpflow.diagnostics.maxProblems）。'],
   checkFailed: ['tcpflow could not check this text: {0}', 'tcpflow 无法检查这段文本：{0}'],
   notOpen: ['The document is not open: {0}', '文档未打开：{0}'],

@@ -3,29 +3,30 @@
  * and spell a computed value. They never decide anything about TCP; they only look up what
  * the checker recorded.
  */
-import type { Analysis, FlowEvent, SegmentEvent, SymbolInfo, ast } from '../core/index';
+import type { FlowEvent, SegmentEvent, SymbolInfo, ast } from '../core/index';
 import type { SeqValue } from '../core/index';
+import type { View } from './documents';
 
 interface Index {
-  /** Events by the start offset of their statement. */
-  byStart: Map<number, FlowEvent>;
+  /** Events by their statement. */
+  byStmt: Map<ast.Statement, FlowEvent>;
 }
 
-const indexes = new WeakMap<Analysis, Index>();
+const indexes = new WeakMap<View, Index>();
 
-function index(a: Analysis): Index {
+function index(a: View): Index {
   let ix = indexes.get(a);
   if (!ix) {
-    const byStart = new Map<number, FlowEvent>();
-    for (const ev of a.model.events) byStart.set(ev.stmt.start, ev);
-    ix = { byStart };
+    const byStmt = new Map<ast.Statement, FlowEvent>();
+    for (const ev of a.model.events) byStmt.set(ev.stmt, ev);
+    ix = { byStmt };
     indexes.set(a, ix);
   }
   return ix;
 }
 
 /** The statement whose span holds `offset` (ends inclusive), by binary search. */
-export function statementAt(a: Analysis, offset: number): ast.Statement | undefined {
+export function statementAt(a: View, offset: number): ast.Statement | undefined {
   const st = a.file.statements;
   let lo = 0;
   let hi = st.length - 1;
@@ -40,7 +41,7 @@ export function statementAt(a: Analysis, offset: number): ast.Statement | undefi
 }
 
 /** Index of the first statement that starts at or after `offset`. */
-export function firstStatementFrom(a: Analysis, offset: number): number {
+export function firstStatementFrom(a: View, offset: number): number {
   const st = a.file.statements;
   let lo = 0;
   let hi = st.length;
@@ -52,13 +53,12 @@ export function firstStatementFrom(a: Analysis, offset: number): number {
   return lo;
 }
 
-export function eventOf(a: Analysis, stmt: ast.Statement): FlowEvent | undefined {
-  const ev = index(a).byStart.get(stmt.start);
-  return ev && ev.stmt === stmt ? ev : undefined;
+export function eventOf(a: View, stmt: ast.Statement): FlowEvent | undefined {
+  return index(a).byStmt.get(stmt);
 }
 
 /** The segment event a statement shows: the segment itself, or the one a `deliver` delivers. */
-export function segmentOf(a: Analysis, stmt: ast.Statement): SegmentEvent | undefined {
+export function segmentOf(a: View, stmt: ast.Statement): SegmentEvent | undefined {
   const ev = eventOf(a, stmt);
   if (!ev) return undefined;
   if (ev.kind === 'segment') return ev;
@@ -71,7 +71,7 @@ export function within(s: { start: number; end: number }, offset: number): boole
 }
 
 /** One-based line of an offset, as the core counts lines in its messages. */
-export function lineNo(a: Analysis, offset: number): number {
+export function lineNo(a: View, offset: number): number {
   return a.lines.positionAt(offset).line + 1;
 }
 
@@ -86,7 +86,7 @@ function spell(name: string, off: number): string {
  * `u+1` reads `x+2`; falls back to `fallback` (the checker's own spelling) when no name has that
  * root. Absolute values read as numbers.
  */
-export function canonicalValue(a: Analysis, connection: string, v: SeqValue | undefined, fallback: string): string {
+export function canonicalValue(a: View, connection: string, v: SeqValue | undefined, fallback: string): string {
   if (!v) return fallback;
   if (v.root === 0) return String(v.off >>> 0);
   let root: SymbolInfo | undefined;
@@ -100,7 +100,7 @@ export function canonicalValue(a: Analysis, connection: string, v: SeqValue | un
 }
 
 /** The symbol (sequence-number name) at an offset: its definition or one of its uses. */
-export function symbolAt(a: Analysis, offset: number): { symbol: SymbolInfo; span: ast.Span } | undefined {
+export function symbolAt(a: View, offset: number): { symbol: SymbolInfo; span: ast.Span } | undefined {
   for (const s of a.model.symbols) {
     if (within(s.def, offset)) return { symbol: s, span: s.def };
     for (const r of s.refs) if (within(r, offset)) return { symbol: s, span: r };
@@ -109,7 +109,7 @@ export function symbolAt(a: Analysis, offset: number): { symbol: SymbolInfo; spa
 }
 
 /** The endpoint name at an offset, with all its references (declaration first). */
-export function endpointAt(a: Analysis, offset: number): { name: string; span: ast.Span; refs: ast.Span[] } | undefined {
+export function endpointAt(a: View, offset: number): { name: string; span: ast.Span; refs: ast.Span[] } | undefined {
   for (const [name, refs] of a.model.endpointRefs) {
     for (const r of refs) if (within(r, offset)) return { name, span: r, refs };
   }
@@ -117,7 +117,7 @@ export function endpointAt(a: Analysis, offset: number): { name: string; span: a
 }
 
 /** Statements of kind `phase` with the end of the region each one starts. */
-export function phases(a: Analysis, contentEnd: number): { stmt: ast.PhaseStmt; end: number }[] {
+export function phases(a: View, contentEnd: number): { stmt: ast.PhaseStmt; end: number }[] {
   const out: { stmt: ast.PhaseStmt; end: number }[] = [];
   const st = a.file.statements;
   let open: ast.PhaseStmt | undefined;

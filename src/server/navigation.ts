@@ -6,7 +6,7 @@
 import { Location, Range, TextEdit } from 'vscode-languageserver';
 import { analyze } from '../core/index';
 import type { Locale, ast } from '../core/index';
-import type { Unit } from './documents';
+import type { FlowUnit } from './documents';
 import { spanRange } from './convert';
 import { t } from './l10n';
 import { endpointAt, symbolAt } from './modelview';
@@ -22,7 +22,7 @@ export interface Target {
   connection?: string;
 }
 
-export function targetAt(u: Unit, offset: number): Target | undefined {
+export function targetAt(u: FlowUnit, offset: number): Target | undefined {
   const a = u.analysis;
   const e = endpointAt(a, offset);
   if (e) return { kind: 'endpoint', name: e.name, span: e.span, definition: e.refs[0], all: dedupe(e.refs) };
@@ -42,19 +42,19 @@ function dedupe(spans: ast.Span[]): ast.Span[] {
   return out;
 }
 
-export function definition(uri: string, u: Unit, offset: number): Location | null {
+export function definition(uri: string, u: FlowUnit, offset: number): Location | null {
   const tg = targetAt(u, offset);
   return tg ? { uri, range: spanRange(u, tg.definition) } : null;
 }
 
-export function references(uri: string, u: Unit, offset: number, includeDeclaration: boolean): Location[] {
+export function references(uri: string, u: FlowUnit, offset: number, includeDeclaration: boolean): Location[] {
   const tg = targetAt(u, offset);
   if (!tg) return [];
   const spans = includeDeclaration ? tg.all : tg.all.filter((s) => s.start !== tg.definition.start);
   return spans.map((s) => ({ uri, range: spanRange(u, s) }));
 }
 
-export function prepareRename(u: Unit, offset: number): { range: Range; placeholder: string } | null {
+export function prepareRename(u: FlowUnit, offset: number): { range: Range; placeholder: string } | null {
   const tg = targetAt(u, offset);
   return tg ? { range: spanRange(u, tg.span), placeholder: tg.name } : null;
 }
@@ -77,7 +77,7 @@ export function isValidName(name: string): boolean {
 
 export type RenameResult = { edits: TextEdit[] } | { error: string };
 
-export function rename(u: Unit, offset: number, newName: string, locale: Locale): RenameResult {
+export function rename(u: FlowUnit, offset: number, newName: string, locale: Locale): RenameResult {
   const a = u.analysis;
   const tg = targetAt(u, offset);
   if (!tg) return { error: t(locale, 'renameNothing') };

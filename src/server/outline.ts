@@ -4,12 +4,12 @@
  */
 import { DocumentSymbol, FoldingRange, FoldingRangeKind, SymbolKind } from 'vscode-languageserver';
 import type { Locale } from '../core/index';
-import type { Snapshot, Unit } from './documents';
+import { flowUnits, type FlowUnit, type Snapshot } from './documents';
 import { spanRange, toRange } from './convert';
 import { t } from './l10n';
 import { phases } from './modelview';
 
-function unitSymbols(u: Unit, locale: Locale): DocumentSymbol[] {
+function unitSymbols(u: FlowUnit, locale: Locale): DocumentSymbol[] {
   const a = u.analysis;
   const out: DocumentSymbol[] = [];
   for (const e of a.model.endpoints) {
@@ -54,8 +54,9 @@ function unitSymbols(u: Unit, locale: Locale): DocumentSymbol[] {
 }
 
 export function documentSymbols(snap: Snapshot, locale: Locale): DocumentSymbol[] {
-  if (snap.kind === 'tcpflow') return snap.units.flatMap((u) => unitSymbols(u, locale));
-  return snap.units.map((u) => {
+  // Mermaid diagrams are Markdown's own: the Markdown outline lists them already.
+  if (snap.kind === 'tcpflow') return flowUnits(snap).flatMap((u) => unitSymbols(u, locale));
+  return flowUnits(snap).map((u) => {
     const open = { line: Math.max(0, u.firstLine - 1), character: 0 };
     const end = u.analysis.lines.positionAt(u.contentEnd);
     return {
@@ -71,7 +72,7 @@ export function documentSymbols(snap: Snapshot, locale: Locale): DocumentSymbol[
 
 export function foldingRanges(snap: Snapshot): FoldingRange[] {
   const out: FoldingRange[] = [];
-  for (const u of snap.units) {
+  for (const u of flowUnits(snap)) {
     const a = u.analysis;
     const line = (o: number) => a.lines.positionAt(o).line;
     for (const p of phases(a, u.contentEnd)) {

@@ -9,7 +9,7 @@ import type { Locale } from '../core/check/findings';
 
 export const LANGUAGE_ID = 'tcpflow';
 
-/** What the clients sync to the server: .tcpflow files and Markdown (for ```tcpflow blocks), any scheme. */
+/** What the clients sync to the server: .tcpflow files and Markdown (for ```tcpflow blocks and TCP ```mermaid diagrams), any scheme. */
 export const DOCUMENT_SELECTOR = [{ language: LANGUAGE_ID }, { language: 'markdown' }];
 export const SERVER_ID = 'tcpflow';
 export const SETTINGS_SECTION = 'tcpflow';
@@ -51,7 +51,7 @@ export interface Settings {
     maxProblems: number;
   };
   markdown: {
-    /** Check ```tcpflow blocks in Markdown files. */
+    /** Check ```tcpflow blocks and ```mermaid TCP diagrams in Markdown files. */
     enable: boolean;
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { SemanticTokensLegend } from 'vscode-languageserver';
 import type { Analysis, ast } from '../core/index';
-import type { Unit } from './documents';
+import type { FlowUnit } from './documents';
 
 export const TOKEN_TYPES = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'] as const;
 export const TOKEN_MODIFIERS = ['declaration'] as const;
@@ -179,7 +179,7 @@ function collect(a: Analysis, from: number, to: number): Tok[] {
 }
 
 /** Encoded tokens (LSP relative format) of the units, in document order, within [fromLine, toLine]. */
-export function semanticTokens(units: Unit[], fromLine = 0, toLine = Number.MAX_SAFE_INTEGER): number[] {
+export function semanticTokens(units: FlowUnit[], fromLine = 0, toLine = Number.MAX_SAFE_INTEGER): number[] {
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;

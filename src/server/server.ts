@@ -1,7 +1,9 @@
 /**
  * The tcpflow language server, independent of its transport: node.ts runs it over IPC or
  * stdio, browser.ts in a web worker. It translates between LSP and the core; every answer
- * about TCP comes from `analyze`.
+ * about TCP comes from `analyze` (a `.tcpflow` file, a ```tcpflow block) or `checkMermaid` (a
+ * ```mermaid TCP diagram in a note: diagnostics, fixes, hover, inlay hints and "Convert to
+ * tcpflow"; the features that only tcpflow text has stay out of it, see documents.ts).
  *
  * Diagnostics are debounced per document and versioned. The delay adapts to the document: it
  * is about as long as the last check of that document took (10–300 ms), so small files are
@@ -28,7 +30,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Locale } from '../core/index';
-import { Analyzer, DocKind, Snapshot, Unit, kindOf, offsetIn, unitAt } from './documents';
+import { Analyzer, DocKind, FlowUnit, Snapshot, Unit, flowUnits, kindOf, offsetIn, unitAt } from './documents';
 import { diagnosticsFor } from './convert';
 import { hoverAt } from './hover';
 import { inlayHints } from './inlay';
@@ -142,6 +144,11 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** As `atPosition`, for the features only tcpflow text has (none in a mermaid diagram). */
+  function atFlowPosition<R>(uri: string, position: { line: number; character: number }, token: CancellationToken, fn: (u: FlowUnit, offset: number) => R): R | null | ResponseError<void> {
+    return atPosition(uri, position, token, (u, offset) => (u.lang === 'tcpflow' ? fn(u, offset) : null));
+  }
+
   function forDocument<R>(uri: string, token: CancellationToken, fn: (snap: Snapshot, doc: TextDocument) => R): R | null | ResponseError<void> {
     try {
       const doc = openDoc(uri);
@@ -246,7 +253,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: { label: 'tcpflow' },
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, CodeActionKind.RefactorRewrite] },
         inlayHintProvider: { resolveProvider: false },
         semanticTokensProvider: { legend: LEGEND, full: true, range: true },
       },
@@ -304,19 +311,19 @@ export function startServer(connection: Connection): void {
   connection.onHover((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => hoverAt(u, offset, locale)));
 
   connection.onCompletion((p, token) =>
-    atPosition(p.textDocument.uri, p.position, token, (u, offset) => completions(u, offset, locale, () => token.isCancellationRequested)),
+    atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => completions(u, offset, locale, () => token.isCancellationRequested)),
   );
 
-  connection.onDefinition((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => definition(p.textDocument.uri, u, offset)));
+  connection.onDefinition((p, token) => atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => definition(p.textDocument.uri, u, offset)));
 
   connection.onReferences((p, token) =>
-    atPosition(p.textDocument.uri, p.position, token, (u, offset) => references(p.textDocument.uri, u, offset, p.context.includeDeclaration)),
+    atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => references(p.textDocument.uri, u, offset, p.context.includeDeclaration)),
   );
 
-  connection.onPrepareRename((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => prepareRename(u, offset)));
+  connection.onPrepareRename((p, token) => atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => prepareRename(u, offset)));
 
   connection.onRenameRequest((p, token) =>
-    atPosition(p.textDocument.uri, p.position, token, (u, offset) => {
+    atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => {
       const r = rename(u, offset, p.newName, locale);
       if ('error' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, r.error);
       return { changes: { [p.textDocument.uri]: r.edits } };
@@ -330,7 +337,8 @@ export function startServer(connection: Connection): void {
   connection.onDocumentFormatting((p, token) =>
     forDocument(p.textDocument.uri, token, (snap) => {
       const edits: TextEdit[] = [];
-      for (const u of snap.units) {
+      // Only tcpflow text is formatted; a mermaid diagram is the note author's layout.
+      for (const u of flowUnits(snap)) {
         const r = formatUnit(u);
         if ('refused' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, t(locale, 'formatRefused', r.refused));
         edits.push(...r.edits);
@@ -374,9 +382,9 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  connection.languages.semanticTokens.on((p, token) => forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(snap.units) })));
+  connection.languages.semanticTokens.on((p, token) => forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap)) })));
   connection.languages.semanticTokens.onRange((p, token) =>
-    forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(snap.units, p.range.start.line, p.range.end.line) })),
+    forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap), p.range.start.line, p.range.end.line) })),
   );
 
   documents.listen(connection);

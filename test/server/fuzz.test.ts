@@ -3,6 +3,8 @@
  * diagnostics must equal a fresh analysis of the final text, and every publication on the way
  * must carry a version whose text it describes exactly. The final texts also exercise the
  * formatter: it keeps every non-blank character, is idempotent, and changes no finding.
+ * Markdown notes (```tcpflow blocks and a ```mermaid TCP diagram between them) are edited
+ * anywhere, fences and diagram included, and must end as the core's `checkNote` says.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
 import { Client, ROOT, applyEdits } from './lsp';
 import { expectedFor, simplify } from './expected';
+import { checkNote } from '../../src/core/index';
 
 const SEED = 20261123;
 const RUNS = 1000;
@@ -47,6 +50,16 @@ const sequenceArb = fc.record({
   batches: fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
   pauses: fc.array(fc.constantFrom(0, 0, 0, 15), { minLength: 6, maxLength: 6 }),
 });
+
+/** For notes: the same, and pieces of mermaid diagrams and fences. */
+const mdSnippets = [...snippets, 'C->>S: ', 'S-->>C: ', 'C-xS: ', 'SYN=1, seq=x', 'ACK=1, ack=y+1', 'Note over C: SYN_SENT\n', 'participant C as 客户端\n', '```', '```mermaid\n', 'sequenceDiagram\n', '<!-- tcpflow:begin -->\n', '%%'];
+const mdSequenceArb = fc.record({
+  base: fc.nat({ max: corpus.length - 1 }),
+  batches: fc.array(fc.array(fc.record({ a: fc.nat(), b: fc.nat(), text: fc.array(fc.constantFrom(...mdSnippets), { maxLength: 4 }).map((x) => x.join('')) }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+  pauses: fc.array(fc.constantFrom(0, 0, 0, 15), { minLength: 6, maxLength: 6 }),
+});
+
+const DIAGRAM = ['```mermaid', 'sequenceDiagram', '  participant C as 客户端', '  participant S as 服务端', '  C->>S: SYN=1, seq=x', '  Note over C: SYN_SENT', '  S->>C: SYN=1, ACK=1, seq=y, ack=x', '  C->>S: ACK=1, seq=x+1, ack=y+1', '  C->>S: FIN=1, seq=u', '  S-->>C: ACK=1, ack=u+1', '```'].join('\n');
 
 /** Turn edit specs into incremental changes, each relative to the text after the previous ones. */
 function toChanges(doc: TextDocument, batch: EditSpec[]): { changes: TextDocumentContentChangeEvent[]; doc: TextDocument } {
@@ -135,9 +148,10 @@ describe('random edit sequences', () => {
   });
 
   it('Markdown notes: after random edits, the diagnostics equal those of the final text opened afresh', async () => {
-    // Notes with prose and two fences; edits anywhere (inside blocks, between them, on fences).
-    const notes = corpus.filter((t) => t.length > 0).map((t, i) => `# Note ${i}\n\nSome prose.\n\n\`\`\`tcpflow\n${t}\n\`\`\`\n\nMore prose.\n\n\`\`\`tcpflow\n${corpus[(i + 3) % corpus.length]}\n\`\`\`\n`);
-    const mdSamples = fc.sample(sequenceArb, { numRuns: 200, seed: SEED + 1 });
+    // Notes with prose, two ```tcpflow fences and a mermaid diagram between them; edits anywhere
+    // (inside blocks, between them, on fences).
+    const notes = corpus.filter((t) => t.length > 0).map((t, i) => `# Note ${i}\n\nSome prose.\n\n\`\`\`tcpflow\n${t}\n\`\`\`\n\nMore prose.\n\n${DIAGRAM}\n\n\`\`\`tcpflow\n${corpus[(i + 3) % corpus.length]}\n\`\`\`\n`);
+    const mdSamples = fc.sample(mdSequenceArb, { numRuns: 200, seed: SEED + 1 });
     const failures: string[] = [];
     async function run(i: number): Promise<void> {
       const s = mdSamples[i];
@@ -150,6 +164,9 @@ describe('random edit sequences', () => {
         // The same but for what names the document: its URI and version.
         const plain = (ds: unknown, u: string) => JSON.parse(JSON.stringify(ds, (k, v) => (k === 'version' ? undefined : v === u ? 'URI' : v)));
         assert.deepEqual(plain(final.diagnostics, uri), plain(want.diagnostics, fresh));
+        // And the findings are the core's for the whole note.
+        const note = checkNote(c.text(uri)).findings;
+        if (note.length <= 1000) assert.deepEqual(final.diagnostics.map((d) => d.code), note.map((f) => f.code));
       } catch (e) {
         failures.push(`markdown sequence ${i}: ${(e as Error).message.slice(0, 400)}\nedits: ${JSON.stringify(s)}`);
       }

@@ -1,7 +1,7 @@
 /**
- * The server under stress and over its other transports: a 5 MB document, binary garbage,
- * input that makes the core throw, Node IPC instead of stdio, and the browser build running in
- * a worker. After each, the server must still answer.
+ * The server under stress and over its other transports: a 5 MB document, binary garbage, a
+ * note with a huge mermaid diagram, input that makes the core throw, Node IPC instead of stdio,
+ * and the browser build running in a worker. After each, the server must still answer.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,6 +123,25 @@ describe('large and hostile input', () => {
     assert.deepEqual(q.diagnostics.map((d) => d.code), ['TF3001']);
   });
 
+  it('a note with a 4,000-segment mermaid diagram of wrong numbers and a fence of binary garbage: capped diagnostics, then answers', async () => {
+    const lines = ['# A long note', '', '```mermaid', 'sequenceDiagram', '  C->>S: SYN seq=1000', '  S->>C: SYN ACK seq=5000 ack=1001', '  C->>S: ACK seq=1001 ack=5001'];
+    for (let i = 0; i < 2000; i++) lines.push('  C->>S: PSH ACK seq=7 ack=5001 Len=10', '  S->>C: ACK seq=5001 ack=3');
+    lines.push('```', '', '```mermaid', 'sequenceDiagram', randomBytes(1024 * 1024).toString('latin1').replace(/`/g, "'"), '```', '');
+    const md = lines.join('\n');
+    const uri = 'file:///big/long-note.md';
+    await c.open(uri, md, 'markdown');
+    const p = await c.waitForDiagnostics(uri, 1, 60000);
+    assert.equal(p.diagnostics.length, 1001, 'at most maxProblems (1000) plus a note');
+    assert.deepEqual([...new Set(p.diagnostics.slice(0, 1000).map((d) => d.code))].sort(), ['TF3001', 'TF3002'], 'wrong seqs and acks only');
+    const hover = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 4 } });
+    assert.match(hover.contents.value, /S → C/);
+    const hints = await c.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 5000, character: 0 } } });
+    assert.ok(hints.length > 0);
+    const actions = await c.request<{ kind: string }[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, context: { diagnostics: [] } });
+    assert.ok(actions.some((x) => x.kind === 'refactor.rewrite'));
+    await c.close(uri);
+  });
+
   it('answers 200,000 nested parentheses with a finding, not a crash', async () => {
     const text = 'client C\nserver S\nC -> S SYN seq=' + '('.repeat(200000) + '\n';
     const uri = 'file:///big/deep.tcpflow';
@@ -199,6 +218,16 @@ describe('transports', () => {
       assert.deepEqual(simplify(p.diagnostics, expectedFor(TEXT, 'zh-cn')), expectedFor(TEXT, 'zh-cn'));
       const h = await conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: positionOf(TEXT, 'S -> C', 1) });
       assert.match(h.contents.value, /ack = 1001，因为/);
+      // A note with a mermaid diagram: the worker reads it too.
+      const note = ['# 握手', '', '```mermaid', 'sequenceDiagram', '  C->>S: SYN=1, seq=x', '  S->>C: SYN=1, ACK=1, seq=y, ack=x', '```', ''].join('\n');
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///web/note.md', languageId: 'markdown', version: 1, text: note } });
+      let md: PublishDiagnosticsParams | undefined;
+      for (let i = 0; i < 500 && !md; i++) {
+        md = published.find((x) => x.uri === 'file:///web/note.md');
+        if (!md) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.deepEqual(md!.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['TF3001', 5, 34]]);
+      assert.match(messageOf(md!.diagnostics[0]), /^ack 应为 x\+1/);
       await conn.sendRequest('shutdown');
     } finally {
       conn.dispose();

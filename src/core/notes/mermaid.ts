@@ -20,6 +20,7 @@ import type { Finding, Locale } from '../check/findings';
 import type { Model } from '../model';
 import { lookupState, TcpState } from '../tcp/states';
 import { readLabel, LabelReading } from './label';
+import { analyzeFindings } from '../index';
 
 export interface MermaidParticipant {
   /** The id messages use (`C`). */
@@ -392,8 +393,9 @@ function restyle(f: Finding, reading: MermaidReading, locale: Locale): Finding {
 /**
  * The diagram as a ```tcpflow block's content: the same endpoints, segments (with the ACK
  * notes leave out written) and state assertions, so `analyze` of it gives the same findings.
- * Each segment keeps its message's text as a comment; messages that are no segment and notes
- * that state nothing are left out. Participant ids that are not tcpflow names are renamed (`P1`,
+ * A segment with ACK and no ack number gets the number the checker expects written (a note may
+ * leave it out, tcpflow warns: TF3006). Each segment keeps its message's text as a comment;
+ * messages that are no segment and notes that state nothing are left out. Participant ids that are not tcpflow names are renamed (`P1`,
  * `P2`, … with the id in a comment).
  */
 export function mermaidToTcpflow(reading: MermaidReading): string {
@@ -429,5 +431,15 @@ export function mermaidToTcpflow(reading: MermaidReading): string {
       for (const item of st.items) out.push(`${name(item.endpoint.text)}: ${item.state.text.toUpperCase().replace(/-/g, '_')}`);
     }
   }
-  return out.join('\n') + '\n';
+  // A segment drawn with ACK but without its number (`FIN=1, seq=u`) says nothing about the
+  // number in a note, while tcpflow warns that it is missing (TF3006): write the number the
+  // checker expects there (its fix), so that the block's findings are the diagram's.
+  const flow = out.join('\n') + '\n';
+  const edits = analyzeFindings(flow)
+    .filter((f) => f.key === 'missingAck')
+    .flatMap((f) => f.fix?.edits ?? [])
+    .sort((x, y) => y.start - x.start);
+  let written = flow;
+  for (const e of edits) written = written.slice(0, e.start) + e.newText + written.slice(e.end);
+  return written;
 }
