@@ -78,6 +78,13 @@ describe('-o never loses data', () => {
     assert.deepEqual(leftovers(), []);
   });
 
+  it('check reports 130,000 findings of one file without overflowing the stack', async () => {
+    fs.writeFileSync(path.join(dir, 'many.tcpflow'), 'client C\n'.repeat(130_000));
+    const r = await run('check', 'many.tcpflow', '--format', 'json');
+    assert.equal(r.code, 1, r.err);
+    assert.equal((JSON.parse(r.out) as unknown[]).length, 129_999, 'every duplicate declaration reported');
+  });
+
   it('file-system errors are one clear line and exit 2', async () => {
     const missing = await run('render', 'f.tcpflow', '-o', 'no/such/dir/out.mmd');
     assert.equal(missing.code, 2);

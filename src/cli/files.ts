@@ -56,7 +56,7 @@ export function expandInputs(inputs: string[], cwd: string): { files: string[]; 
       walk(baseDir, all);
       for (const f of all) if (re.test(f.split(path.sep).join('/'))) found.push(f);
       if (found.length === 0) missing.push(input);
-      files.push(...found);
+      for (const f of found) files.push(f);
       continue;
     }
     if (!fs.existsSync(abs)) {

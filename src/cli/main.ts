@@ -68,7 +68,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
-      positional.push(...argv.slice(i + 1));
+      for (const a of argv.slice(i + 1)) positional.push(a);
       break;
     }
     if (a.startsWith('-') && a !== '-') {
@@ -192,7 +192,7 @@ function runCheck(args: ParsedArgs, io: Io): number {
       return 2;
     }
     const shown = path.relative(io.cwd, file) || file;
-    all.push(...checkText(shown, text, locale, config));
+    for (const r of checkText(shown, text, locale, config)) all.push(r);
   }
   if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
   else if (format === 'sarif') io.out(JSON.stringify(toSarif(all, VERSION, locale), null, 2) + '\n');

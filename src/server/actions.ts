@@ -63,7 +63,7 @@ export function combine(fixables: Fixable[]): TextEdit[] {
     const clash = raw.some((e) => taken.some((k) => k.unit === f.unit && ((e.start < k.end && e.end > k.start) || e.start === k.start)));
     if (clash) continue;
     for (const e of raw) taken.push({ unit: f.unit, start: e.start, end: e.end });
-    edits.push(...f.edits);
+    for (const e of f.edits) edits.push(e);
   }
   return edits;
 }

@@ -20,6 +20,7 @@ import {
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   InitializeParams,
   InitializeResult,
   LSPErrorCodes,
@@ -41,6 +42,7 @@ import { formatUnit } from './format';
 import { LEGEND, semanticTokens } from './semantic';
 import { codeActions } from './actions';
 import { t } from './l10n';
+import { guardDocuments, isPosition } from './guard';
 import { later, tick } from './timers';
 import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, effectiveLocale, mergeSettings } from './protocol';
 
@@ -132,6 +134,7 @@ export function startServer(connection: Connection): void {
   /** Run a request against the unit under a position; errors for closed documents. */
   function atPosition<R>(uri: string, position: { line: number; character: number }, token: CancellationToken, fn: (u: Unit, offset: number, snap: Snapshot) => R): R | null | ResponseError<void> {
     try {
+      if (typeof uri !== 'string' || !isPosition(position)) return new ResponseError(ErrorCodes.InvalidParams, 'textDocument.uri must be a string and position whole numbers');
       const doc = openDoc(uri);
       if (token.isCancellationRequested) return cancelled();
       const snap = snapshotOf(doc);
@@ -151,6 +154,7 @@ export function startServer(connection: Connection): void {
 
   function forDocument<R>(uri: string, token: CancellationToken, fn: (snap: Snapshot, doc: TextDocument) => R): R | null | ResponseError<void> {
     try {
+      if (typeof uri !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'textDocument.uri must be a string');
       const doc = openDoc(uri);
       if (token.isCancellationRequested) return cancelled();
       const snap = snapshotOf(doc);
@@ -308,47 +312,47 @@ export function startServer(connection: Connection): void {
 
   // ---- features -----------------------------------------------------------------------------
 
-  connection.onHover((p, token) => atPosition(p.textDocument.uri, p.position, token, (u, offset) => hoverAt(u, offset, locale)));
+  connection.onHover((p, token) => atPosition(p.textDocument?.uri, p.position, token, (u, offset) => hoverAt(u, offset, locale)));
 
   connection.onCompletion((p, token) =>
-    atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => completions(u, offset, locale, () => token.isCancellationRequested)),
+    atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => completions(u, offset, locale, () => token.isCancellationRequested)),
   );
 
-  connection.onDefinition((p, token) => atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => definition(p.textDocument.uri, u, offset)));
+  connection.onDefinition((p, token) => atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => definition(p.textDocument?.uri, u, offset)));
 
   connection.onReferences((p, token) =>
-    atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => references(p.textDocument.uri, u, offset, p.context.includeDeclaration)),
+    atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => references(p.textDocument?.uri, u, offset, p.context.includeDeclaration)),
   );
 
-  connection.onPrepareRename((p, token) => atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => prepareRename(u, offset)));
+  connection.onPrepareRename((p, token) => atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => prepareRename(u, offset)));
 
   connection.onRenameRequest((p, token) =>
-    atFlowPosition(p.textDocument.uri, p.position, token, (u, offset) => {
+    atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => {
       const r = rename(u, offset, p.newName, locale);
       if ('error' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, r.error);
-      return { changes: { [p.textDocument.uri]: r.edits } };
+      return { changes: { [p.textDocument?.uri]: r.edits } };
     }),
   );
 
-  connection.onDocumentSymbol((p, token) => forDocument(p.textDocument.uri, token, (snap) => documentSymbols(snap, locale)));
+  connection.onDocumentSymbol((p, token) => forDocument(p.textDocument?.uri, token, (snap) => documentSymbols(snap, locale)));
 
-  connection.onFoldingRanges((p, token) => forDocument(p.textDocument.uri, token, (snap) => foldingRanges(snap)));
+  connection.onFoldingRanges((p, token) => forDocument(p.textDocument?.uri, token, (snap) => foldingRanges(snap)));
 
   connection.onDocumentFormatting((p, token) =>
-    forDocument(p.textDocument.uri, token, (snap) => {
+    forDocument(p.textDocument?.uri, token, (snap) => {
       const edits: TextEdit[] = [];
       // Only tcpflow text is formatted; a mermaid diagram is the note author's layout.
       for (const u of flowUnits(snap)) {
         const r = formatUnit(u);
         if ('refused' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, t(locale, 'formatRefused', r.refused));
-        edits.push(...r.edits);
+        for (const e of r.edits) edits.push(e);
       }
       return edits;
     }),
   );
 
   connection.onCodeAction((p, token) =>
-    forDocument(p.textDocument.uri, token, (snap, doc) =>
+    forDocument(p.textDocument?.uri, token, (snap, doc) =>
       codeActions(snap, {
         uri: doc.uri,
         version: doc.version,
@@ -365,28 +369,28 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on(async (p, token) => {
     let settings: Settings;
     try {
-      openDoc(p.textDocument.uri);
-      settings = await settingsFor(p.textDocument.uri);
+      openDoc(p.textDocument?.uri);
+      settings = await settingsFor(p.textDocument?.uri);
     } catch (e) {
       return asError(e);
     }
-    return forDocument(p.textDocument.uri, token, (snap) => {
+    return forDocument(p.textDocument?.uri, token, (snap) => {
       const out = [];
       for (const u of snap.units) {
         if (u.lastLine < p.range.start.line || u.firstLine > p.range.end.line) continue;
         const from = u.analysis.lines.offsetAt(p.range.start);
         const to = u.analysis.lines.offsetAt(p.range.end);
-        out.push(...inlayHints(u, from, to, settings.inlayHints, locale));
+        for (const h of inlayHints(u, from, to, settings.inlayHints, locale)) out.push(h);
       }
       return out;
     });
   });
 
-  connection.languages.semanticTokens.on((p, token) => forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap)) })));
+  connection.languages.semanticTokens.on((p, token) => forDocument(p.textDocument?.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap)) })));
   connection.languages.semanticTokens.onRange((p, token) =>
-    forDocument(p.textDocument.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap), p.range.start.line, p.range.end.line) })),
+    forDocument(p.textDocument?.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap), p.range.start.line, p.range.end.line) })),
   );
 
-  documents.listen(connection);
+  documents.listen(guardDocuments(connection));
   connection.listen();
 }

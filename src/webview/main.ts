@@ -444,7 +444,7 @@ function standaloneSvg(): { text: string; width: number; height: number } | unde
 
 function base64(bytes: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000)); // bounded: 32 K per call
   return btoa(binary);
 }
 

@@ -393,7 +393,7 @@ class Checker {
   }
 
   private p(key: PhraseKey, ...args: (string | number)[]): string {
-    return phrase(key, this.locale, ...args);
+    return phrase(key, this.locale, ...args); // bounded: a message's few arguments
   }
 
   private fixTitle(en: string, zh: string): string {
@@ -1096,7 +1096,7 @@ class Checker {
     // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
     if (r.unacceptableAck) r.unacceptableAck = undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
-    const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined;
+    const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
     else this.arrived(sent, to, at, r.state);
     if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };

@@ -235,7 +235,7 @@ export class SegmentStore implements Iterable<FlowSegment> {
     const step = from < to ? 1 : -1;
     const side = [this.labels, this.extra, this.gaps, this.answered] as Map<number, unknown>[];
     const kept = side.map((m) => m.get(from));
-    copy(rec, 0, ...where(from));
+    copy(rec, 0, ...where(from)); // bounded: a pair of offsets
     for (let i = from; i !== to; i += step) {
       const [db, da] = where(i);
       const [sb, sa] = where(i + step);

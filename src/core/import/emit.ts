@@ -47,7 +47,7 @@ export function quote(s: string): string {
 
 export function segmentLine(s: LineSegment): string {
   const parts: string[] = [`${s.from} -> ${s.to}`];
-  parts.push(...flagWords(s.flags));
+  parts.push(...flagWords(s.flags)); // bounded: eight flags at most
   if (s.seq !== undefined) parts.push(`seq=${s.seq >>> 0}`);
   if (s.ack !== undefined && s.flags & TCP_ACK) parts.push(`ack=${s.ack >>> 0}`);
   if (s.len) parts.push(`len=${s.len}`);
@@ -62,7 +62,7 @@ export function segmentLine(s: LineSegment): string {
   } else if (s.tls && s.tls.messages.length > 0) {
     parts.push(`tls${s.tls.version ?? ''} ${s.tls.messages.join(' ')}`);
   } else if (s.label) parts.push(quote(s.label));
-  if (s.modifiers) parts.push(...s.modifiers);
+  if (s.modifiers) parts.push(...s.modifiers); // bounded: a few modifier words
   let line = parts.join(' ');
   if (s.comment && s.comment.length > 0) line += `  # ${s.comment.join('; ')}`;
   return line;

@@ -246,7 +246,7 @@ export function readMermaid(text: string, start = 0, end = text.length): Mermaid
       end: at,
     });
     assumedHandshake = [seg(first.from, first.to, ['SYN']), seg(first.to, first.from, ['SYN', 'ACK']), seg(first.from, first.to, ['ACK'])];
-    statements.push(...assumedHandshake);
+    statements.push(...assumedHandshake); // bounded: three segments
     synced.add(`${first.from}>${first.to}`);
     synced.add(`${first.to}>${first.from}`);
   }

@@ -309,21 +309,21 @@ class Renderer {
     const out: Out[] = [];
     if (ev.fate === 'delayed' && this.deliveredLater.has(ev)) {
       // Drawn where it arrives; here only the sender's side of it.
-      out.push(...this.stateNotes([ev.send.before], [ev.send.after], line));
+      out.push(...this.stateNotes([ev.send.before], [ev.send.after], line)); // bounded: one event's notes
       return out;
     }
     const neverArrives = ev.fate === 'lost' || ev.fate === 'delayed';
     const arrow = ev.fate === 'lost' ? '-x' : neverArrives ? '--x' : '->>';
     const extra = ev.fate === 'delayed' ? [word('neverDelivered', this.locale)] : [];
     out.push(this.arrow(ev, arrow, line, index, extra, true));
-    out.push(...ev.findings.map((i) => this.findingNote(i, [ev.from, ev.to])));
+    out.push(...ev.findings.map((i) => this.findingNote(i, [ev.from, ev.to]))); // bounded: one event's notes
     const first = ev.deliveries[0];
     const senderNotes = this.stateNotes([ev.send.before], [ev.send.after], line);
-    out.push(...senderNotes);
-    if (first) out.push(...this.deliveryNotes(first, line));
+    out.push(...senderNotes); // bounded: one event's notes
+    if (first) out.push(...this.deliveryNotes(first, line)); // bounded: one event's notes
     for (const d of ev.deliveries.slice(1)) {
       out.push(this.arrow(ev, '-->>', line, index, [word('duplicateCopy', this.locale)], false));
-      out.push(...this.deliveryNotes(d, line));
+      out.push(...this.deliveryNotes(d, line)); // bounded: one event's notes
     }
     return out;
   }
@@ -332,9 +332,9 @@ class Renderer {
     const line = this.line(ev.stmt.start);
     const out: Out[] = [this.arrow(seg, '->>', line, index, [], true)];
     out.push(this.note([seg.from, seg.to], [word('sentAtLine', this.locale, this.line(seg.stmt.start) + 1)], line));
-    out.push(...seg.findings.map((i) => this.findingNote(i, [seg.from, seg.to])));
+    out.push(...seg.findings.map((i) => this.findingNote(i, [seg.from, seg.to]))); // bounded: one event's notes
     const d = seg.deliveries.find((x) => x.at.start === ev.stmt.start) ?? seg.deliveries[0];
-    if (d) out.push(...this.deliveryNotes(d, line));
+    if (d) out.push(...this.deliveryNotes(d, line)); // bounded: one event's notes
     return out;
   }
 
@@ -342,7 +342,7 @@ class Renderer {
     const out: Out[] = [];
     const why = d.note ?? (d.outcome === 'queued' ? phrase('outOfOrder', this.locale) : d.outcome === 'duplicate' ? phrase('duplicate', this.locale) : undefined);
     if (why) out.push(this.note([d.before.endpoint], wrapText(why, NOTE_WIDTH), line));
-    out.push(...this.stateNotes([d.before], [d.after], line));
+    out.push(...this.stateNotes([d.before], [d.after], line)); // bounded: one event's notes
     return out;
   }
 
