@@ -35,6 +35,14 @@ interface Line {
   out?: string;
 }
 
+/**
+ * The only whitespace the formatter owns is the ASCII space and tab between words and at the end
+ * of a line. A line holding any other (a byte-order mark, U+3000 typed with a Chinese input
+ * method, U+00A0) is kept as it is, and a comment loses only trailing spaces and tabs.
+ */
+const FOREIGN_SPACE = /[^\S \t]/;
+const trimLayout = (s: string): string => s.replace(/[ \t]+$/, '');
+
 /** Parser issues (not checker findings) make a line verbatim. */
 const SYNTAX_CODES = new Set(['TF1001', 'TF1002', 'TF1003', 'TF1004', 'TF1005', 'TF1006', 'TF1009', 'TF1010']);
 
@@ -143,7 +151,7 @@ function renderSegment(cols: string[], widths: number[]): string {
     if (s !== '') s += ' '.repeat(GAP[c]);
     s += c < COLUMNS - 1 ? pad(piece, widths[c]) : piece;
   }
-  return s.trimEnd();
+  return trimLayout(s);
 }
 
 function signature(text: string): string {
@@ -153,7 +161,7 @@ function signature(text: string): string {
     const tk = sc.token;
     parts.push(k === TokenKind.Newline ? '\n' : `${k}:${text.slice(tk.start, tk.end)}`);
   }
-  for (const c of sc.comments) parts.push(`#${c.text.trimEnd()}`);
+  for (const c of sc.comments) parts.push(`#${trimLayout(c.text)}`);
   return parts.join('\u0000');
 }
 
@@ -185,14 +193,16 @@ export function formatUnit(u: FlowUnit): FormatResult {
     const { toks, comment } = scanLine(raw);
     const line: Line = { line: l, raw, kind: 'verbatim' };
     const stmts = byLine.get(l) ?? [];
-    if (toks.length === 0) {
+    if (FOREIGN_SPACE.test(comment ? raw.slice(0, comment.start) : raw)) {
+      // Whitespace the formatter does not own: the line stays as written.
+    } else if (toks.length === 0) {
       if (comment) {
         line.kind = 'comment';
-        line.comment = comment.text.trimEnd();
+        line.comment = trimLayout(comment.text);
       } else line.kind = 'blank';
     } else if (stmts.length === 1 && !bad.has(l) && !toks.some((tk) => tk.kind === TokenKind.Semicolon || tk.kind === TokenKind.Unknown)) {
       const st = stmts[0];
-      line.comment = comment?.text.trimEnd();
+      line.comment = comment ? trimLayout(comment.text) : undefined;
       if (st.kind === 'segment') {
         line.kind = 'segment';
         line.cols = segmentColumns(raw, toks, st, start);
