@@ -23,4 +23,4 @@ function load(): typeof Entry {
 
 const core = load();
 
-export const { analyze, analyzeFindings, checkNote, parse, exportSegments, importCapture, importCaptureAsync, CaptureReader, writePcap } = core;
+export const { analyze, analyzeFindings, checkNote, parse, renderMermaid, exportSegments, importCapture, importCaptureAsync, CaptureReader, writePcap } = core;

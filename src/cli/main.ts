@@ -39,6 +39,12 @@ Exit status: 0 clean (warnings allowed), 1 errors found, 2 unusable input.
 
 export class UsageError extends Error {}
 
+/**
+ * An analysis that will never be resumed after an edit (a command runs once) keeps no
+ * checkpoints: with many endpoints their copies of the endpoint tables dominated time and memory.
+ */
+export const ONE_SHOT = Number.MAX_SAFE_INTEGER;
+
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
@@ -284,7 +290,7 @@ function runRender(args: ParsedArgs, io: Io): number {
     }
     source = fences[0].content;
   }
-  const result = renderMermaid(analyze(source, { locale }), { numbers: numbersFlag, states: statesFlag, autonumber: args.flags.get('--autonumber') === true });
+  const result = renderMermaid(analyze(source, { locale, checkpointEvery: ONE_SHOT }), { numbers: numbersFlag, states: statesFlag, autonumber: args.flags.get('--autonumber') === true });
   const out = args.flags.get('-o');
   if (typeof out === 'string') writeOutput(out, io.cwd, [file], args.flags.get('--force') === true, result.text);
   else io.out(result.text.endsWith('\n') ? result.text : result.text + '\n');

@@ -6,7 +6,7 @@ import { CaptureImporter, type CaptureImportOptions, type CaptureImportStats } f
 import { importPacketdrill, PacketdrillImportError } from '../core/import/packetdrill';
 import { writePcap } from '../core/import/pcapwrite';
 import { exportSegments } from '../core/export';
-import { UsageError, type Io, type ParsedArgs } from './main';
+import { ONE_SHOT, UsageError, type Io, type ParsedArgs } from './main';
 import { OutputFile, writeOutput } from './output';
 
 function intFlag(args: ParsedArgs, name: string): number | undefined {
@@ -138,7 +138,7 @@ export async function exportCommand(args: ParsedArgs, io: Io): Promise<number> {
     io.err(`tcpflow: no such file: ${args.positional[0]}\n`);
     return 2;
   }
-  const a = analyze(fs.readFileSync(input, 'utf8'));
+  const a = analyze(fs.readFileSync(input, 'utf8'), { checkpointEvery: ONE_SHOT });
   const errors = a.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) io.err(`tcpflow: warning: ${args.positional[0]} has ${errors.length} error(s); exporting the corrected flow\n`);
   const segs = exportSegments(a);

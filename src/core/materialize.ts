@@ -58,7 +58,7 @@ export function materialize(markdown: string, options: MaterializeOptions = {}):
     if (!fence.closed) continue;
     blocks++;
     const close = lineEnd(markdown, fence.contentEnd);
-    const diagram = renderMermaid(analyze(fence.content, { locale: options.locale }), options.render).text.replace(/\n+$/, '');
+    const diagram = renderMermaid(analyze(fence.content, { locale: options.locale, checkpointEvery: Number.MAX_SAFE_INTEGER }), options.render).text.replace(/\n+$/, '');
     const block = [BEGIN_LINE, '```mermaid', ...diagram.split('\n'), '```', MATERIALIZE_END].join(eol) + eol;
     // The closing fence at the very end of the note gets a line break first.
     const at = close.withBreak > close.end ? close.withBreak : close.end;

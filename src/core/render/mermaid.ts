@@ -119,8 +119,9 @@ class Renderer {
   private readonly states: StatesMode;
   private readonly locale: Locale;
   private readonly ids = new ParticipantIds();
-  /** Participant names in drawing order. */
+  /** Participant names in drawing order, and each one's place in it (lookups stay linear in the flow). */
   private readonly participants: string[] = [];
+  private readonly participantIndex = new Map<string, number>();
   private readonly segmentIndex = new Map<SegmentEvent, number>();
   /** Delayed segments that a `deliver` statement brings in. */
   private readonly deliveredLater = new Set<SegmentEvent>();
@@ -167,8 +168,9 @@ class Renderer {
     const notes: RenderedNote[] = [];
     if (model.title !== undefined && model.title.trim() !== '') lines.push(`    title${(this.opts.mermaidVersion ?? 11) < 10 ? ':' : ''} ${mermaidText(model.title.trim())}`);
     if (this.opts.autonumber) lines.push('    autonumber');
+    const endpointByName = new Map(model.endpoints.map((e) => [e.name, e]));
     for (const name of this.participants) {
-      const ep = model.endpoints.find((e) => e.name === name);
+      const ep = endpointByName.get(name);
       const id = this.ids.id(name);
       // The address goes last on the line, so its colons can stay colons.
       const label = ep?.address ? `${mermaidText(name)}<br/>${mermaidAddress(ep.address)}` : mermaidText(name);
@@ -211,7 +213,8 @@ class Renderer {
   }
 
   private addParticipant(name: string): void {
-    if (this.participants.includes(name)) return;
+    if (this.participantIndex.has(name)) return;
+    this.participantIndex.set(name, this.participants.length);
     this.participants.push(name);
     this.ids.id(name);
   }
@@ -280,7 +283,7 @@ class Renderer {
             explicitPhase = { key: `phase:${explicitCount}`, label: st.text, colour: EXPLICIT_COLOURS[explicitCount % EXPLICIT_COLOURS.length], line };
             explicitCount++;
           } else if (st.kind === 'note') {
-            const over = st.over.map((n) => n.text).filter((n) => this.participants.includes(n));
+            const over = st.over.map((n) => n.text).filter((n) => this.participantIndex.has(n));
             items.push({ anchor: count, build: () => [this.note(over.length > 0 ? over : this.participants, [st.text], this.line(st.start))], phaseFrom: explicit ? 'self' : 'next', phase: explicitPhase });
           }
           break;
@@ -352,14 +355,14 @@ class Renderer {
     const after = ev.after?.state ?? ev.idleAfter;
     let text = `${ev.stmt.call}()`;
     if (this.states !== 'off' && after !== undefined && (this.states === 'always' || after !== before)) text += ` → ${this.stateText(ev.after, after)}`;
-    return [this.note([ev.stmt.endpoint.text].filter((n) => this.participants.includes(n)), [text], line)];
+    return [this.note([ev.stmt.endpoint.text].filter((n) => this.participantIndex.has(n)), [text], line)];
   }
 
   private waitOut(ev: WaitEvent): Out[] {
     const line = this.line(ev.stmt.start);
     const written = this.analysis.text.slice(ev.stmt.start, ev.stmt.end).trim();
     const out: Out[] = [this.note(this.participants, [written], line)];
-    if (this.states !== 'off') for (const name of ev.closed) if (this.participants.includes(name)) out.push(this.note([name], ['CLOSED'], line));
+    if (this.states !== 'off') for (const name of ev.closed) if (this.participantIndex.has(name)) out.push(this.note([name], ['CLOSED'], line));
     return out;
   }
 
@@ -441,7 +444,7 @@ class Renderer {
     const out: Out[] = [];
     after.forEach((a, i) => {
       if (this.states === 'always' || before[i]?.state !== a.state) {
-        if (this.participants.includes(a.endpoint)) out.push(this.note([a.endpoint], [this.stateText(a, a.state)], line));
+        if (this.participantIndex.has(a.endpoint)) out.push(this.note([a.endpoint], [this.stateText(a, a.state)], line));
       }
     });
     return out;
@@ -455,7 +458,13 @@ class Renderer {
   /** A note over one endpoint, or spanning the leftmost and rightmost of several. */
   private note(over: string[], textLines: string[], line: number): Out {
     const names = over.length > 0 ? over : this.participants;
-    const order = names.map((n) => this.participants.indexOf(n)).filter((i) => i >= 0);
+    const order: number[] = [];
+    // A note across the whole diagram spans the first and the last participant.
+    if (names === this.participants && names.length > 0) order.push(0, names.length - 1);
+    else for (const n of names) {
+      const i = this.participantIndex.get(n);
+      if (i !== undefined) order.push(i);
+    }
     // An empty note is legal Mermaid, but a no-break space keeps every note the same shape.
     const text = textLines.map((l) => mermaidText(l)).join('<br/>').trim() || '#160;';
     if (order.length === 0) return { kind: 'note', text: `Note over ${this.ids.id(this.participants[0] ?? 'tcpflow')}: ${text}`, line };
