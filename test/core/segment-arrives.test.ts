@@ -269,3 +269,12 @@ describe('SYN_SENT: an unacceptable ACK the notes assert was refused', () => {
     for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), full);
   });
 });
+
+describe('LISTEN: a segment without ACK, SYN or RST (RFC 9293 §3.10.7.2 fourth)', () => {
+  it('is dropped by the listener, and the sender is not told to add ACK (the fifth check of §3.10.7.4 is for synchronized states)', () => {
+    expectNoFindings(lines('endpoint C ESTABLISHED', 'server S', 'C -> S FIN seq=400 dropped', 'S: LISTEN'));
+  });
+  it('the same segment to a synchronized peer still gets TF2010', () => {
+    expectFindings(lines('endpoint C ESTABLISHED', 'endpoint S ESTABLISHED', 'C -> S FIN seq=400', 'S: CLOSE_WAIT'), ['TF2010 @ 3:8']);
+  });
+});

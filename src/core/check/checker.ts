@@ -768,6 +768,16 @@ class Checker {
 
   // ---- segments --------------------------------------------------------------------------
 
+  /**
+   * Does the receiver run RFC 9293 §3.10.7.4 (a synchronized state, or not known yet)? Only
+   * there does a segment without ACK get dropped for it (fifth check); LISTEN (§3.10.7.2),
+   * SYN-SENT (§3.10.7.3) and CLOSED (§3.10.7.1) have rules of their own for it.
+   */
+  private receiverSynchronized(c: Connection, to: Endpoint): boolean {
+    const r = c.tcbs.get(to.info.name);
+    return isSynchronized(r ? r.state : to.idle);
+  }
+
   private segment(st: ast.SegmentStmt): void {
     const from = this.endpoint(st.from);
     const to = st.to.text ? this.endpoint(st.to) : undefined;
@@ -829,7 +839,7 @@ class Checker {
     // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
     // as if it did, with the expected ack.
     let ackAdded = false;
-    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg)) {
+    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg) && this.receiverSynchronized(c, to)) {
       const expText = this.expectedAckText(s, c);
       const last = st.flags[st.flags.length - 1];
       const edits: TextEdit[] = [last ? { start: st.flagsSpan.end, end: st.flagsSpan.end, newText: last.bitStyle ? ', ACK=1' : ' ACK' } : { start: st.to.end, end: st.to.end, newText: ' ACK' }];
