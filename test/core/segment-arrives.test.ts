@@ -278,3 +278,30 @@ describe('LISTEN: a segment without ACK, SYN or RST (RFC 9293 §3.10.7.2 fourth)
     expectFindings(lines('endpoint C ESTABLISHED', 'endpoint S ESTABLISHED', 'C -> S FIN seq=400', 'S: CLOSE_WAIT'), ['TF2010 @ 3:8']);
   });
 });
+
+describe('the listener\'s receive window is scaled (RFC 7323 §2.2, §2.3; RFC 9293 §3.10.7.4 first)', () => {
+  const flow = (synScale: string, synAckScale: string) =>
+    lines(
+      'client C',
+      'server S',
+      `C -> S SYN seq=1000 win=65535${synScale}`,
+      `S -> C SYN ACK seq=5000 ack=1001 win=65535${synAckScale}`,
+      'C -> S ACK seq=1001 ack=5001 win=512',
+      'S -> C ACK seq=5001 ack=1001 win=100',
+      'C -> S ACK seq=1001 ack=5001 len=1000 win=512 delay=a',
+      'C -> S ACK seq=2001 ack=5001 len=1000 win=512',
+      'deliver a',
+      'S -> C ACK seq=5001 ack=3001 win=100',
+    );
+  it('both SYNs carry wscale=7: win=100 is 12800 bytes, the segment that overtakes another is in the window and held', () => {
+    expectNoFindings(flow(' wscale=7', ' wscale=7'));
+  });
+  it('the SYN,ACK without the option: no scaling either way, win=100 is 100 bytes', () => {
+    const a = analyze(flow(' wscale=7', ''));
+    assert.ok(a.findings.some((f) => f.code === 'TF2002'));
+  });
+  it('the SYN without the option: no scaling, even if the SYN,ACK carries one', () => {
+    const a = analyze(flow('', ' wscale=7'));
+    assert.ok(a.findings.some((f) => f.code === 'TF2002'));
+  });
+});

@@ -175,6 +175,11 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.wsOffered = seg.wscale !== undefined;
     if (seg.wscale !== undefined) t.rcvShift = seg.wscale;
     t.sndShiftUnknown = t.rcvShiftUnknown = false;
+  } else if (seg.syn && seg.ack && t.passive && t.state === TcpState.SYN_RCVD && !t.rcvShiftUnknown) {
+    // RFC 7323 §2.2, §2.3: the listener's SYN,ACK carries its own shift only if the peer's SYN
+    // carried the option; scaling is in effect only when both did, else it is off both ways.
+    if (t.wsOffered && seg.wscale !== undefined) t.rcvShift = seg.wscale;
+    else t.rcvShift = t.sndShift = 0;
   } else if (seg.syn && seg.ack && t.rcvShiftUnknown) {
     // The SYN,ACK of a TCB declared past the peer's SYN: it carries this side's scale, or, without
     // the option, scaling is off both ways (RFC 7323 §2.2).

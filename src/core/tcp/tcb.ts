@@ -43,6 +43,10 @@ export interface Tcb {
   /** Window scale this side applies to windows it receives / sends (RFC 7323). */
   sndShift: number;
   rcvShift: number;
+  /**
+   * The SYN that opened this connection carried the window-scale option (RFC 7323 §2.2): this
+   * side's SYN for an active open, the peer's for a passive one.
+   */
   wsOffered: boolean;
   /** Sequence number of our FIN, once sent. */
   finSeq?: SeqValue;

@@ -35,6 +35,11 @@ export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   t.peerFin = undefined;
   if (seg.win !== undefined) t.sndWnd = seg.win;
   t.sndWl1 = seg.seq;
-  if (seg.wscale !== undefined) t.sndShift = seg.wscale;
+  // RFC 7323 §2.2: the SYN's window-scale option is this side's shift for the windows it will
+  // receive; whether scaling is on at all waits for the SYN,ACK (machine.ts, `applySend`).
+  t.wsOffered = seg.wscale !== undefined;
+  t.sndShift = seg.wscale ?? 0;
+  t.rcvShift = 0;
+  t.sndShiftUnknown = t.rcvShiftUnknown = false;
   return SYN_TAKEN;
 }
