@@ -305,3 +305,47 @@ describe('the listener\'s receive window is scaled (RFC 7323 §2.2, §2.3; RFC 9
     assert.ok(a.findings.some((f) => f.code === 'TF2002'));
   });
 });
+
+describe('a challenge ACK written as the next segment (RFC 5961 §3.2, §4.2; RFC 9293 §3.10.7.4)', () => {
+  const both = async (text: string, codes: string[]) => {
+    const { analyzeFindings } = await import('../../src/core/index');
+    const full = analyze(text).findings;
+    assert.deepEqual(full.map((f) => f.code), codes);
+    for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), full);
+  };
+  it('an in-window RST not at RCV.NXT, answered by <SEQ=SND.NXT><ACK=RCV.NXT>: no TF2008', async () => {
+    await both(established('C -> S ACK seq=1001 ack=5001 len=100 lost', 'C abort', 'C -> S RST seq=1101', 'S -> C ACK seq=5001 ack=1001', 'S: ESTABLISHED', 'C -> S RST seq=1001', 'S: CLOSED'), []);
+  });
+  it('without the challenge ACK in the flow the RST still gets TF2008', async () => {
+    await both(established('C -> S ACK seq=1001 ack=5001 len=100 lost', 'C abort', 'C -> S RST seq=1101', 'S: ESTABLISHED'), ['TF2008']);
+  });
+  it('a SYN on an established connection answered by the challenge ACK: no TF2002; a wrong ack on it is the one finding', async () => {
+    await both(established('S -> C ACK seq=5001 ack=1001 len=300', 'C -> S SYN seq=1000 old', 'S -> C ACK seq=5301 ack=1001', 'S: ESTABLISHED'), []);
+    await both(established('S -> C ACK seq=5001 ack=1001 len=300', 'C -> S SYN seq=1000 old', 'S -> C ACK seq=5301 ack=1000', 'S: ESTABLISHED'), ['TF3001']);
+    await both(established('S -> C ACK seq=5001 ack=1001 len=300', 'C -> S SYN seq=1000 old', 'S: ESTABLISHED'), ['TF2002']);
+  });
+});
+
+describe('half-open discovery, Figure 9 (RFC 9293 §3.5.1)', () => {
+  it('a SYN reaching an endpoint declared ESTABLISHED tells it nothing about RCV.NXT; the RST answering its ACK closes it', () => {
+    expectNoFindings(lines('client A', 'endpoint B ESTABLISHED', 'A -> B SYN seq=400', 'B -> A ACK seq=300 ack=100', 'A -> B RST seq=100', 'B: CLOSED'));
+  });
+  it('the RST written with another seq: TF3002 naming SEG.ACK and §3.10.7.3, no double space', () => {
+    const text = lines('client A', 'endpoint B ESTABLISHED', 'A -> B SYN seq=400', 'B -> A ACK seq=300 ack=100', 'A -> B RST seq=400', 'B: CLOSED');
+    const f = finding(text, 'TF3002');
+    assert.equal(f.expected, '100');
+    assert.match(f.message, /SEG\.ACK/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.3/);
+    assert.doesNotMatch(f.message, / {2}/);
+  });
+});
+
+describe('ABORT\'s reset is <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5)', () => {
+  it('written below SND.NXT: TF3002 at the sender naming SND.NXT and §3.10.5, nothing at the receiver', () => {
+    const text = established('C -> S ACK seq=1001 ack=5001 len=200', 'S -> C ACK seq=5001 ack=1201', 'C abort', 'C -> S RST seq=1001', 'S: CLOSED');
+    expectFindings(text, ['TF3002 @ 9:16']);
+    const f = finding(text, 'TF3002');
+    assert.equal(f.expected, '1201');
+    assert.match(f.message, /RFC 9293 §3\.10\.5/);
+  });
+});

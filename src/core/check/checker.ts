@@ -46,7 +46,8 @@ interface Connection {
   frozen?: { map: Map<string, SymbolEntry>; n: number; fn: (v: SeqValue | undefined) => string };
   /**
    * Findings-only check: the statement offset of every segment sent a → b ([0]) and b → a ([1]),
-   * in order, stored as -(offset + 1) for an RST (what `finalFindings` reads from the events).
+   * in order, stored as offset × 4 plus its kind (RST, pure ACK, other: `trailEntry`), what
+   * `finalFindings` reads from the events.
    */
   trail?: [number[], number[]];
   /** `Checker.fmt` for this connection (one function, made once). */
@@ -99,11 +100,25 @@ export interface CheckResume {
   readonly checker: unknown;
 }
 
+/**
+ * A receiver's warning that depends on its next segment to the sender: `rst` (it must answer
+ * with RST) or `challenge` (it must answer with a challenge ACK, RFC 5961 §3.2, §4.2). Withdrawn
+ * when the notes show that answer as the receiver's next segment to the sender.
+ */
 interface PendingRst {
   finding: number;
   from: string;
   to: string;
+  challenge: boolean;
 }
+
+/** A segment in a connection's trail (`Connection.trail`): its start offset and what it is. */
+const TRAIL_RST = 1;
+const TRAIL_PURE_ACK = 2;
+const trailEntry = (start: number, seg: Seg): number => start * 4 + (seg.rst ? TRAIL_RST : seg.ack && !seg.syn && !seg.fin && seg.len === 0 ? TRAIL_PURE_ACK : 0);
+
+/** Is this segment the answer a pending warning waits for? */
+const answers = (p: PendingRst, kind: number): boolean => (p.challenge ? kind === TRAIL_PURE_ACK : kind === TRAIL_RST);
 
 export function check(file: ast.File, lines: LineIndex, options: CheckOptions = {}): CheckResult {
   const steps = checkSteps(file, lines, options, Infinity);
@@ -556,7 +571,7 @@ class Checker {
     if (!r) return '';
     switch (r.kind) {
       case ReasonKind.RstReply:
-        return this.p('closedAnswersRst', '');
+        return this.p(r.n ? 'rstReplySegAck' : 'rstReplyZero');
       case ReasonKind.Isn:
         return this.p('whyIsn', r.who, this.line(r.at), r.n);
       case ReasonKind.SynAgain:
@@ -886,9 +901,11 @@ class Checker {
     let expectedSeq: SeqValue | undefined;
     let seqWhy: Reason | undefined;
     let seqFromSndNxt = false;
+    let seqRule: string = seg.syn ? RULE.handshake : RULE.seqSpace;
     if (seg.rst && s.owesRst) {
       expectedSeq = s.owesRst.seq ?? (s.owesRst.ack ? concrete(0) : undefined);
-      seqWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: 0 };
+      seqWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: s.owesRst.seq ? 1 : 0 };
+      seqRule = s.owesRst.rule;
     } else if (newIss) {
       expectedSeq = from.isn !== undefined ? concrete(from.isn) : undefined;
       if (from.isn !== undefined) seqWhy = { kind: ReasonKind.Isn, who: from.info.name, peer: '', at: from.info.decl.start, n: from.isn };
@@ -897,6 +914,8 @@ class Checker {
       seqWhy = { kind: ReasonKind.SynAgain, who: from.info.name, peer: '', at: st.start, n: 0 };
     } else {
       expectedSeq = s.sndNxt;
+      // RFC 9293 §3.10.5: ABORT's reset is <SEQ=SND.NXT><CTL=RST>.
+      if (seg.rst && s.aborted) seqRule = RULE.abort;
       // (The commonest reason; a findings-only check makes it only for a message.)
       seqWhy = this.lean ? undefined : this.sndNxtReason(from, s, c);
       seqFromSndNxt = true;
@@ -909,7 +928,7 @@ class Checker {
       const written = this.evaluate(st.seq.value, c, expectedSeq, s.iss && !newIss ? s.iss : undefined, newIss ? from : undefined);
       seqValue = written;
       // An RST of one's own (not a reply) is judged by the receiver's window (§3.10.7.4 second).
-      const ownRst = seg.rst && !s.owesRst;
+      const ownRst = seg.rst && !s.owesRst && !s.aborted;
       if (expectedSeq && !equal(written, expectedSeq) && !ownRst) {
         const probe: Seg = { ...seg, seq: written };
         if (!seg.rst && isRetransmission(s, probe) && !newIss) sendClass = 'retransmission';
@@ -930,7 +949,7 @@ class Checker {
             this.report('seqHoldsAck', st.seq.valueSpan, [expText, writtenText, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           } else {
             const why = this.say(seqWhy ?? (seqFromSndNxt ? this.sndNxtReason(from, s, c) : undefined));
-            this.report('wrongSeq', st.seq.valueSpan, [expText, why, seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+            this.report('wrongSeq', st.seq.valueSpan, [expText, why, seqRule], { fix, related, expected: expText, actual: writtenText });
           }
           seqValue = expectedSeq;
         }
@@ -1024,7 +1043,7 @@ class Checker {
       // (see `finalFindings`): a clean flow keeps no trail.
       if (this.inflight.size > 0 || this.pendingRst.length > 0) {
         const trail = (c.trail ??= [[], []]);
-        trail[from === c.a ? 0 : 1].push(seg.rst ? -st.start - 1 : st.start);
+        trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg));
       }
     } else {
       ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
@@ -1099,7 +1118,9 @@ class Checker {
     const stateBefore = r.state;
     const before = ev && this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
-    if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
+    // (A SYN in a synchronized state says nothing about RCV.NXT: it is answered with a challenge
+    // ACK whatever its number, RFC 9293 §3.10.7.4 fourth check, §3.5.1 Figure 9.)
+    if (isSynchronized(r.state) && !r.rcvNxt && seg.seq && !seg.syn) r.rcvNxt = startRcvNxt(r, seg);
     // An unacceptable ACK in SYN-SENT taken as the expected one: kept to undo (`answerUnacceptableAck`).
     const wrote = sent.wroteAck;
     const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
@@ -1116,11 +1137,12 @@ class Checker {
       const lo = r.rcvNxt;
       this.report('rstOutOfWindow', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), to.info.name, this.fmt(lo, c), this.fmt(lo && add(lo, r.rcvWnd), c), RULE.other]);
     } else if (seg.rst && out.kind === 'challenge' && !marked) {
-      this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
+      const idx = this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
+      this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: true });
     } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe') {
       // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
       const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg, this.locale), note ?? '', out.rule]);
-      if (out.kind === 'rst') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name });
+      if (out.kind === 'rst' || out.kind === 'challenge') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: out.kind === 'challenge' });
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
       this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name, out.rule]);
     }
@@ -1134,7 +1156,7 @@ class Checker {
    */
   private answerUnacceptableAck(t: Tcb, held: NonNullable<Tcb['unacceptableAck']>, self: Endpoint, peer: Endpoint, c: Connection): void {
     restoreTcb(t, held.before);
-    t.owesRst = { seq: held.ack };
+    t.owesRst = { seq: held.ack, rule: RULE.synSent };
     // (The arrival is the endpoint's last event: a findings-only check says what it now left.)
     if (this.lean && self.last) self.last.state = t.state;
     const d = held.delivery as Delivery | undefined;
@@ -1191,11 +1213,10 @@ class Checker {
         let hi = list.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          const v = list[mid];
-          if ((v < 0 ? -v - 1 : v) > at) hi = mid;
+          if (Math.floor(list[mid] / 4) > at) hi = mid;
           else lo = mid + 1;
         }
-        if (lo < list.length && list[lo] < 0) drop.add(p.finding);
+        if (lo < list.length && answers(p, list[lo] % 4)) drop.add(p.finding);
       }
     } else if (this.pendingRst.length > 0) {
       // Each direction's segments in source order, to find "the next one after the finding" by
@@ -1220,7 +1241,9 @@ class Checker {
           else lo = mid + 1;
         }
         const next = list[lo];
-        if (next && next.flags.includes('RST')) drop.add(p.finding);
+        if (!next) continue;
+        const kind = next.flags.includes('RST') ? TRAIL_RST : next.flags.includes('ACK') && !next.flags.includes('SYN') && !next.flags.includes('FIN') && next.len === 0 ? TRAIL_PURE_ACK : 0;
+        if (answers(p, kind)) drop.add(p.finding);
       }
     }
     const index = new Int32Array(this.findings.length);

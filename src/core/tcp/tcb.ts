@@ -77,8 +77,11 @@ export interface Tcb {
   timeWaitAt?: number;
   closePending: boolean;
   aborted: boolean;
-  /** The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says). */
-  owesRst?: { seq?: SeqValue; ack?: SeqValue };
+  /**
+   * The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says);
+   * `rule` is the section that makes it answer so.
+   */
+  owesRst?: { seq?: SeqValue; ack?: SeqValue; rule: string };
   sndNxtWhy?: Why;
   rcvNxtWhy?: Why;
   /** The last ack number this side sent (for duplicate ACKs). */

@@ -14,7 +14,7 @@ export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   if (seg.rst) return RST_IGNORED;
   // RFC 9293 §3.10.7.2 second: any ACK is bad in LISTEN; answer <SEQ=SEG.ACK><CTL=RST>.
   if (seg.ack) {
-    t.owesRst = { seq: seg.ackNo };
+    t.owesRst = { seq: seg.ackNo, rule: RULE.listen };
     return { kind: 'rst', reason: 'listenAnswersRst', reasonArgs: [`seq=${a.fmt(seg.ackNo)}`], rule: RULE.listen };
   }
   // RFC 9293 §3.10.7.2 fourth: no SYN, no RST, no ACK: drop it.
