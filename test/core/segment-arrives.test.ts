@@ -241,7 +241,7 @@ describe('ESTABLISHED: the send window and SND.WL1/SND.WL2 (RFC 9293 §3.10.7.4 
     assert.equal(c.sndWnd, 1000);
   });
   it('a newer segment that shuts the window does shut it', () => {
-    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=1000', 'S -> C ACK seq=5001 ack=1001 len=10 win=0', 'C -> S ACK seq=1001 ack=5011 len=100'), ['TF3009 @ 8:30', 'TF2002 @ 8:8']);
+    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=1000', 'S -> C ACK seq=5001 ack=1001 len=10 win=0', 'C -> S ACK seq=1001 ack=5011 len=100'), ['TF3009 @ 8:30']);
   });
 });
 
@@ -298,11 +298,11 @@ describe('the listener\'s receive window is scaled (RFC 7323 §2.2, §2.3; RFC 9
   });
   it('the SYN,ACK without the option: no scaling either way, win=100 is 100 bytes', () => {
     const a = analyze(flow(' wscale=7', ''));
-    assert.ok(a.findings.some((f) => f.code === 'TF2002'));
+    assert.ok(a.findings.some((f) => f.code === 'TF3009' && /ends at 1101/.test(f.message)));
   });
   it('the SYN without the option: no scaling, even if the SYN,ACK carries one', () => {
     const a = analyze(flow('', ' wscale=7'));
-    assert.ok(a.findings.some((f) => f.code === 'TF2002'));
+    assert.ok(a.findings.some((f) => f.code === 'TF3009' && /ends at 1101/.test(f.message)));
   });
 });
 
@@ -347,5 +347,24 @@ describe('ABORT\'s reset is <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5)', () => {
     const f = finding(text, 'TF3002');
     assert.equal(f.expected, '1201');
     assert.match(f.message, /RFC 9293 §3\.10\.5/);
+  });
+});
+
+describe('one mistake, one finding: the receiver does not report what the sender was told (ARCHITECTURE invariant 8)', () => {
+  it('data from a CLOSED endpoint to a listener: TF2001 at the sender, no TF2002 (RFC 9293 §3.10.2)', () => {
+    expectFindings(lines('client C', 'server S', 'C -> S ACK seq=100 ack=200 len=20'), ['TF2001 @ 3:8']);
+  });
+  it('data beyond the window: TF3009 alone (RFC 9293 §3.8.6.1)', () => {
+    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=0', 'C -> S ACK seq=1001 ack=5001 len=1000'), ['TF3009 @ 7:30']);
+  });
+  it('an owed RST replaced by another segment: TF2001 there, naming the rule that owes the RST, and no TF2002 on the segment before', () => {
+    const text = lines('endpoint C ESTABLISHED', 'endpoint S CLOSED', 'C -> S ACK seq=100 ack=3001 len=100', 'S -> C ACK seq=3001 ack=200');
+    expectFindings(text, ['TF2001 @ 4:8']);
+    const f = finding(text, 'TF2001');
+    assert.match(f.message, /RST/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.1/);
+  });
+  it('an endpoint declared ESTABLISHED may abort before its first segment (RFC 9293 §3.10.5); its RST at a CLOSED peer is discarded (§3.10.7.1)', () => {
+    expectNoFindings(lines('endpoint C ESTABLISHED', 'endpoint S CLOSED', 'C abort', 'C -> S RST seq=5000', 'S: CLOSED, C: CLOSED'));
   });
 });

@@ -68,7 +68,12 @@ interface Sent {
   conn: Connection;
   /** The ack as written, when the checker replaced it with the one it expected. */
   wroteAck?: SeqValue;
+  /** The sender's finding on it, if any (`Checker.senderFault`). */
+  fault: number;
 }
+
+const SENDER_REFUSED = 1;
+const SENDER_BEYOND_WINDOW = 2;
 
 export interface CheckOptions {
   locale?: Locale;
@@ -115,10 +120,16 @@ interface PendingRst {
 /** A segment in a connection's trail (`Connection.trail`): its start offset and what it is. */
 const TRAIL_RST = 1;
 const TRAIL_PURE_ACK = 2;
-const trailEntry = (start: number, seg: Seg): number => start * 4 + (seg.rst ? TRAIL_RST : seg.ack && !seg.syn && !seg.fin && seg.len === 0 ? TRAIL_PURE_ACK : 0);
+/** A segment its sender may not send (TF2001): when an RST was owed, that finding covers it. */
+const TRAIL_REFUSED = 3;
+const trailEntry = (start: number, seg: Seg, refused: boolean): number =>
+  start * 4 + (seg.rst ? TRAIL_RST : refused ? TRAIL_REFUSED : seg.ack && !seg.syn && !seg.fin && seg.len === 0 ? TRAIL_PURE_ACK : 0);
 
-/** Is this segment the answer a pending warning waits for? */
-const answers = (p: PendingRst, kind: number): boolean => (p.challenge ? kind === TRAIL_PURE_ACK : kind === TRAIL_RST);
+/**
+ * Is this segment the answer a pending warning waits for? An owed RST is answered by the RST, or
+ * by a segment that gets TF2001 (that finding names the mistake: one mistake, one finding).
+ */
+const answers = (p: PendingRst, kind: number): boolean => (p.challenge ? kind === TRAIL_PURE_ACK : kind === TRAIL_RST || kind === TRAIL_REFUSED);
 
 export function check(file: ast.File, lines: LineIndex, options: CheckOptions = {}): CheckResult {
   const steps = checkSteps(file, lines, options, Infinity);
@@ -181,6 +192,12 @@ class Checker {
   private readonly redrawn: { d: Delivery; after: TcbView; outcome: RecvKind; note?: string }[] = [];
   /** The ack of the segment being checked as written, when it was replaced by the expected one. */
   private wroteAck: SeqValue | undefined;
+  /**
+   * What the sender of the segment being checked was told (0: nothing, SENDER_REFUSED: it may not
+   * send it at all, TF2001; SENDER_BEYOND_WINDOW: TF3009). The receiver then does not report the
+   * same mistake again (one mistake, one finding).
+   */
+  private senderFault = 0;
   private readonly lastViews = new Map<Tcb, TcbSnapshot>();
   /** Segment events that have findings (their `raw` list), in order. */
   private readonly flagged: SegmentRecord[] = [];
@@ -760,6 +777,23 @@ class Checker {
     return undefined;
   }
 
+  /**
+   * An endpoint declared past its handshake (`endpoint C ESTABLISHED`) has a connection before
+   * its first segment: with one other endpoint in the flow, it is the connection to that one
+   * (so that `C abort` finds the TCB RFC 9293 §3.10.5 speaks of).
+   */
+  private declaredPeerConnection(e: Endpoint): Connection | undefined {
+    if (e.idle === TcpState.CLOSED || e.idle === TcpState.LISTEN || this.endpoints.size !== 2) return undefined;
+    for (const p of this.endpoints.values()) {
+      if (p === e) continue;
+      const c = this.connection(e, p);
+      this.tcb(c, e);
+      e.lastConn = c;
+      return c;
+    }
+    return undefined;
+  }
+
   private call(st: ast.CallStmt): void {
     const e = this.endpoint(st.endpoint);
     if (!e) return;
@@ -767,7 +801,7 @@ class Checker {
     if (st.peer) {
       const p = this.endpoint(st.peer);
       if (p) conn = this.connection(e, p);
-    } else conn = e.lastConn;
+    } else conn = e.lastConn ?? this.declaredPeerConnection(e);
     const t = conn?.tcbs.get(e.info.name);
     const peer = conn ? (conn.a === e.info.name ? conn.b : conn.a) : '';
     const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
@@ -797,6 +831,7 @@ class Checker {
     const from = this.endpoint(st.from);
     const to = st.to.text ? this.endpoint(st.to) : undefined;
     if (!from || !to) return;
+    this.senderFault = 0;
     if (from === to) {
       this.report('selfSegment', st.to, [from.info.name]);
       return;
@@ -893,7 +928,11 @@ class Checker {
     const verdict = checkSend(s, seg, len > 0 && s.finSeq ? this.writtenSeq(st, s) : undefined);
     if (!verdict.ok && !(seg.syn && s.state === TcpState.TIME_WAIT)) {
       const flagText = describeFlags(seg, this.locale);
-      this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, this.p(verdict.reason), verdict.rule]);
+      // (An endpoint that owes an RST for what it just got should have sent that instead.)
+      const owed = s.owesRst && !seg.rst ? s.owesRst : undefined;
+      const reason = owed ? this.p('owesRstInstead') : this.p(verdict.reason);
+      this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, reason, owed ? owed.rule : verdict.rule]);
+      this.senderFault = SENDER_REFUSED;
     }
 
     // ---- seq ----
@@ -1017,7 +1056,10 @@ class Checker {
       const end = add(seg.seq, len);
       if (gt(end, limit)) {
         if (s.sndWnd === 0 && len === 1) sendClass = 'window-probe';
-        else this.report('beyondWindow', st.len ?? st.label?.span ?? st.arrow, [this.fmt(end, c), to.info.name, this.fmt(limit, c), RULE.window]);
+        else {
+          this.report('beyondWindow', st.len ?? st.label?.span ?? st.arrow, [this.fmt(end, c), to.info.name, this.fmt(limit, c), RULE.window]);
+          this.senderFault ||= SENDER_BEYOND_WINDOW;
+        }
       }
     }
 
@@ -1043,7 +1085,7 @@ class Checker {
       // (see `finalFindings`): a clean flow keeps no trail.
       if (this.inflight.size > 0 || this.pendingRst.length > 0) {
         const trail = (c.trail ??= [[], []]);
-        trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg));
+        trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
     } else {
       ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
@@ -1054,9 +1096,9 @@ class Checker {
     } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
-      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck });
+      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck, fault: this.senderFault });
     } else {
-      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck };
+      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck, fault: this.senderFault };
       this.arrive(sent, st, false);
       if (fate === 'duplicated') this.arrive(sent, st, true);
     }
@@ -1139,7 +1181,7 @@ class Checker {
     } else if (seg.rst && out.kind === 'challenge' && !marked) {
       const idx = this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
       this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: true });
-    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe') {
+    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe' && !sent.fault) {
       // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
       const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg, this.locale), note ?? '', out.rule]);
       if (out.kind === 'rst' || out.kind === 'challenge') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: out.kind === 'challenge' });
@@ -1242,7 +1284,13 @@ class Checker {
         }
         const next = list[lo];
         if (!next) continue;
-        const kind = next.flags.includes('RST') ? TRAIL_RST : next.flags.includes('ACK') && !next.flags.includes('SYN') && !next.flags.includes('FIN') && next.len === 0 ? TRAIL_PURE_ACK : 0;
+        const kind = next.flags.includes('RST')
+          ? TRAIL_RST
+          : (next as SegmentRecord).raw.some((i) => this.findings[i].key === 'cannotSend')
+            ? TRAIL_REFUSED
+            : next.flags.includes('ACK') && !next.flags.includes('SYN') && !next.flags.includes('FIN') && next.len === 0
+              ? TRAIL_PURE_ACK
+              : 0;
         if (answers(p, kind)) drop.add(p.finding);
       }
     }

@@ -19,6 +19,7 @@ const phrases = {
 
   rstReplySegAck: ['the RST answering a segment that carries an ACK takes its seq from that ACK (<SEQ=SEG.ACK><CTL=RST>)', '回应带 ACK 的报文段时，RST 的 seq 取自该报文段的 ack'],
   rstReplyZero: ['the RST answering a segment without ACK has seq 0 and acknowledges it (<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>)', '回应未设置 ACK 的报文段时，RST 的 seq 为 0，并以 ack 确认该报文段'],
+  owesRstInstead: ['it must first answer the segment it just got with RST', '它必须先用 RST 回应刚收到的报文段'],
   closedAnswersRst: ['there is no connection, so it answers with RST {0}', '没有连接，因此回复 RST {0}'],
   listenAnswersRst: ['an ACK to a listening endpoint is answered with RST {0}', '发往监听端点的 ACK 会被回复 RST {0}'],
   listenIgnores: ['a listening endpoint ignores everything but SYN', '监听状态的端点只处理 SYN，其余一律丢弃'],
