@@ -368,3 +368,25 @@ describe('one mistake, one finding: the receiver does not report what the sender
     expectNoFindings(lines('endpoint C ESTABLISHED', 'endpoint S CLOSED', 'C abort', 'C -> S RST seq=5000', 'S: CLOSED, C: CLOSED'));
   });
 });
+
+describe('FINs (RFC 9293 §3.10.4, §3.10.7.4 TIME-WAIT)', () => {
+  it('a FIN written below SND.NXT, with no FIN sent before, is no retransmission: TF3002 naming SND.NXT', () => {
+    const text = established('C -> S ACK seq=1001 ack=5001 len=300', 'C close', 'C -> S FIN ACK seq=1001 ack=5001');
+    expectFindings(text, ['TF3002 @ 8:20']);
+    assert.equal(finding(text, 'TF3002').expected, '1301');
+  });
+  it('a FIN from SYN_RCVD written with the ISS: TF3002 naming ISS+1', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'S close', 'S -> C FIN ACK seq=y ack=x+1');
+    expectFindings(text, ['TF3002 @ 6:20']);
+    assert.equal(finding(text, 'TF3002').expected, 'y+1');
+  });
+  it('a second FIN after the first was acknowledged: TF2001; the first one again is a retransmission', () => {
+    const base = ['client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'C -> S ACK seq=x+1 ack=y+1', 'C close', 'C -> S FIN ACK seq=x+1 ack=y+1', 'S -> C ACK seq=y+1 ack=x+2'];
+    expectFindings(lines(...base, 'C -> S FIN ACK seq=x+2 ack=y+1'), ['TF2001 @ 9:8']);
+    expectNoFindings(lines(...base.slice(0, 7), 'C -> S FIN ACK seq=x+1 ack=y+1 rtx', 'S -> C ACK seq=y+1 ack=x+2'));
+  });
+  it('the remote FIN again in TIME-WAIT restarts the 2 MSL timer', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'C -> S ACK seq=x+1 ack=y+1', 'msl 30s', 'C close', 'C -> S FIN ACK seq=x+1 ack=y+1', 'S -> C FIN ACK seq=y+1 ack=x+2', 'C -> S ACK seq=x+2 ack=y+2 lost', 'wait 40s', 'S -> C FIN ACK seq=y+1 ack=x+2 rtx', 'C -> S ACK seq=x+2 ack=y+2', 'wait 40s', 'C: TIME_WAIT', 'wait 20s', 'C: CLOSED');
+    expectNoFindings(text);
+  });
+});

@@ -961,6 +961,7 @@ class Checker {
     }
     let seqValue: SeqValue | undefined;
     let seqHeldAck = false;
+    let seqWrong = false;
     let sendClass: SendClass = 'new';
     if (st.seq) {
       // Relative numbers count from the ISN: this incarnation's, or the new one this SYN picks.
@@ -991,6 +992,7 @@ class Checker {
             this.report('wrongSeq', st.seq.valueSpan, [expText, why, seqRule], { fix, related, expected: expText, actual: writtenText });
           }
           seqValue = expectedSeq;
+          seqWrong = true;
         }
       } else if (!expectedSeq && newIss && !st.seq.value.symbol && !this.relative) {
         seqValue = written;
@@ -999,6 +1001,15 @@ class Checker {
       seqValue = expectedSeq ?? (newIss ? this.newIsn(from) : undefined);
     }
     seg.seq = seqValue;
+    // A FIN after this side's FIN, judged once its number is known (RFC 9293 §3.10.4: after CLOSE
+    // a second FIN is never sent; a retransmission repeats the first one's number).
+    if (verdict.ok && seg.fin && s.finSeq && st.seq && seqValue && !seqWrong) {
+      const again = checkSend(s, seg);
+      if (!again.ok) {
+        this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, describeFlags(seg, this.locale), this.p(again.reason), again.rule]);
+        this.senderFault = SENDER_REFUSED;
+      }
+    }
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
 
     // ---- ack ----
