@@ -390,3 +390,21 @@ describe('FINs (RFC 9293 §3.10.4, §3.10.7.4 TIME-WAIT)', () => {
     expectNoFindings(text);
   });
 });
+
+describe('messages say what they mean', () => {
+  it('a wrong ack on an RST answering a segment without ACK names <ACK=SEG.SEQ+SEG.LEN> and §3.10.7.1, never an empty reason', () => {
+    const f = finding(lines('client C', 'endpoint S CLOSED', 'C -> S SYN seq=100', 'S -> C RST ACK seq=0 ack=100'), 'TF3001');
+    assert.equal(f.expected, '101');
+    assert.match(f.message, /SEG\.SEQ\+SEG\.LEN/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.1/);
+    assert.doesNotMatch(f.message, /: {2}|: \(/);
+  });
+  it('a failed call names itself once ("\'open\' fails", not "\'open\' open fails")', () => {
+    const f = finding(established('C open'), 'TF2006');
+    assert.match(f.message, /'open' fails: the connection already exists/);
+  });
+  it('one byte is "1 byte"', () => {
+    const f = finding(lines('client C', 'server S', 'C -> S ACK seq=100 ack=200 len=1'), 'TF2001');
+    assert.match(f.message, /ACK,1 byte:/);
+  });
+});

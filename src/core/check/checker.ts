@@ -1017,8 +1017,11 @@ class Checker {
     let expectedAck: SeqValue | undefined;
     let ackWhy: Reason | undefined;
     let ackFromRcvNxt = false;
+    let ackRule: string = RULE.seqSpace;
     if (seg.rst && s.owesRst && s.owesRst.ack) {
       expectedAck = s.owesRst.ack;
+      ackWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: 0 };
+      ackRule = s.owesRst.rule;
     } else {
       expectedAck = s.rcvNxt;
       ackWhy = this.lean ? undefined : this.rcvNxtReason(from, to, s);
@@ -1039,8 +1042,9 @@ class Checker {
         } else if (peerT?.sndNxt && gt(written, peerT.sndNxt)) {
           this.report('ackUnsent', ackField.valueSpan, [writtenText, to.info.name, this.fmt(peerT.sndNxt, c), expText, RULE.other], { fix, related, expected: expText, actual: writtenText });
         } else {
-          const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined));
-          this.report('wrongAck', ackField.valueSpan, [expText, why, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+          // (Never an empty reason: at worst, what an ack is.)
+          const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined)) || this.p('expectAck', from.info.name, to.info.name);
+          this.report('wrongAck', ackField.valueSpan, [expText, why, ackRule], { fix, related, expected: expText, actual: writtenText });
         }
         this.wroteAck = written;
         ackValue = expectedAck;
@@ -1418,7 +1422,7 @@ function describeFlags(seg: Seg, locale: Locale): string {
   if (seg.fin) f.push('FIN');
   if (seg.rst) f.push('RST');
   if (seg.ack) f.push('ACK');
-  if (seg.len > 0) f.push(phrase('bytes', locale, seg.len));
+  if (seg.len > 0) f.push(seg.len === 1 ? phrase('oneByte', locale) : phrase('bytes', locale, seg.len));
   return f.length ? f.join(',') : phrase('noFlags', locale);
 }
 

@@ -33,9 +33,9 @@ const phrases = {
   outOfWindow: ['it lies outside the receive window, so it is dropped and re-acknowledged', '它不在接收窗口内，会被丢弃并重新发送 ACK'],
   afterTimeWait: ['the connection has ended', '连接已经结束'],
 
-  callListenNotClosed: ['listen needs a CLOSED endpoint', 'listen 需要端点处于 CLOSED'],
-  callOpenExists: ['open fails: the connection already exists', 'open 失败：连接已经存在'],
-  callCloseClosing: ['close fails: the connection is already closing', 'close 失败：连接已在关闭中'],
+  callListenNotClosed: ['fails: it needs a CLOSED endpoint', '失败：需要端点处于 CLOSED'],
+  callOpenExists: ['fails: the connection already exists', '失败：连接已经存在'],
+  callCloseClosing: ['fails: the connection is already closing', '失败：连接已在关闭中'],
   callNoConnection: ['fails: the connection does not exist', '失败：连接不存在'],
 
   whySyn: ["{0}'s SYN at line {1} takes one sequence number", '{0} 在第 {1} 行的 SYN 占用一个序号'],
@@ -52,6 +52,7 @@ const phrases = {
   backlogRule: ['implementations drop SYNs beyond the listen backlog', '实现会丢弃超出监听队列（backlog）的 SYN'],
 
   bytes: ['{0} bytes', '{0} 字节'],
+  oneByte: ['1 byte', '1 字节'],
   noFlags: ['a segment without flags', '无标志的报文段'],
   segmentWord: ['segment', '报文段'],
   tlsHandshakeDone: ['nothing (the handshake is complete)', '没有握手消息（握手已完成）'],
