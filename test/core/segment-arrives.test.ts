@@ -407,3 +407,12 @@ describe('messages say what they mean', () => {
     assert.match(f.message, /ACK,1 byte:/);
   });
 });
+
+describe('an RST answering an unacceptable ACK already reported is judged by that finding alone (RFC 9293 §3.10.7.3 first)', () => {
+  it('the SYN,ACK with a wrong ack gets TF3010; the client\'s <SEQ=SEG.ACK><CTL=RST> gets nothing at the server', async () => {
+    const { analyzeFindings } = await import('../../src/core/index');
+    const text = lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1500', 'C -> S RST seq=1500', 'C: SYN_SENT');
+    expectFindings(text, ['TF3010 @ 4:29']);
+    for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), analyze(text).findings);
+  });
+});

@@ -74,6 +74,8 @@ interface Sent {
 
 const SENDER_REFUSED = 1;
 const SENDER_BEYOND_WINDOW = 2;
+/** An RST answering an unacceptable ACK already reported (TF3010/TF3001 on the segment it answers). */
+const SENDER_ANSWERS_FLAGGED = 3;
 
 export interface CheckOptions {
   locale?: Locale;
@@ -845,7 +847,10 @@ class Checker {
     const held = s.unacceptableAck;
     if (held) {
       s.unacceptableAck = undefined;
-      if (st.flags.some((f) => f.set && f.flag === 'RST')) this.answerUnacceptableAck(s, held, from, to, c);
+      if (st.flags.some((f) => f.set && f.flag === 'RST')) {
+        this.answerUnacceptableAck(s, held, from, to, c);
+        this.senderFault = SENDER_ANSWERS_FLAGGED;
+      }
     }
     const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
@@ -1190,10 +1195,10 @@ class Checker {
     if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
-    if (seg.rst && out.kind === 'dropped' && !marked) {
+    if (seg.rst && out.kind === 'dropped' && !marked && !sent.fault) {
       const lo = r.rcvNxt;
       this.report('rstOutOfWindow', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), to.info.name, this.fmt(lo, c), this.fmt(lo && add(lo, r.rcvWnd), c), RULE.other]);
-    } else if (seg.rst && out.kind === 'challenge' && !marked) {
+    } else if (seg.rst && out.kind === 'challenge' && !marked && !sent.fault) {
       const idx = this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
       this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: true });
     } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe' && !sent.fault) {
