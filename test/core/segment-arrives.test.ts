@@ -208,10 +208,9 @@ describe('SYN_RCVD: another SYN after a passive OPEN (RFC 9293 §3.10.7.4 fourth
     const text = halfOpen('C -> S SYN seq=3000 dropped', 'S: LISTEN', 'C -> S SYN seq=3000', 'S -> C SYN ACK seq=7000 ack=3001', 'C -> S ACK seq=3001 ack=7001', 'C: ESTABLISHED, S: ESTABLISHED');
     expectNoFindings(text);
   });
-  it('unmarked, the refused SYN is a warning naming LISTEN', () => {
-    const text = halfOpen('C -> S SYN seq=3000');
-    expectFindings(text, ['TF2002 @ 6:8']);
-    assert.match(finding(text, 'TF2002').message, /LISTEN/);
+  it('unmarked too: legal TCP, no warning, and the listener is LISTEN (the conformance flow of §3.10.7.4 fourth)', () => {
+    expectNoFindings(halfOpen('C -> S SYN seq=3000', 'S: LISTEN'));
+    expectFindings(halfOpen('C -> S SYN seq=3000', 'S: SYN_RCVD'), ['TF2003 @ 7:4']);
   });
   it('the peer retransmitting the same SYN is answered with the SYN,ACK again', () => {
     expectNoFindings(lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001 lost', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', 'C: ESTABLISHED, S: ESTABLISHED'));
@@ -241,7 +240,7 @@ describe('ESTABLISHED: the send window and SND.WL1/SND.WL2 (RFC 9293 §3.10.7.4 
     assert.equal(c.sndWnd, 1000);
   });
   it('a newer segment that shuts the window does shut it', () => {
-    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=1000', 'S -> C ACK seq=5001 ack=1001 len=10 win=0', 'C -> S ACK seq=1001 ack=5011 len=100'), ['TF3009 @ 8:30', 'TF2002 @ 8:8']);
+    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=1000', 'S -> C ACK seq=5001 ack=1001 len=10 win=0', 'C -> S ACK seq=1001 ack=5011 len=100'), ['TF3009 @ 8:30']);
   });
 });
 
@@ -267,5 +266,153 @@ describe('SYN_SENT: an unacceptable ACK the notes assert was refused', () => {
     assert.deepEqual(full.map((f) => f.code), ['TF3001', 'TF2003']);
     assert.match(full[1].message, /C SYN_SENT/);
     for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), full);
+  });
+});
+
+describe('LISTEN: a segment without ACK, SYN or RST (RFC 9293 §3.10.7.2 fourth)', () => {
+  it('is dropped by the listener, and the sender is not told to add ACK (the fifth check of §3.10.7.4 is for synchronized states)', () => {
+    expectNoFindings(lines('endpoint C ESTABLISHED', 'server S', 'C -> S FIN seq=400 dropped', 'S: LISTEN'));
+  });
+  it('the same segment to a synchronized peer still gets TF2010', () => {
+    expectFindings(lines('endpoint C ESTABLISHED', 'endpoint S ESTABLISHED', 'C -> S FIN seq=400', 'S: CLOSE_WAIT'), ['TF2010 @ 3:8']);
+  });
+});
+
+describe('the listener\'s receive window is scaled (RFC 7323 §2.2, §2.3; RFC 9293 §3.10.7.4 first)', () => {
+  const flow = (synScale: string, synAckScale: string) =>
+    lines(
+      'client C',
+      'server S',
+      `C -> S SYN seq=1000 win=65535${synScale}`,
+      `S -> C SYN ACK seq=5000 ack=1001 win=65535${synAckScale}`,
+      'C -> S ACK seq=1001 ack=5001 win=512',
+      'S -> C ACK seq=5001 ack=1001 win=100',
+      'C -> S ACK seq=1001 ack=5001 len=1000 win=512 delay=a',
+      'C -> S ACK seq=2001 ack=5001 len=1000 win=512',
+      'deliver a',
+      'S -> C ACK seq=5001 ack=3001 win=100',
+    );
+  it('both SYNs carry wscale=7: win=100 is 12800 bytes, the segment that overtakes another is in the window and held', () => {
+    expectNoFindings(flow(' wscale=7', ' wscale=7'));
+  });
+  it('the SYN,ACK without the option: no scaling either way, win=100 is 100 bytes', () => {
+    const a = analyze(flow(' wscale=7', ''));
+    assert.ok(a.findings.some((f) => f.code === 'TF3009' && /ends at 1101/.test(f.message)));
+  });
+  it('the SYN without the option: no scaling, even if the SYN,ACK carries one', () => {
+    const a = analyze(flow('', ' wscale=7'));
+    assert.ok(a.findings.some((f) => f.code === 'TF3009' && /ends at 1101/.test(f.message)));
+  });
+});
+
+describe('a challenge ACK written as the next segment (RFC 5961 §3.2, §4.2; RFC 9293 §3.10.7.4)', () => {
+  const both = async (text: string, codes: string[]) => {
+    const { analyzeFindings } = await import('../../src/core/index');
+    const full = analyze(text).findings;
+    assert.deepEqual(full.map((f) => f.code), codes);
+    for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), full);
+  };
+  it('an in-window RST not at RCV.NXT, answered by <SEQ=SND.NXT><ACK=RCV.NXT>: no TF2008', async () => {
+    await both(established('C -> S ACK seq=1001 ack=5001 len=100 lost', 'C abort', 'C -> S RST seq=1101', 'S -> C ACK seq=5001 ack=1001', 'S: ESTABLISHED', 'C -> S RST seq=1001', 'S: CLOSED'), []);
+  });
+  it('without the challenge ACK in the flow the RST still gets TF2008', async () => {
+    await both(established('C -> S ACK seq=1001 ack=5001 len=100 lost', 'C abort', 'C -> S RST seq=1101', 'S: ESTABLISHED'), ['TF2008']);
+  });
+  it('a SYN on an established connection answered by the challenge ACK: no TF2002; a wrong ack on it is the one finding', async () => {
+    await both(established('S -> C ACK seq=5001 ack=1001 len=300', 'C -> S SYN seq=1000 old', 'S -> C ACK seq=5301 ack=1001', 'S: ESTABLISHED'), []);
+    await both(established('S -> C ACK seq=5001 ack=1001 len=300', 'C -> S SYN seq=1000 old', 'S -> C ACK seq=5301 ack=1000', 'S: ESTABLISHED'), ['TF3001']);
+    await both(established('S -> C ACK seq=5001 ack=1001 len=300', 'C -> S SYN seq=1000 old', 'S: ESTABLISHED'), ['TF2002']);
+  });
+});
+
+describe('half-open discovery, Figure 9 (RFC 9293 §3.5.1)', () => {
+  it('a SYN reaching an endpoint declared ESTABLISHED tells it nothing about RCV.NXT; the RST answering its ACK closes it', () => {
+    expectNoFindings(lines('client A', 'endpoint B ESTABLISHED', 'A -> B SYN seq=400', 'B -> A ACK seq=300 ack=100', 'A -> B RST seq=100', 'B: CLOSED'));
+  });
+  it('the RST written with another seq: TF3002 naming SEG.ACK and §3.10.7.3, no double space', () => {
+    const text = lines('client A', 'endpoint B ESTABLISHED', 'A -> B SYN seq=400', 'B -> A ACK seq=300 ack=100', 'A -> B RST seq=400', 'B: CLOSED');
+    const f = finding(text, 'TF3002');
+    assert.equal(f.expected, '100');
+    assert.match(f.message, /SEG\.ACK/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.3/);
+    assert.doesNotMatch(f.message, / {2}/);
+  });
+});
+
+describe('ABORT\'s reset is <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5)', () => {
+  it('written below SND.NXT: TF3002 at the sender naming SND.NXT and §3.10.5, nothing at the receiver', () => {
+    const text = established('C -> S ACK seq=1001 ack=5001 len=200', 'S -> C ACK seq=5001 ack=1201', 'C abort', 'C -> S RST seq=1001', 'S: CLOSED');
+    expectFindings(text, ['TF3002 @ 9:16']);
+    const f = finding(text, 'TF3002');
+    assert.equal(f.expected, '1201');
+    assert.match(f.message, /RFC 9293 §3\.10\.5/);
+  });
+});
+
+describe('one mistake, one finding: the receiver does not report what the sender was told (ARCHITECTURE invariant 8)', () => {
+  it('data from a CLOSED endpoint to a listener: TF2001 at the sender, no TF2002 (RFC 9293 §3.10.2)', () => {
+    expectFindings(lines('client C', 'server S', 'C -> S ACK seq=100 ack=200 len=20'), ['TF2001 @ 3:8']);
+  });
+  it('data beyond the window: TF3009 alone (RFC 9293 §3.8.6.1)', () => {
+    expectFindings(established('S -> C ACK seq=5001 ack=1001 win=0', 'C -> S ACK seq=1001 ack=5001 len=1000'), ['TF3009 @ 7:30']);
+  });
+  it('an owed RST replaced by another segment: TF2001 there, naming the rule that owes the RST, and no TF2002 on the segment before', () => {
+    const text = lines('endpoint C ESTABLISHED', 'endpoint S CLOSED', 'C -> S ACK seq=100 ack=3001 len=100', 'S -> C ACK seq=3001 ack=200');
+    expectFindings(text, ['TF2001 @ 4:8']);
+    const f = finding(text, 'TF2001');
+    assert.match(f.message, /RST/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.1/);
+  });
+  it('an endpoint declared ESTABLISHED may abort before its first segment (RFC 9293 §3.10.5); its RST at a CLOSED peer is discarded (§3.10.7.1)', () => {
+    expectNoFindings(lines('endpoint C ESTABLISHED', 'endpoint S CLOSED', 'C abort', 'C -> S RST seq=5000', 'S: CLOSED, C: CLOSED'));
+  });
+});
+
+describe('FINs (RFC 9293 §3.10.4, §3.10.7.4 TIME-WAIT)', () => {
+  it('a FIN written below SND.NXT, with no FIN sent before, is no retransmission: TF3002 naming SND.NXT', () => {
+    const text = established('C -> S ACK seq=1001 ack=5001 len=300', 'C close', 'C -> S FIN ACK seq=1001 ack=5001');
+    expectFindings(text, ['TF3002 @ 8:20']);
+    assert.equal(finding(text, 'TF3002').expected, '1301');
+  });
+  it('a FIN from SYN_RCVD written with the ISS: TF3002 naming ISS+1', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'S close', 'S -> C FIN ACK seq=y ack=x+1');
+    expectFindings(text, ['TF3002 @ 6:20']);
+    assert.equal(finding(text, 'TF3002').expected, 'y+1');
+  });
+  it('a second FIN after the first was acknowledged: TF2001; the first one again is a retransmission', () => {
+    const base = ['client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'C -> S ACK seq=x+1 ack=y+1', 'C close', 'C -> S FIN ACK seq=x+1 ack=y+1', 'S -> C ACK seq=y+1 ack=x+2'];
+    expectFindings(lines(...base, 'C -> S FIN ACK seq=x+2 ack=y+1'), ['TF2001 @ 9:8']);
+    expectNoFindings(lines(...base.slice(0, 7), 'C -> S FIN ACK seq=x+1 ack=y+1 rtx', 'S -> C ACK seq=y+1 ack=x+2'));
+  });
+  it('the remote FIN again in TIME-WAIT restarts the 2 MSL timer', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'C -> S ACK seq=x+1 ack=y+1', 'msl 30s', 'C close', 'C -> S FIN ACK seq=x+1 ack=y+1', 'S -> C FIN ACK seq=y+1 ack=x+2', 'C -> S ACK seq=x+2 ack=y+2 lost', 'wait 40s', 'S -> C FIN ACK seq=y+1 ack=x+2 rtx', 'C -> S ACK seq=x+2 ack=y+2', 'wait 40s', 'C: TIME_WAIT', 'wait 20s', 'C: CLOSED');
+    expectNoFindings(text);
+  });
+});
+
+describe('messages say what they mean', () => {
+  it('a wrong ack on an RST answering a segment without ACK names <ACK=SEG.SEQ+SEG.LEN> and §3.10.7.1, never an empty reason', () => {
+    const f = finding(lines('client C', 'endpoint S CLOSED', 'C -> S SYN seq=100', 'S -> C RST ACK seq=0 ack=100'), 'TF3001');
+    assert.equal(f.expected, '101');
+    assert.match(f.message, /SEG\.SEQ\+SEG\.LEN/);
+    assert.match(f.message, /RFC 9293 §3\.10\.7\.1/);
+    assert.doesNotMatch(f.message, /: {2}|: \(/);
+  });
+  it('a failed call names itself once ("\'open\' fails", not "\'open\' open fails")', () => {
+    const f = finding(established('C open'), 'TF2006');
+    assert.match(f.message, /'open' fails: the connection already exists/);
+  });
+  it('one byte is "1 byte"', () => {
+    const f = finding(lines('client C', 'server S', 'C -> S ACK seq=100 ack=200 len=1'), 'TF2001');
+    assert.match(f.message, /ACK,1 byte:/);
+  });
+});
+
+describe('an RST answering an unacceptable ACK already reported is judged by that finding alone (RFC 9293 §3.10.7.3 first)', () => {
+  it('the SYN,ACK with a wrong ack gets TF3010; the client\'s <SEQ=SEG.ACK><CTL=RST> gets nothing at the server', async () => {
+    const { analyzeFindings } = await import('../../src/core/index');
+    const text = lines('client C', 'server S', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1500', 'C -> S RST seq=1500', 'C: SYN_SENT');
+    expectFindings(text, ['TF3010 @ 4:29']);
+    for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), analyze(text).findings);
   });
 });

@@ -46,7 +46,8 @@ interface Connection {
   frozen?: { map: Map<string, SymbolEntry>; n: number; fn: (v: SeqValue | undefined) => string };
   /**
    * Findings-only check: the statement offset of every segment sent a → b ([0]) and b → a ([1]),
-   * in order, stored as -(offset + 1) for an RST (what `finalFindings` reads from the events).
+   * in order, stored as offset × 4 plus its kind (RST, pure ACK, other: `trailEntry`), what
+   * `finalFindings` reads from the events.
    */
   trail?: [number[], number[]];
   /** `Checker.fmt` for this connection (one function, made once). */
@@ -67,7 +68,14 @@ interface Sent {
   conn: Connection;
   /** The ack as written, when the checker replaced it with the one it expected. */
   wroteAck?: SeqValue;
+  /** The sender's finding on it, if any (`Checker.senderFault`). */
+  fault: number;
 }
+
+const SENDER_REFUSED = 1;
+const SENDER_BEYOND_WINDOW = 2;
+/** An RST answering an unacceptable ACK already reported (TF3010/TF3001 on the segment it answers). */
+const SENDER_ANSWERS_FLAGGED = 3;
 
 export interface CheckOptions {
   locale?: Locale;
@@ -99,11 +107,31 @@ export interface CheckResume {
   readonly checker: unknown;
 }
 
+/**
+ * A receiver's warning that depends on its next segment to the sender: `rst` (it must answer
+ * with RST) or `challenge` (it must answer with a challenge ACK, RFC 5961 §3.2, §4.2). Withdrawn
+ * when the notes show that answer as the receiver's next segment to the sender.
+ */
 interface PendingRst {
   finding: number;
   from: string;
   to: string;
+  challenge: boolean;
 }
+
+/** A segment in a connection's trail (`Connection.trail`): its start offset and what it is. */
+const TRAIL_RST = 1;
+const TRAIL_PURE_ACK = 2;
+/** A segment its sender may not send (TF2001): when an RST was owed, that finding covers it. */
+const TRAIL_REFUSED = 3;
+const trailEntry = (start: number, seg: Seg, refused: boolean): number =>
+  start * 4 + (seg.rst ? TRAIL_RST : refused ? TRAIL_REFUSED : seg.ack && !seg.syn && !seg.fin && seg.len === 0 ? TRAIL_PURE_ACK : 0);
+
+/**
+ * Is this segment the answer a pending warning waits for? An owed RST is answered by the RST, or
+ * by a segment that gets TF2001 (that finding names the mistake: one mistake, one finding).
+ */
+const answers = (p: PendingRst, kind: number): boolean => (p.challenge ? kind === TRAIL_PURE_ACK : kind === TRAIL_RST || kind === TRAIL_REFUSED);
 
 export function check(file: ast.File, lines: LineIndex, options: CheckOptions = {}): CheckResult {
   const steps = checkSteps(file, lines, options, Infinity);
@@ -166,6 +194,12 @@ class Checker {
   private readonly redrawn: { d: Delivery; after: TcbView; outcome: RecvKind; note?: string }[] = [];
   /** The ack of the segment being checked as written, when it was replaced by the expected one. */
   private wroteAck: SeqValue | undefined;
+  /**
+   * What the sender of the segment being checked was told (0: nothing, SENDER_REFUSED: it may not
+   * send it at all, TF2001; SENDER_BEYOND_WINDOW: TF3009). The receiver then does not report the
+   * same mistake again (one mistake, one finding).
+   */
+  private senderFault = 0;
   private readonly lastViews = new Map<Tcb, TcbSnapshot>();
   /** Segment events that have findings (their `raw` list), in order. */
   private readonly flagged: SegmentRecord[] = [];
@@ -556,7 +590,7 @@ class Checker {
     if (!r) return '';
     switch (r.kind) {
       case ReasonKind.RstReply:
-        return this.p('closedAnswersRst', '');
+        return this.p(r.n ? 'rstReplySegAck' : 'rstReplyZero');
       case ReasonKind.Isn:
         return this.p('whyIsn', r.who, this.line(r.at), r.n);
       case ReasonKind.SynAgain:
@@ -745,6 +779,23 @@ class Checker {
     return undefined;
   }
 
+  /**
+   * An endpoint declared past its handshake (`endpoint C ESTABLISHED`) has a connection before
+   * its first segment: with one other endpoint in the flow, it is the connection to that one
+   * (so that `C abort` finds the TCB RFC 9293 §3.10.5 speaks of).
+   */
+  private declaredPeerConnection(e: Endpoint): Connection | undefined {
+    if (e.idle === TcpState.CLOSED || e.idle === TcpState.LISTEN || this.endpoints.size !== 2) return undefined;
+    for (const p of this.endpoints.values()) {
+      if (p === e) continue;
+      const c = this.connection(e, p);
+      this.tcb(c, e);
+      e.lastConn = c;
+      return c;
+    }
+    return undefined;
+  }
+
   private call(st: ast.CallStmt): void {
     const e = this.endpoint(st.endpoint);
     if (!e) return;
@@ -752,7 +803,7 @@ class Checker {
     if (st.peer) {
       const p = this.endpoint(st.peer);
       if (p) conn = this.connection(e, p);
-    } else conn = e.lastConn;
+    } else conn = e.lastConn ?? this.declaredPeerConnection(e);
     const t = conn?.tcbs.get(e.info.name);
     const peer = conn ? (conn.a === e.info.name ? conn.b : conn.a) : '';
     const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
@@ -768,10 +819,21 @@ class Checker {
 
   // ---- segments --------------------------------------------------------------------------
 
+  /**
+   * Does the receiver run RFC 9293 §3.10.7.4 (a synchronized state, or not known yet)? Only
+   * there does a segment without ACK get dropped for it (fifth check); LISTEN (§3.10.7.2),
+   * SYN-SENT (§3.10.7.3) and CLOSED (§3.10.7.1) have rules of their own for it.
+   */
+  private receiverSynchronized(c: Connection, to: Endpoint): boolean {
+    const r = c.tcbs.get(to.info.name);
+    return isSynchronized(r ? r.state : to.idle);
+  }
+
   private segment(st: ast.SegmentStmt): void {
     const from = this.endpoint(st.from);
     const to = st.to.text ? this.endpoint(st.to) : undefined;
     if (!from || !to) return;
+    this.senderFault = 0;
     if (from === to) {
       this.report('selfSegment', st.to, [from.info.name]);
       return;
@@ -785,7 +847,10 @@ class Checker {
     const held = s.unacceptableAck;
     if (held) {
       s.unacceptableAck = undefined;
-      if (st.flags.some((f) => f.set && f.flag === 'RST')) this.answerUnacceptableAck(s, held, from, to, c);
+      if (st.flags.some((f) => f.set && f.flag === 'RST')) {
+        this.answerUnacceptableAck(s, held, from, to, c);
+        this.senderFault = SENDER_ANSWERS_FLAGGED;
+      }
     }
     const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
@@ -829,7 +894,7 @@ class Checker {
     // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
     // as if it did, with the expected ack.
     let ackAdded = false;
-    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg)) {
+    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg) && this.receiverSynchronized(c, to)) {
       const expText = this.expectedAckText(s, c);
       const last = st.flags[st.flags.length - 1];
       const edits: TextEdit[] = [last ? { start: st.flagsSpan.end, end: st.flagsSpan.end, newText: last.bitStyle ? ', ACK=1' : ' ACK' } : { start: st.to.end, end: st.to.end, newText: ' ACK' }];
@@ -868,7 +933,11 @@ class Checker {
     const verdict = checkSend(s, seg, len > 0 && s.finSeq ? this.writtenSeq(st, s) : undefined);
     if (!verdict.ok && !(seg.syn && s.state === TcpState.TIME_WAIT)) {
       const flagText = describeFlags(seg, this.locale);
-      this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, this.p(verdict.reason), verdict.rule]);
+      // (An endpoint that owes an RST for what it just got should have sent that instead.)
+      const owed = s.owesRst && !seg.rst ? s.owesRst : undefined;
+      const reason = owed ? this.p('owesRstInstead') : this.p(verdict.reason);
+      this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, flagText, reason, owed ? owed.rule : verdict.rule]);
+      this.senderFault = SENDER_REFUSED;
     }
 
     // ---- seq ----
@@ -876,9 +945,11 @@ class Checker {
     let expectedSeq: SeqValue | undefined;
     let seqWhy: Reason | undefined;
     let seqFromSndNxt = false;
+    let seqRule: string = seg.syn ? RULE.handshake : RULE.seqSpace;
     if (seg.rst && s.owesRst) {
       expectedSeq = s.owesRst.seq ?? (s.owesRst.ack ? concrete(0) : undefined);
-      seqWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: 0 };
+      seqWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: s.owesRst.seq ? 1 : 0 };
+      seqRule = s.owesRst.rule;
     } else if (newIss) {
       expectedSeq = from.isn !== undefined ? concrete(from.isn) : undefined;
       if (from.isn !== undefined) seqWhy = { kind: ReasonKind.Isn, who: from.info.name, peer: '', at: from.info.decl.start, n: from.isn };
@@ -887,19 +958,22 @@ class Checker {
       seqWhy = { kind: ReasonKind.SynAgain, who: from.info.name, peer: '', at: st.start, n: 0 };
     } else {
       expectedSeq = s.sndNxt;
+      // RFC 9293 §3.10.5: ABORT's reset is <SEQ=SND.NXT><CTL=RST>.
+      if (seg.rst && s.aborted) seqRule = RULE.abort;
       // (The commonest reason; a findings-only check makes it only for a message.)
       seqWhy = this.lean ? undefined : this.sndNxtReason(from, s, c);
       seqFromSndNxt = true;
     }
     let seqValue: SeqValue | undefined;
     let seqHeldAck = false;
+    let seqWrong = false;
     let sendClass: SendClass = 'new';
     if (st.seq) {
       // Relative numbers count from the ISN: this incarnation's, or the new one this SYN picks.
       const written = this.evaluate(st.seq.value, c, expectedSeq, s.iss && !newIss ? s.iss : undefined, newIss ? from : undefined);
       seqValue = written;
       // An RST of one's own (not a reply) is judged by the receiver's window (§3.10.7.4 second).
-      const ownRst = seg.rst && !s.owesRst;
+      const ownRst = seg.rst && !s.owesRst && !s.aborted;
       if (expectedSeq && !equal(written, expectedSeq) && !ownRst) {
         const probe: Seg = { ...seg, seq: written };
         if (!seg.rst && isRetransmission(s, probe) && !newIss) sendClass = 'retransmission';
@@ -920,9 +994,10 @@ class Checker {
             this.report('seqHoldsAck', st.seq.valueSpan, [expText, writtenText, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
           } else {
             const why = this.say(seqWhy ?? (seqFromSndNxt ? this.sndNxtReason(from, s, c) : undefined));
-            this.report('wrongSeq', st.seq.valueSpan, [expText, why, seg.syn ? RULE.handshake : RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+            this.report('wrongSeq', st.seq.valueSpan, [expText, why, seqRule], { fix, related, expected: expText, actual: writtenText });
           }
           seqValue = expectedSeq;
+          seqWrong = true;
         }
       } else if (!expectedSeq && newIss && !st.seq.value.symbol && !this.relative) {
         seqValue = written;
@@ -931,6 +1006,15 @@ class Checker {
       seqValue = expectedSeq ?? (newIss ? this.newIsn(from) : undefined);
     }
     seg.seq = seqValue;
+    // A FIN after this side's FIN, judged once its number is known (RFC 9293 §3.10.4: after CLOSE
+    // a second FIN is never sent; a retransmission repeats the first one's number).
+    if (verdict.ok && seg.fin && s.finSeq && st.seq && seqValue && !seqWrong) {
+      const again = checkSend(s, seg);
+      if (!again.ok) {
+        this.report('cannotSend', st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow, [from.info.name, s.state, describeFlags(seg, this.locale), this.p(again.reason), again.rule]);
+        this.senderFault = SENDER_REFUSED;
+      }
+    }
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
 
     // ---- ack ----
@@ -938,8 +1022,11 @@ class Checker {
     let expectedAck: SeqValue | undefined;
     let ackWhy: Reason | undefined;
     let ackFromRcvNxt = false;
+    let ackRule: string = RULE.seqSpace;
     if (seg.rst && s.owesRst && s.owesRst.ack) {
       expectedAck = s.owesRst.ack;
+      ackWhy = { kind: ReasonKind.RstReply, who: from.info.name, peer: '', at: 0, n: 0 };
+      ackRule = s.owesRst.rule;
     } else {
       expectedAck = s.rcvNxt;
       ackWhy = this.lean ? undefined : this.rcvNxtReason(from, to, s);
@@ -960,8 +1047,9 @@ class Checker {
         } else if (peerT?.sndNxt && gt(written, peerT.sndNxt)) {
           this.report('ackUnsent', ackField.valueSpan, [writtenText, to.info.name, this.fmt(peerT.sndNxt, c), expText, RULE.other], { fix, related, expected: expText, actual: writtenText });
         } else {
-          const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined));
-          this.report('wrongAck', ackField.valueSpan, [expText, why, RULE.seqSpace], { fix, related, expected: expText, actual: writtenText });
+          // (Never an empty reason: at worst, what an ack is.)
+          const why = this.say(ackWhy ?? (ackFromRcvNxt ? this.rcvNxtReason(from, to, s) : undefined)) || this.p('expectAck', from.info.name, to.info.name);
+          this.report('wrongAck', ackField.valueSpan, [expText, why, ackRule], { fix, related, expected: expText, actual: writtenText });
         }
         this.wroteAck = written;
         ackValue = expectedAck;
@@ -988,7 +1076,10 @@ class Checker {
       const end = add(seg.seq, len);
       if (gt(end, limit)) {
         if (s.sndWnd === 0 && len === 1) sendClass = 'window-probe';
-        else this.report('beyondWindow', st.len ?? st.label?.span ?? st.arrow, [this.fmt(end, c), to.info.name, this.fmt(limit, c), RULE.window]);
+        else {
+          this.report('beyondWindow', st.len ?? st.label?.span ?? st.arrow, [this.fmt(end, c), to.info.name, this.fmt(limit, c), RULE.window]);
+          this.senderFault ||= SENDER_BEYOND_WINDOW;
+        }
       }
     }
 
@@ -1014,7 +1105,7 @@ class Checker {
       // (see `finalFindings`): a clean flow keeps no trail.
       if (this.inflight.size > 0 || this.pendingRst.length > 0) {
         const trail = (c.trail ??= [[], []]);
-        trail[from === c.a ? 0 : 1].push(seg.rst ? -st.start - 1 : st.start);
+        trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
     } else {
       ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
@@ -1025,9 +1116,9 @@ class Checker {
     } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
-      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck });
+      else this.inflight.set(id, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck, fault: this.senderFault });
     } else {
-      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck };
+      const sent: Sent = { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck, fault: this.senderFault };
       this.arrive(sent, st, false);
       if (fate === 'duplicated') this.arrive(sent, st, true);
     }
@@ -1089,7 +1180,9 @@ class Checker {
     const stateBefore = r.state;
     const before = ev && this.view(r, to.info.name, from.info.name, c);
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
-    if (isSynchronized(r.state) && !r.rcvNxt && seg.seq) r.rcvNxt = startRcvNxt(r, seg);
+    // (A SYN in a synchronized state says nothing about RCV.NXT: it is answered with a challenge
+    // ACK whatever its number, RFC 9293 §3.10.7.4 fourth check, §3.5.1 Figure 9.)
+    if (isSynchronized(r.state) && !r.rcvNxt && seg.seq && !seg.syn) r.rcvNxt = startRcvNxt(r, seg);
     // An unacceptable ACK in SYN-SENT taken as the expected one: kept to undo (`answerUnacceptableAck`).
     const wrote = sent.wroteAck;
     const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
@@ -1102,15 +1195,16 @@ class Checker {
     if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
-    if (seg.rst && out.kind === 'dropped' && !marked) {
+    if (seg.rst && out.kind === 'dropped' && !marked && !sent.fault) {
       const lo = r.rcvNxt;
       this.report('rstOutOfWindow', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), to.info.name, this.fmt(lo, c), this.fmt(lo && add(lo, r.rcvWnd), c), RULE.other]);
-    } else if (seg.rst && out.kind === 'challenge' && !marked) {
-      this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
-    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe') {
+    } else if (seg.rst && out.kind === 'challenge' && !marked && !sent.fault) {
+      const idx = this.report('rstNotExact', st.seq?.valueSpan ?? span, [this.fmt(seg.seq, c), this.fmt(r.rcvNxt, c), to.info.name, RULE.challengeAck]);
+      this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: true });
+    } else if ((out.kind === 'rst' || out.kind === 'challenge' || (out.kind === 'dropped' && out.reason) || (out.kind === 'ignored' && out.reason)) && !marked && sendClass !== 'window-probe' && !sent.fault) {
       // (A window probe's byte is expected to be refused and re-acknowledged, §3.8.6.1.)
       const idx = this.report('receiverRejects', span, [to.info.name, stateBefore, describeFlags(seg, this.locale), note ?? '', out.rule]);
-      if (out.kind === 'rst') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name });
+      if (out.kind === 'rst' || out.kind === 'challenge') this.pendingRst.push({ finding: idx, from: to.info.name, to: from.info.name, challenge: out.kind === 'challenge' });
     } else if (marked && (out.kind === 'accepted' || out.kind === 'queued')) {
       this.report('unmarkedDrop', st.modifiers.find((m) => m.name === 'dropped')!.span, [to.info.name, out.rule]);
     }
@@ -1124,7 +1218,7 @@ class Checker {
    */
   private answerUnacceptableAck(t: Tcb, held: NonNullable<Tcb['unacceptableAck']>, self: Endpoint, peer: Endpoint, c: Connection): void {
     restoreTcb(t, held.before);
-    t.owesRst = { seq: held.ack };
+    t.owesRst = { seq: held.ack, rule: RULE.synSent };
     // (The arrival is the endpoint's last event: a findings-only check says what it now left.)
     if (this.lean && self.last) self.last.state = t.state;
     const d = held.delivery as Delivery | undefined;
@@ -1181,11 +1275,10 @@ class Checker {
         let hi = list.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          const v = list[mid];
-          if ((v < 0 ? -v - 1 : v) > at) hi = mid;
+          if (Math.floor(list[mid] / 4) > at) hi = mid;
           else lo = mid + 1;
         }
-        if (lo < list.length && list[lo] < 0) drop.add(p.finding);
+        if (lo < list.length && answers(p, list[lo] % 4)) drop.add(p.finding);
       }
     } else if (this.pendingRst.length > 0) {
       // Each direction's segments in source order, to find "the next one after the finding" by
@@ -1210,7 +1303,15 @@ class Checker {
           else lo = mid + 1;
         }
         const next = list[lo];
-        if (next && next.flags.includes('RST')) drop.add(p.finding);
+        if (!next) continue;
+        const kind = next.flags.includes('RST')
+          ? TRAIL_RST
+          : (next as SegmentRecord).raw.some((i) => this.findings[i].key === 'cannotSend')
+            ? TRAIL_REFUSED
+            : next.flags.includes('ACK') && !next.flags.includes('SYN') && !next.flags.includes('FIN') && next.len === 0
+              ? TRAIL_PURE_ACK
+              : 0;
+        if (answers(p, kind)) drop.add(p.finding);
       }
     }
     const index = new Int32Array(this.findings.length);
@@ -1326,7 +1427,7 @@ function describeFlags(seg: Seg, locale: Locale): string {
   if (seg.fin) f.push('FIN');
   if (seg.rst) f.push('RST');
   if (seg.ack) f.push('ACK');
-  if (seg.len > 0) f.push(phrase('bytes', locale, seg.len));
+  if (seg.len > 0) f.push(seg.len === 1 ? phrase('oneByte', locale) : phrase('bytes', locale, seg.len));
   return f.length ? f.join(',') : phrase('noFlags', locale);
 }
 

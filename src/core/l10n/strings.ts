@@ -17,6 +17,9 @@ const phrases = {
   rstOnlyAnswers: ['with no connection, an RST only answers a segment that arrived', '没有连接时，RST 只用于回应收到的报文段'],
   synAckOnlyFromSynRcvd: ['SYN,ACK answers a SYN; this endpoint has not received one', 'SYN,ACK 是对 SYN 的应答，而该端点尚未收到 SYN'],
 
+  rstReplySegAck: ['the RST answering a segment that carries an ACK takes its seq from that ACK (<SEQ=SEG.ACK><CTL=RST>)', '回应带 ACK 的报文段时，RST 的 seq 取自该报文段的 ack'],
+  rstReplyZero: ['the RST answering a segment without ACK has seq 0 and acknowledges it (<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>)', '回应未设置 ACK 的报文段时，RST 的 seq 为 0，并以 ack 确认该报文段'],
+  owesRstInstead: ['it must first answer the segment it just got with RST', '它必须先用 RST 回应刚收到的报文段'],
   closedAnswersRst: ['there is no connection, so it answers with RST {0}', '没有连接，因此回复 RST {0}'],
   listenAnswersRst: ['an ACK to a listening endpoint is answered with RST {0}', '发往监听端点的 ACK 会被回复 RST {0}'],
   listenIgnores: ['a listening endpoint ignores everything but SYN', '监听状态的端点只处理 SYN，其余一律丢弃'],
@@ -30,9 +33,9 @@ const phrases = {
   outOfWindow: ['it lies outside the receive window, so it is dropped and re-acknowledged', '它不在接收窗口内，会被丢弃并重新发送 ACK'],
   afterTimeWait: ['the connection has ended', '连接已经结束'],
 
-  callListenNotClosed: ['listen needs a CLOSED endpoint', 'listen 需要端点处于 CLOSED'],
-  callOpenExists: ['open fails: the connection already exists', 'open 失败：连接已经存在'],
-  callCloseClosing: ['close fails: the connection is already closing', 'close 失败：连接已在关闭中'],
+  callListenNotClosed: ['fails: it needs a CLOSED endpoint', '失败：需要端点处于 CLOSED'],
+  callOpenExists: ['fails: the connection already exists', '失败：连接已经存在'],
+  callCloseClosing: ['fails: the connection is already closing', '失败：连接已在关闭中'],
   callNoConnection: ['fails: the connection does not exist', '失败：连接不存在'],
 
   whySyn: ["{0}'s SYN at line {1} takes one sequence number", '{0} 在第 {1} 行的 SYN 占用一个序号'],
@@ -49,6 +52,7 @@ const phrases = {
   backlogRule: ['implementations drop SYNs beyond the listen backlog', '实现会丢弃超出监听队列（backlog）的 SYN'],
 
   bytes: ['{0} bytes', '{0} 字节'],
+  oneByte: ['1 byte', '1 字节'],
   noFlags: ['a segment without flags', '无标志的报文段'],
   segmentWord: ['segment', '报文段'],
   tlsHandshakeDone: ['nothing (the handshake is complete)', '没有握手消息（握手已完成）'],

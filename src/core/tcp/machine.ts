@@ -97,6 +97,9 @@ export function isRetransmission(t: Tcb, seg: Seg): boolean {
   if (n === 0) return false;
   if (!lt(seg.seq, t.sndNxt)) return false;
   const end = add(seg.seq, n);
+  // A FIN is sent once, at the end of the data (RFC 9293 §3.10.4): a FIN below SND.NXT repeats
+  // the one already sent at its number, or it is no retransmission at all.
+  if (seg.fin && lt(add(seg.seq, seg.len), t.sndNxt) && !(t.finSeq && equal(add(seg.seq, seg.len), t.finSeq))) return false;
   // RFC 9293 §3.8.6.1: the receiver did not take a window probe; once the window opens the sender
   // sends from SND.UNA again, the probe's byte and the data after it.
   if (gt(end, t.sndNxt) && t.probeAt && equal(seg.seq, t.probeAt) && equal(t.sndUna, t.probeAt) && !t.finSeq && !seg.syn) return true;
@@ -175,6 +178,11 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.wsOffered = seg.wscale !== undefined;
     if (seg.wscale !== undefined) t.rcvShift = seg.wscale;
     t.sndShiftUnknown = t.rcvShiftUnknown = false;
+  } else if (seg.syn && seg.ack && t.passive && t.state === TcpState.SYN_RCVD && !t.rcvShiftUnknown) {
+    // RFC 7323 §2.2, §2.3: the listener's SYN,ACK carries its own shift only if the peer's SYN
+    // carried the option; scaling is in effect only when both did, else it is off both ways.
+    if (t.wsOffered && seg.wscale !== undefined) t.rcvShift = seg.wscale;
+    else t.rcvShift = t.sndShift = 0;
   } else if (seg.syn && seg.ack && t.rcvShiftUnknown) {
     // The SYN,ACK of a TCB declared past the peer's SYN: it carries this side's scale, or, without
     // the option, scaling is off both ways (RFC 7323 §2.2).

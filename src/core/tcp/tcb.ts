@@ -43,6 +43,10 @@ export interface Tcb {
   /** Window scale this side applies to windows it receives / sends (RFC 7323). */
   sndShift: number;
   rcvShift: number;
+  /**
+   * The SYN that opened this connection carried the window-scale option (RFC 7323 §2.2): this
+   * side's SYN for an active open, the peer's for a passive one.
+   */
   wsOffered: boolean;
   /** Sequence number of our FIN, once sent. */
   finSeq?: SeqValue;
@@ -73,8 +77,11 @@ export interface Tcb {
   timeWaitAt?: number;
   closePending: boolean;
   aborted: boolean;
-  /** The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says). */
-  owesRst?: { seq?: SeqValue; ack?: SeqValue };
+  /**
+   * The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says);
+   * `rule` is the section that makes it answer so.
+   */
+  owesRst?: { seq?: SeqValue; ack?: SeqValue; rule: string };
   sndNxtWhy?: Why;
   rcvNxtWhy?: Why;
   /** The last ack number this side sent (for duplicate ACKs). */

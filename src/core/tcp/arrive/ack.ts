@@ -33,7 +33,7 @@ export function checkAck(t: Tcb, seg: Seg, a: Arrival): RecvOutcome | undefined 
       // RFC 9293 §3.10.7.4 fifth: in SYN-RECEIVED an ACK outside SND.UNA < SEG.ACK =< SND.NXT is
       // answered with <SEQ=SEG.ACK><CTL=RST>.
       if (t.sndUna && t.sndNxt && !(lt(t.sndUna, seg.ackNo) && le(seg.ackNo, t.sndNxt))) {
-        t.owesRst = { seq: seg.ackNo };
+        t.owesRst = { seq: seg.ackNo, rule: RULE.other };
         return { kind: 'rst', reason: 'badAckSynRcvd', reasonArgs: [a.fmt(t.sndNxt)], rule: RULE.other };
       }
       // RFC 9293 §3.10.7.4 fifth: an acceptable ACK in SYN-RECEIVED enters ESTABLISHED.

@@ -58,7 +58,12 @@ function arriveSynchronized(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   const acc = acceptability(t, seg); // first
   if (seg.rst) return checkRst(t, seg, acc); // second
   // (A SYN goes on to the fourth step whatever its number: RFC 5961 §4 answers it the same way.)
-  if (acc !== Acceptance.Yes && !seg.syn) return unacceptable(acc); // first: ACK and drop
+  if (acc !== Acceptance.Yes && !seg.syn) {
+    // RFC 9293 §3.10.7.4 fifth and eighth, TIME-WAIT: the remote FIN again (below RCV.NXT, so it
+    // fails the first check) is acknowledged and restarts the 2 MSL timeout.
+    if (acc === Acceptance.Old && seg.fin && t.state === TcpState.TIME_WAIT) t.timeWaitAt = a.clock;
+    return unacceptable(acc); // first: ACK and drop
+  }
   // third: security, nothing to check
   if (seg.syn) {
     const out = checkSyn(t, seg); // fourth

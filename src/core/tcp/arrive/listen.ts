@@ -14,7 +14,7 @@ export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   if (seg.rst) return RST_IGNORED;
   // RFC 9293 §3.10.7.2 second: any ACK is bad in LISTEN; answer <SEQ=SEG.ACK><CTL=RST>.
   if (seg.ack) {
-    t.owesRst = { seq: seg.ackNo };
+    t.owesRst = { seq: seg.ackNo, rule: RULE.listen };
     return { kind: 'rst', reason: 'listenAnswersRst', reasonArgs: [`seq=${a.fmt(seg.ackNo)}`], rule: RULE.listen };
   }
   // RFC 9293 §3.10.7.2 fourth: no SYN, no RST, no ACK: drop it.
@@ -35,6 +35,11 @@ export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   t.peerFin = undefined;
   if (seg.win !== undefined) t.sndWnd = seg.win;
   t.sndWl1 = seg.seq;
-  if (seg.wscale !== undefined) t.sndShift = seg.wscale;
+  // RFC 7323 §2.2: the SYN's window-scale option is this side's shift for the windows it will
+  // receive; whether scaling is on at all waits for the SYN,ACK (machine.ts, `applySend`).
+  t.wsOffered = seg.wscale !== undefined;
+  t.sndShift = seg.wscale ?? 0;
+  t.rcvShift = 0;
+  t.sndShiftUnknown = t.rcvShiftUnknown = false;
   return SYN_TAKEN;
 }

@@ -24,7 +24,7 @@ export function arriveSynSent(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
       if (seg.rst) return RST_IGNORED;
       // RFC 9293 §3.10.7.3 first: an unacceptable ACK (SEG.ACK =< ISS or > SND.NXT) is answered
       // with <SEQ=SEG.ACK><CTL=RST>; the segment is discarded and the state stays SYN-SENT.
-      t.owesRst = { seq: seg.ackNo };
+      t.owesRst = { seq: seg.ackNo, rule: RULE.synSent };
       return { kind: 'rst', reason: 'badAckSynSent', reasonArgs: [a.fmt(t.sndNxt)], rule: RULE.synSent };
     }
     ackOk = true;

@@ -7,7 +7,9 @@ import { RecvOutcome, shared } from './outcome';
 
 const RETRANSMITTED_SYN = shared('duplicate', RULE.other);
 const TIME_WAIT_CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.other });
-const BACK_TO_LISTEN: RecvOutcome = Object.freeze({ kind: 'dropped', reason: 'synRcvdToListen', rule: RULE.other });
+// (Legal TCP, not a mistake in the notes: the half-open connection is reset to LISTEN, so the
+// checker does not warn as it does about a segment the receiver drops.)
+const BACK_TO_LISTEN: RecvOutcome = Object.freeze({ kind: 'reset', reason: 'synRcvdToListen', rule: RULE.other });
 const CHALLENGE: RecvOutcome = Object.freeze({ kind: 'challenge', reason: 'synChallenge', rule: RULE.synChallengeAck });
 
 /** Undefined when processing goes on (the SYN,ACK of a simultaneous open in SYN-RECEIVED). */
