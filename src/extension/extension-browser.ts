@@ -12,7 +12,7 @@ import { registerImportCommand } from './import';
 export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
   new PreviewManager(context);
   registerImportCommand(context);
-  await startClient(context);
+  await startClient(context).catch(() => undefined);
   return {
     extendMarkdownIt(md: MarkdownIt): MarkdownIt {
       return md.use(tcpflowMarkdownPlugin, { locale: vscode.env.language });

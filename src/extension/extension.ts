@@ -8,8 +8,10 @@ import { PreviewManager } from './preview';
 import { tcpflowMarkdownPlugin, type MarkdownIt } from '../markdown/plugin';
 import { registerImportCommand } from './import';
 import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
+import { logChannel } from './log';
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
+  const started = Date.now();
   new PreviewManager(context);
   registerImportCommand(context);
   context.subscriptions.push(
@@ -19,7 +21,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
       if (e.affectsConfiguration(LANGUAGE_SETTING)) vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined);
     }),
   );
-  await startClient(context);
+  // A server that cannot start has been logged and shown (client.ts); the preview, Import Capture
+  // and the Markdown preview work without it, so the activation goes on.
+  await startClient(context).catch(() => undefined);
+  logChannel().info(`tcpflow ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${Date.now() - started} ms (VS Code ${vscode.version}, ${vscode.env.language})`);
   return {
     extendMarkdownIt(md: MarkdownIt): MarkdownIt {
       return md.use(tcpflowMarkdownPlugin, { locale: tcpflowLocale });
