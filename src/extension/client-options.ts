@@ -45,6 +45,7 @@ export function clientOptions(context: vscode.ExtensionContext): LanguageClientO
   const initializationOptions: InitializationOptions = {
     settings: { language: languageSetting(vscode.workspace.getConfiguration(SETTINGS_SECTION).get('language')) },
     displayLanguage: vscode.env.language,
+    holdSyntaxWhileTyping: true,
   };
   return {
     documentSelector: DOCUMENT_SELECTOR,

@@ -38,6 +38,8 @@ import { definition, prepareRename, references, rename } from './navigation';
 import { formatUnit } from './format';
 import { LEGEND, semanticTokens } from './semantic';
 import { codeActions } from './actions';
+import { STATES_AT_METHOD, statesAt, type StatesAtParams } from './states';
+import { TypingHold } from './typing';
 import { t } from './l10n';
 import { later, tick } from './timers';
 import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, effectiveLocale, mergeSettings } from './protocol';
@@ -52,7 +54,9 @@ interface ClientCaps {
 }
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  // The changes of every edit go by the typing hold: syntax findings on a line being typed wait.
+  const hold = new TypingHold();
+  const documents = new TextDocuments({ create: TextDocument.create, update: (d, changes, version) => (hold.noteChanges(d.uri, changes), TextDocument.update(d, changes, version)) });
   let locale: Locale = 'en';
   /** The client's display language, from `initialize`. */
   let displayLanguage: string | undefined;
@@ -189,13 +193,13 @@ export function startServer(connection: Connection): void {
         uri,
         later(() => {
           timers.delete(uri);
-          void validate(uri, version, settings);
+          void validate(uri, version, settings, delay);
         }, delay),
       );
     });
   }
 
-  async function validate(uri: string, version: number, settings: Settings): Promise<void> {
+  async function validate(uri: string, version: number, settings: Settings, delay: number): Promise<void> {
     const doc = documents.get(uri);
     if (!doc || doc.version !== version) return;
     const kind = kindOf(doc.languageId, uri);
@@ -211,7 +215,11 @@ export function startServer(connection: Connection): void {
     await tick();
     await tick();
     if (stale()) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    const held = hold.filter(uri, diagnostics, delay);
+    await connection.sendDiagnostics({ uri, version, diagnostics: held.publish });
+    if (held.retryInMs === undefined || stale()) return;
+    cancelPending(uri);
+    timers.set(uri, later(() => (timers.delete(uri), void validate(uri, version, settings, delay)), held.retryInMs));
   }
 
   function revalidateAll(): void {
@@ -233,6 +241,7 @@ export function startServer(connection: Connection): void {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     baseSettings = mergeSettings(DEFAULT_SETTINGS, init.settings);
     displayLanguage = params.locale ?? (typeof init.displayLanguage === 'string' ? init.displayLanguage : undefined);
+    hold.enabled = init.holdSyntaxWhileTyping === true;
     locale = effectiveLocale(baseSettings.language, displayLanguage);
     analyzer = new Analyzer(locale);
     return {
@@ -288,6 +297,7 @@ export function startServer(connection: Connection): void {
     const uri = e.document.uri;
     cancelPending(uri);
     seen.delete(uri);
+    hold.forget(uri);
     analyzer.forget(uri);
     settingsAsked.delete(uri);
     settingsKnown.delete(uri);
@@ -322,6 +332,13 @@ export function startServer(connection: Connection): void {
       return { changes: { [p.textDocument.uri]: r.edits } };
     }),
   );
+
+  connection.onRequest(STATES_AT_METHOD, (p: StatesAtParams, token: CancellationToken) => {
+    // The cursor left the line being typed: its held syntax findings are due now.
+    const doc = documents.get(p.textDocument.uri);
+    if (doc && hold.cursorAt(doc.uri, p.position.line)) schedule(doc, true);
+    return atPosition(p.textDocument.uri, p.position, token, (u, offset) => statesAt(u, offset));
+  });
 
   connection.onDocumentSymbol((p, token) => forDocument(p.textDocument.uri, token, (snap) => documentSymbols(snap, locale)));
 
