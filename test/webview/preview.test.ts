@@ -401,3 +401,49 @@ test('screenshots of an example in the light and dark themes', { skip }, async (
     await w.page.close();
   }
 });
+
+test('the preview opens fitted to a narrow pane, stays at 100 % in a wide one, refits on resize, and keeps a zoom the user chose', { skip }, async () => {
+  const fit = (page: Page) =>
+    page.evaluate(() => {
+      const svg = document.querySelector('#canvas svg') as SVGSVGElement;
+      const viewport = document.getElementById('viewport') as HTMLElement;
+      const lifelines = Array.from(svg.querySelectorAll('line.actor-line'), (l) => l.getBoundingClientRect().right);
+      return {
+        svgWidth: svg.getBoundingClientRect().width,
+        paneWidth: viewport.clientWidth,
+        rightmostLifeline: Math.max(...lifelines),
+        paneRight: viewport.getBoundingClientRect().right,
+        label: document.getElementById('zoom-reset')?.textContent ?? '',
+        scrollable: viewport.scrollWidth > viewport.clientWidth,
+      };
+    });
+  const narrow = await openPreview(harness, { width: 420, height: 700 });
+  try {
+    await show(narrow.page, update(SKETCH));
+    const f = await fit(narrow.page);
+    assert.ok(f.svgWidth <= f.paneWidth, `the diagram fits the pane: ${JSON.stringify(f)}`);
+    assert.ok(f.rightmostLifeline <= f.paneRight, `no lifeline is cut off: ${JSON.stringify(f)}`);
+    assert.equal(f.scrollable, false, 'nothing to scroll sideways');
+    assert.match(f.label, /^\d+%$/);
+    assert.ok(Number(f.label.slice(0, -1)) < 100, `zoomed out below 100 %: ${f.label}`);
+    // The pane grows (the user drags the sash): the diagram grows with it, up to 100 %.
+    await narrow.page.setViewportSize({ width: 2400, height: 700 });
+    await narrow.page.waitForFunction(() => document.getElementById('zoom-reset')?.textContent === '100%');
+    // A zoom the user chose is kept through the next render.
+    await narrow.page.setViewportSize({ width: 420, height: 700 });
+    await narrow.page.waitForFunction(() => document.getElementById('zoom-reset')?.textContent !== '100%');
+    await narrow.page.click('#zoom-reset');
+    await show(narrow.page, update(SKETCH + 'C -> S ACK seq=x+1 ack=y+1\n'));
+    assert.equal((await fit(narrow.page)).label, '100%', 'the user\'s 100 % stays');
+  } finally {
+    await narrow.page.close();
+  }
+  const wide = await openPreview(harness, { width: 1800, height: 700 });
+  try {
+    await show(wide.page, update(SKETCH));
+    const f = await fit(wide.page);
+    assert.equal(f.label, '100%', 'a diagram narrower than the pane is never enlarged');
+  } finally {
+    await wide.page.close();
+  }
+});
