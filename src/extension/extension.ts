@@ -10,6 +10,7 @@ import { registerImportCommand } from './import';
 import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
 import { logChannel } from './log';
 import { BlockLenses } from './codelens';
+import { registerWalkthroughCommands } from './walkthrough';
 import { StateStatus } from './status';
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
   new PreviewManager(context);
   registerImportCommand(context);
   BlockLenses.register(context);
+  registerWalkthroughCommands(context);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The Markdown preview's findings are written at render time, in the locale of that moment.
