@@ -234,7 +234,7 @@ export class PreviewManager implements vscode.Disposable {
     }
     const name = doc.uri.path.split('/').pop() ?? '';
     const block = blockLine !== undefined ? blockAt(doc, blockLine) : undefined;
-    if (this.panel) this.panel.title = vscode.l10n.t('Preview {0}', block ? `${name}:${block.firstLine}` : name);
+    if (this.panel) this.panel.title = vscode.l10n.t('Preview {0}', block ? `${name}:${block.firstLine + 1}` : name);
     this.schedule(0);
   }
 
