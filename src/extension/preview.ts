@@ -10,6 +10,7 @@ import { renderMermaid } from '../core/render/mermaid';
 import { DEFAULT_PREVIEW_SETTINGS, PreviewSession, type ExportedMessage, type FromWebview, type PreviewSettings, type ThemeKind, type ToWebview } from '../core/render/preview';
 import { previewHtml } from '../webview/html';
 import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
+import { logChannel } from './log';
 
 const VIEW_TYPE = 'tcpflow.preview';
 const DEBOUNCE_MS = 150;
@@ -74,6 +75,10 @@ export class PreviewManager implements vscode.Disposable {
   /** In a Markdown note: a line of the ```tcpflow block the preview shows. */
   private blockLine: number | undefined;
   private ready = false;
+  /** When the panel's page was made and said ready, for the first render's line in the log. */
+  private createdAt = 0;
+  private readyAt = 0;
+  private firstRenderLogged = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly session = new PreviewSession();
   private exportId = 0;
@@ -198,6 +203,8 @@ export class PreviewManager implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.createdAt = Date.now();
+    this.firstRenderLogged = false;
     this.session.reset();
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.svg');
     const webview = panel.webview;
@@ -282,6 +289,7 @@ export class PreviewManager implements vscode.Disposable {
     switch (m.command) {
       case 'ready':
         this.ready = true;
+        this.readyAt = Date.now();
         this.session.reset(true);
         this.post({ command: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
         this.schedule(0);
@@ -301,6 +309,10 @@ export class PreviewManager implements vscode.Disposable {
         void vscode.window.showWarningMessage(vscode.l10n.t('tcpflow: the diagram could not be drawn: {0}', m.message));
         break;
       case 'rendered':
+        if (!this.firstRenderLogged && !m.skipped) {
+          this.firstRenderLogged = true;
+          logChannel().info(`preview: page ready ${this.readyAt - this.createdAt} ms after the panel opened; first diagram ${Date.now() - this.createdAt} ms (Mermaid ${Math.round(m.mermaidMs)} ms, page ${Math.round(m.totalMs)} ms)`);
+        }
         break;
     }
   }

@@ -390,6 +390,26 @@ step(18, async () => {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 });
 
+step(19, async () => {
+  await closeEverything();
+  const killed = await askBrowser({ kind: 'killServer' });
+  assert.ok(killed.ok, `one language server process was killed: ${JSON.stringify(killed.seen)}`);
+  const told = await askBrowser({ kind: 'toast', text: 'tcpflow: the language server stopped unexpectedly; it is being restarted.', shot: 'server-crash' });
+  assert.ok(told.ok, `the crash is shown: ${JSON.stringify(told.seen)}`);
+  const button = await askBrowser({ kind: 'workbench', selector: '.notification-toast .monaco-button, .notification-list-item .monaco-button', texts: ['Show Log'] });
+  assert.ok(button.ok, `with a Show Log button: ${JSON.stringify(button.seen)}`);
+  // The restarted server checks again.
+  const doc = await vscode.workspace.openTextDocument({ language: 'tcpflow', content: FLOW });
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const diags = await until('diagnostics from the restarted server', () => {
+    const ds = vscode.languages.getDiagnostics(doc.uri);
+    return ds.length > 0 && ds;
+  });
+  assert.deepEqual(diags.map(codeOf), ['TF3001']);
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await closeEverything();
+});
+
 // ---- the zh-cn run ----
 
 stepZh(0, async () => {

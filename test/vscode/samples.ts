@@ -126,6 +126,7 @@ export const CHECKS = [
   'the status bar shows each endpoint\'s state at the cursor line, and a click on it opens the preview',
   'CodeLens over a ```tcpflow block: Open Preview draws that block, Copy Mermaid copies it and says so',
   'the walkthrough opens; its example\'s error gets the quick fix menu from Fix the First Error',
+  'when the language server is killed, an error notification offers Show Log, and the server comes back',
 ] as const;
 
 /** The checks of the run with the display language zh-cn (`--locale zh-cn` and a language pack). */
@@ -167,6 +168,8 @@ export type BrowserAsk = (
   | { kind: 'toast'; text: string }
   /** A menu or widget of the workbench (quick fix, walkthrough…) shows these texts; `escape`: then Escape is pressed. */
   | { kind: 'workbench'; selector: string; texts: string[]; escape?: boolean }
+  /** The test kills the language server's process (SIGKILL), as a crash would end it. */
+  | { kind: 'killServer' }
   /** The test opens the command palette, types `query`, reads the entries (they include `titles`) and closes it. */
   | { kind: 'palette'; query: string; titles: string[] }
   /** VS Code's Markdown preview: a fence drawn as SVG with these labels, and these findings listed. */

@@ -122,6 +122,8 @@ function installExtensions(dir: string, version: Version, vsixes: string[]): voi
 
 interface CodeServer {
   port: number;
+  /** The process group of code-server and everything it starts. */
+  group: number;
   userData: string;
   log(): string;
   stop(): Promise<void>;
@@ -174,7 +176,7 @@ async function startCodeServer(dir: string, version: Version, workspace: string,
   const deadline = Date.now() + 30_000;
   for (;;) {
     const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) return { port: Number(m[1]), userData, log: () => out, stop };
+    if (m) return { port: Number(m[1]), group, userData, log: () => out, stop };
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`code-server did not start:\n${out}`);
@@ -184,7 +186,7 @@ async function startCodeServer(dir: string, version: Version, workspace: string,
 }
 
 /** What a frame shows of a webview, or the workbench of the status bar; evaluated as text so that nothing of tsx's output reaches the page. */
-const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette'>, string> = {
+const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette' | 'killServer'>, string> = {
   statusbar: `(() => {
     const items = Array.from(document.querySelectorAll('.statusbar-item'), (e) => (e.textContent || '').trim()).filter((t) => t);
     if (items.length === 0) return null;
@@ -266,7 +268,7 @@ interface Seen {
   error: string | null;
 }
 
-function satisfies(ask: Exclude<BrowserAsk, { kind: 'palette' }>, seen: Seen): boolean {
+function satisfies(ask: Exclude<BrowserAsk, { kind: 'palette' | 'killServer' }>, seen: Seen): boolean {
   const labels = seen.labels.join('\n');
   if (seen.error || !('labels' in ask ? ask.labels : []).every((l) => labels.includes(l))) return false;
   switch (ask.kind) {
@@ -292,7 +294,19 @@ function satisfies(ask: Exclude<BrowserAsk, { kind: 'palette' }>, seen: Seen): b
 }
 
 /** The asks answered from the workbench itself rather than from a webview's frame. */
-const WORKBENCH_KINDS = new Set<BrowserAsk['kind']>(['restricted', 'statusbar', 'toast', 'workbench', 'palette']);
+const WORKBENCH_KINDS = new Set<BrowserAsk['kind']>(['restricted', 'statusbar', 'toast', 'workbench', 'palette', 'killServer']);
+
+/** Kill tcpflow's language server processes of this code-server (its process group), as a crash would. */
+function killLanguageServer(group: number): BrowserAnswer {
+  const ps = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  const pids = ps
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === group && /tcpflow\.tcpflow-[^/]+\/dist\/server\.js/.test(m[3]))
+    .map((m) => Number(m[1]));
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  return { ok: pids.length === 1, seen: { pids } };
+}
 
 /** Open the command palette, type the query, read its entries, close it. */
 async function lookAtPalette(page: Page, ask: Extract<BrowserAsk, { kind: 'palette' }>, shot: string | undefined, timeoutMs = 30_000): Promise<BrowserAnswer> {
@@ -317,7 +331,7 @@ async function lookAtPalette(page: Page, ask: Extract<BrowserAsk, { kind: 'palet
 }
 
 /** Look in every frame of the page (webviews are nested iframes) until one shows what is asked. */
-async function lookAt(page: Page, ask: Exclude<BrowserAsk, { kind: 'palette' }>, timeoutMs = 30_000): Promise<BrowserAnswer> {
+async function lookAt(page: Page, ask: Exclude<BrowserAsk, { kind: 'palette' | 'killServer' }>, timeoutMs = 30_000): Promise<BrowserAnswer> {
   const deadline = Date.now() + timeoutMs;
   let seen: Seen | undefined;
   for (;;) {
@@ -350,6 +364,20 @@ function extensionHostLog(userData: string): string[] {
     .sort()
     .flatMap((f) => fs.readFileSync(f, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/))
     .filter((entry) => entry.includes('tcpflow.tcpflow'));
+}
+
+/** The lines of the extension's `tcpflow` output channel (a log channel: VS Code keeps it in a file under logs/). */
+function outputChannelLog(userData: string): string[] {
+  const lines: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/(^|[-.\d])tcpflow\.log$/.test(e.name) && p.includes('tcpflow.tcpflow')) lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()));
+    }
+  };
+  if (fs.existsSync(path.join(userData, 'logs'))) walk(path.join(userData, 'logs'));
+  return lines;
 }
 
 /**
@@ -506,6 +534,7 @@ async function endToEnd(t: import('node:test').TestContext, version: Version, mo
         const shotFile = ask.shot ? path.join(shots, `${ask.shot}.png`) : undefined;
         let answer: BrowserAnswer;
         if (ask.kind === 'palette') answer = await lookAtPalette(page, ask, shotFile);
+        else if (ask.kind === 'killServer') answer = killLanguageServer(server.group);
         else {
           answer = await lookAt(page, ask);
           if (answer.ok && shotFile) {
@@ -534,6 +563,11 @@ async function endToEnd(t: import('node:test').TestContext, version: Version, mo
     assert.deepEqual(report.results.map((r) => r.name), mode.locale === 'en' ? [...CHECKS] : [...CHECKS_ZH], 'every check ran');
     assert.equal(answered.size, report.asks, 'the browser answered every question of the checks');
     assert.deepEqual(complaints(server.userData), [], 'VS Code logged no warning or error about the extension');
+    // The output channel holds the extension's own account of the run.
+    const channel = outputChannelLog(server.userData);
+    t.diagnostic(`the tcpflow output channel:\n${channel.filter((l) => /activated in|started in|preview:/.test(l)).join('\n')}`);
+    assert.ok(channel.some((l) => /tcpflow [\d.]+ activated in \d+ ms/.test(l)), `the tcpflow output channel tells the activation: ${channel.slice(0, 5).join(' | ')}`);
+    assert.ok(channel.some((l) => /language server .* started in \d+ ms/.test(l)), 'and the server start');
     const f = report.figures;
     if (mode.locale === 'en') {
       t.diagnostic(
