@@ -19,14 +19,23 @@ export class StateStatus implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private asked = 0;
+  /** When the active document last changed: a cursor moved by typing waits for the server's next check. */
+  private editedAt = 0;
 
   constructor(private readonly client: BaseLanguageClient) {
     this.item.name = vscode.l10n.t('tcpflow: TCP states');
     this.disposables.push(
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length > 0) this.editedAt = Date.now();
+      }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (e.textEditor === vscode.window.activeTextEditor) this.schedule(DELAY_MS);
+        if (e.textEditor !== vscode.window.activeTextEditor) return;
+        // Typing moves the cursor too; the diagnostics of the edit bring the update then, so the
+        // server is not asked to analyse every keystroke ahead of its own debounce.
+        if (Date.now() - this.editedAt < 100) return;
+        this.schedule(DELAY_MS);
       }),
       // States change with the text; the diagnostics come when the server has read the edit.
       vscode.languages.onDidChangeDiagnostics((e) => {

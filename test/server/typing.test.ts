@@ -131,3 +131,46 @@ describe('tcpflow/statesAt', () => {
     assert.equal(await at(md, 7), 'null');
   });
 });
+
+describe('completion while typing', () => {
+  let c: Client;
+  before(async () => {
+    c = await Client.start();
+  });
+  after(async () => {
+    await c.stop();
+  });
+
+  const HANDSHAKE = `${HEAD}C -> S SYN seq=x\n`;
+  /** Labels offered at the end of `last` (the line being typed after HANDSHAKE), best first. */
+  async function offered(name: string, last: string, trigger?: string): Promise<string[]> {
+    const uri = `file:///c/${name}.tcpflow`;
+    const text = HANDSHAKE + last;
+    await c.open(uri, text);
+    const r = (await c.conn.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: text.split('\n').length - 1, character: last.length },
+      context: trigger ? { triggerKind: 2, triggerCharacter: trigger } : { triggerKind: 1 },
+    })) as { label: string; sortText?: string }[] | { items: { label: string; sortText?: string }[] } | null;
+    const items = r === null ? [] : Array.isArray(r) ? r : r.items;
+    return [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).map((i) => i.label);
+  }
+
+  it('endpoint names at the start of a line', async () => {
+    const labels = await offered('start', 'S');
+    assert.deepEqual(labels.slice(0, 2), ['C', 'S'], labels.join(', '));
+  });
+
+  it('after the arrow (`>` of `->`): the receivers; after the receiver and a space: the flags; once they are written, the expected seq and ack first', async () => {
+    assert.deepEqual(await offered('arrow', 'S ->', '>'), ['C']);
+    const body = await offered('body', 'S -> C ', ' ');
+    assert.deepEqual(body.slice(0, 4), ['SYN', 'ACK', 'FIN', 'RST'], body.join(', '));
+    const synAck = await offered('synack', 'S -> C SYN ACK ', ' ');
+    assert.deepEqual(synAck.slice(0, 2), ['seq=y', 'ack=x+1'], synAck.join(', '));
+  });
+
+  it('after `ack=` (`=` typed): the expected value first', async () => {
+    const labels = await offered('ack', 'S -> C SYN ACK seq=y ack=', '=');
+    assert.equal(labels[0], 'x+1', labels.join(', '));
+  });
+});
