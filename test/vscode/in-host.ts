@@ -406,6 +406,16 @@ step(19, async () => {
     return ds.length > 0 && ds;
   });
   assert.deepEqual(diags.map(codeOf), ['TF3001']);
+  // tcpflow.trace.server puts the traffic into the tcpflow output channel (the outer test reads it back).
+  const config = vscode.workspace.getConfiguration('tcpflow');
+  await config.update('trace.server', 'verbose', vscode.ConfigurationTarget.Global);
+  try {
+    await sleep(300);
+    await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(FLOW_WRONG_LINE, 2));
+    await sleep(300);
+  } finally {
+    await config.update('trace.server', undefined, vscode.ConfigurationTarget.Global);
+  }
   await vscode.commands.executeCommand('notifications.clearAll');
   await closeEverything();
 });

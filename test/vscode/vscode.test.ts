@@ -59,6 +59,16 @@ const REPORT_TIMEOUT_MS = 200_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Poll until `probe` holds or the time is up; whether it held. */
+async function until(probe: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (probe()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
+
 /**
  * The user settings. Workspace trust is on and never asks at startup, so the folder opens in
  * Restricted Mode (as after "No, I don't trust the authors"); its banner is off to keep the
@@ -568,6 +578,12 @@ async function endToEnd(t: import('node:test').TestContext, version: Version, mo
     t.diagnostic(`the tcpflow output channel:\n${channel.filter((l) => /activated in|started in|preview:/.test(l)).join('\n')}`);
     assert.ok(channel.some((l) => /tcpflow [\d.]+ activated in \d+ ms/.test(l)), `the tcpflow output channel tells the activation: ${channel.slice(0, 5).join(' | ')}`);
     assert.ok(channel.some((l) => /language server .* started in \d+ ms/.test(l)), 'and the server start');
+    if (mode.locale === 'en') {
+      // Read back after the run: the log file may be written a little after the lines were logged.
+      const traced = await until(() => outputChannelLog(server!.userData).some((l) => /Sending request 'textDocument\/hover/.test(l)), 5000);
+      assert.ok(traced, `with tcpflow.trace.server on, the channel shows the traffic: ${outputChannelLog(server.userData).slice(-5).join(' | ')}`);
+      assert.ok(channel.some((l) => /stopped unexpectedly/.test(l)), 'the crash is in the log');
+    }
     const f = report.figures;
     if (mode.locale === 'en') {
       t.diagnostic(
