@@ -8,6 +8,7 @@ import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languagecli
 import { SERVER_ID } from '../server/protocol';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { clientOptions } from './client-options';
+import { logChannel, showServerError } from './log';
 
 let client: LanguageClient | undefined;
 
@@ -18,15 +19,21 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
     run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
-  const c = new LanguageClient(SERVER_ID, vscode.l10n.t('tcpflow Language Server'), serverOptions, clientOptions());
+  const c = new LanguageClient(SERVER_ID, vscode.l10n.t('tcpflow Language Server'), serverOptions, clientOptions(context));
   client = c;
   context.subscriptions.push({ dispose: () => void stopClient() });
+  const started = Date.now();
   try {
     await c.start();
   } catch (e) {
     client = undefined;
+    // Also during a window reload: the failure is logged and shown, never only thrown into the host's log.
+    const reason = e instanceof Error ? e.message : String(e);
+    logChannel().error(`tcpflow: the language server failed to start: ${reason}`);
+    showServerError(vscode.l10n.t('tcpflow: the language server failed to start: {0}', reason));
     throw e;
   }
+  logChannel().info(`tcpflow: language server ${module} started in ${Date.now() - started} ms`);
   return c;
 }
 

@@ -8,11 +8,17 @@ import { startClient, stopClient } from './client-browser';
 import { PreviewManager } from './preview';
 import { tcpflowMarkdownPlugin, type MarkdownIt } from '../markdown/plugin';
 import { registerImportCommand } from './import';
+import { BlockLenses } from './codelens';
+import { registerWalkthroughCommands } from './walkthrough';
+import { StateStatus } from './status';
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
   new PreviewManager(context);
   registerImportCommand(context);
-  await startClient(context);
+  BlockLenses.register(context);
+  registerWalkthroughCommands(context);
+  const client = await startClient(context).catch(() => undefined);
+  if (client) context.subscriptions.push(new StateStatus(client));
   return {
     extendMarkdownIt(md: MarkdownIt): MarkdownIt {
       return md.use(tcpflowMarkdownPlugin, { locale: vscode.env.language });

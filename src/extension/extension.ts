@@ -8,10 +8,17 @@ import { PreviewManager } from './preview';
 import { tcpflowMarkdownPlugin, type MarkdownIt } from '../markdown/plugin';
 import { registerImportCommand } from './import';
 import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
+import { logChannel } from './log';
+import { BlockLenses } from './codelens';
+import { registerWalkthroughCommands } from './walkthrough';
+import { StateStatus } from './status';
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ extendMarkdownIt(md: MarkdownIt): MarkdownIt }> {
+  const started = Date.now();
   new PreviewManager(context);
   registerImportCommand(context);
+  BlockLenses.register(context);
+  registerWalkthroughCommands(context);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The Markdown preview's findings are written at render time, in the locale of that moment.
@@ -19,7 +26,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ exte
       if (e.affectsConfiguration(LANGUAGE_SETTING)) vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined);
     }),
   );
-  await startClient(context);
+  // A server that cannot start has been logged and shown (client.ts); the preview, Import Capture
+  // and the Markdown preview work without it, so the activation goes on.
+  const client = await startClient(context).catch(() => undefined);
+  if (client) context.subscriptions.push(new StateStatus(client));
+  logChannel().info(`tcpflow ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${Date.now() - started} ms (VS Code ${vscode.version}, ${vscode.env.language})`);
   return {
     extendMarkdownIt(md: MarkdownIt): MarkdownIt {
       return md.use(tcpflowMarkdownPlugin, { locale: tcpflowLocale });

@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { analyze } from '../core/index';
+import { analyze, extractFences } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
 import { DEFAULT_PREVIEW_SETTINGS, PreviewSession, type ExportedMessage, type FromWebview, type PreviewSettings, type ThemeKind, type ToWebview } from '../core/render/preview';
 import { previewHtml } from '../webview/html';
 import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
+import { logChannel } from './log';
 
 const VIEW_TYPE = 'tcpflow.preview';
 const DEBOUNCE_MS = 150;
@@ -21,6 +22,25 @@ interface PanelState {
 
 function isTcpflow(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
   return !!doc && (doc.languageId === 'tcpflow' || doc.uri.path.endsWith('.tcpflow'));
+}
+
+function isMarkdown(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  return !!doc && doc.languageId === 'markdown';
+}
+
+/**
+ * The ```tcpflow block of a note that holds `line` (its fences included), as the text the core
+ * analyses: the block's content behind as many empty lines as come before it, so that line N of
+ * the analysis is line N of the note (as the language server does it).
+ */
+export function blockAt(doc: vscode.TextDocument, line: number): { text: string; firstLine: number } | undefined {
+  for (const f of extractFences(doc.getText())) {
+    const open = doc.positionAt(f.openStart).line;
+    const first = doc.positionAt(f.contentStart).line;
+    const close = f.closed ? doc.positionAt(f.contentEnd).line : doc.lineCount - 1;
+    if (line >= open && line <= close) return { text: '\n'.repeat(first) + f.content, firstLine: first };
+  }
+  return undefined;
 }
 
 function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
@@ -52,7 +72,13 @@ function readSettings(scope?: vscode.Uri): PreviewSettings {
 export class PreviewManager implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private document: vscode.TextDocument | undefined;
+  /** In a Markdown note: a line of the ```tcpflow block the preview shows. */
+  private blockLine: number | undefined;
   private ready = false;
+  /** When the panel's page was made and said ready, for the first render's line in the log. */
+  private createdAt = 0;
+  private readyAt = 0;
+  private firstRenderLogged = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly session = new PreviewSession();
   private exportId = 0;
@@ -62,11 +88,11 @@ export class PreviewManager implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.disposables.push(
-      vscode.commands.registerCommand('tcpflow.openPreview', (uri?: vscode.Uri) => this.open(uri, false)),
-      vscode.commands.registerCommand('tcpflow.openPreviewToSide', (uri?: vscode.Uri) => this.open(uri, true)),
+      vscode.commands.registerCommand('tcpflow.openPreview', (uri?: vscode.Uri, line?: number) => this.open(uri, false, line)),
+      vscode.commands.registerCommand('tcpflow.openPreviewToSide', (uri?: vscode.Uri, line?: number) => this.open(uri, true, line)),
       vscode.commands.registerCommand('tcpflow.exportSvg', () => this.exportDiagram('svg')),
       vscode.commands.registerCommand('tcpflow.exportPng', () => this.exportDiagram('png')),
-      vscode.commands.registerCommand('tcpflow.copyMermaid', () => this.copyMermaid()),
+      vscode.commands.registerCommand('tcpflow.copyMermaid', (uri?: vscode.Uri, line?: number) => this.copyMermaid(uri, line)),
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
         deserializeWebviewPanel: (panel, state) => this.restore(panel, state as PanelState | undefined),
       }),
@@ -77,7 +103,16 @@ export class PreviewManager implements vscode.Disposable {
         if (this.panel && editor && isTcpflow(editor.document) && editor.document !== this.document) this.show(editor.document);
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (this.panel && e.textEditor.document === this.document) this.onCursor(e.selections[0]?.active.line ?? 0);
+        if (!this.panel || e.textEditor.document !== this.document) return;
+        const line = e.selections[0]?.active.line ?? 0;
+        // In a note, the preview follows the cursor into another ```tcpflow block.
+        if (this.blockLine !== undefined && isMarkdown(this.document) && blockAt(this.document, line) && blockAt(this.document, line)?.firstLine !== blockAt(this.document, this.blockLine)?.firstLine) {
+          this.blockLine = line;
+          this.session.reset();
+          this.schedule(0);
+          return;
+        }
+        this.onCursor(line);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (this.panel && (e.affectsConfiguration('tcpflow.preview') || e.affectsConfiguration(LANGUAGE_SETTING))) {
@@ -109,11 +144,23 @@ export class PreviewManager implements vscode.Disposable {
     };
   }
 
-  private async open(uri: vscode.Uri | undefined, toSide: boolean): Promise<void> {
+  private async open(uri: vscode.Uri | undefined, toSide: boolean, line?: number): Promise<void> {
     let doc: vscode.TextDocument | undefined;
     if (uri instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(uri);
     else doc = vscode.window.activeTextEditor?.document;
-    if (!isTcpflow(doc)) doc = vscode.window.visibleTextEditors.map((e) => e.document).find(isTcpflow);
+    // A note: the ```tcpflow block at the given line, or at the cursor.
+    let blockLine: number | undefined;
+    if (isMarkdown(doc)) {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+      const at = typeof line === 'number' ? line : editor?.selection.active.line;
+      if (at !== undefined && blockAt(doc, at)) blockLine = at;
+      else if (at === undefined || !blockAt(doc, at)) {
+        const first = extractFences(doc.getText())[0];
+        if (first) blockLine = doc.positionAt(first.contentStart).line;
+      }
+      if (blockLine === undefined) doc = undefined;
+    }
+    if (!isTcpflow(doc) && blockLine === undefined) doc = vscode.window.visibleTextEditors.map((e) => e.document).find(isTcpflow);
     if (!doc) {
       void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: open a .tcpflow file to preview it.'));
       return;
@@ -121,7 +168,7 @@ export class PreviewManager implements vscode.Disposable {
     const column = toSide ? vscode.ViewColumn.Beside : (vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.Active);
     if (this.panel) this.panel.reveal(column, toSide);
     else this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('tcpflow preview'), { viewColumn: column, preserveFocus: toSide }, this.webviewOptions()));
-    this.show(doc);
+    this.show(doc, blockLine);
   }
 
   private async restore(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
@@ -140,6 +187,15 @@ export class PreviewManager implements vscode.Disposable {
         doc = undefined;
       }
     }
+    if (isMarkdown(doc)) {
+      // A note's preview comes back on its first ```tcpflow block.
+      const first = extractFences(doc.getText())[0];
+      if (first) {
+        this.show(doc, doc.positionAt(first.contentStart).line);
+        return;
+      }
+      doc = undefined;
+    }
     doc ??= [vscode.window.activeTextEditor?.document, ...vscode.window.visibleTextEditors.map((e) => e.document)].find(isTcpflow);
     if (doc) this.show(doc);
   }
@@ -147,13 +203,15 @@ export class PreviewManager implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.createdAt = Date.now();
+    this.firstRenderLogged = false;
     this.session.reset();
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.svg');
     const webview = panel.webview;
     webview.html = previewHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'main.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.css')).toString(),
       locale: tcpflowLocale(),
     });
@@ -175,12 +233,15 @@ export class PreviewManager implements vscode.Disposable {
     );
   }
 
-  private show(doc: vscode.TextDocument): void {
-    if (doc !== this.document) {
+  private show(doc: vscode.TextDocument, blockLine?: number): void {
+    if (doc !== this.document || blockLine !== this.blockLine) {
       this.document = doc;
+      this.blockLine = blockLine;
       this.session.reset();
     }
-    if (this.panel) this.panel.title = vscode.l10n.t('Preview {0}', doc.uri.path.split('/').pop() ?? '');
+    const name = doc.uri.path.split('/').pop() ?? '';
+    const block = blockLine !== undefined ? blockAt(doc, blockLine) : undefined;
+    if (this.panel) this.panel.title = vscode.l10n.t('Preview {0}', block ? `${name}:${block.firstLine + 1}` : name);
     this.schedule(0);
   }
 
@@ -206,9 +267,15 @@ export class PreviewManager implements vscode.Disposable {
   private update(): void {
     const doc = this.document;
     if (!this.panel || !this.ready || !doc) return;
-    const analysis = analyze(doc.getText(), { locale: tcpflowLocale() });
+    const analysis = analyze(this.sourceText(doc), { locale: tcpflowLocale() });
     const message = this.session.update(analysis, readSettings(doc.uri), { uri: doc.uri.toString(), cursorLine: this.cursorLine() });
     if (message) this.post(message);
+  }
+
+  /** The flow the preview draws: the file, or the note's block (padded to keep its line numbers). */
+  private sourceText(doc: vscode.TextDocument, blockLine = this.blockLine): string {
+    if (blockLine === undefined || !isMarkdown(doc)) return doc.getText();
+    return blockAt(doc, blockLine)?.text ?? '';
   }
 
   private onCursor(line: number): void {
@@ -222,6 +289,7 @@ export class PreviewManager implements vscode.Disposable {
     switch (m.command) {
       case 'ready':
         this.ready = true;
+        this.readyAt = Date.now();
         this.session.reset(true);
         this.post({ command: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
         this.schedule(0);
@@ -241,6 +309,10 @@ export class PreviewManager implements vscode.Disposable {
         void vscode.window.showWarningMessage(vscode.l10n.t('tcpflow: the diagram could not be drawn: {0}', m.message));
         break;
       case 'rendered':
+        if (!this.firstRenderLogged && !m.skipped) {
+          this.firstRenderLogged = true;
+          logChannel().info(`preview: page ready ${this.readyAt - this.createdAt} ms after the panel opened; first diagram ${Date.now() - this.createdAt} ms (Mermaid ${Math.round(m.mermaidMs)} ms, page ${Math.round(m.totalMs)} ms)`);
+        }
         break;
     }
   }
@@ -296,17 +368,28 @@ export class PreviewManager implements vscode.Disposable {
   }
 
   /** Copies the whole flow's diagram (never just the window the preview shows). */
-  private async copyMermaid(): Promise<void> {
-    const active = vscode.window.activeTextEditor?.document;
-    const doc = isTcpflow(active) ? active : this.document;
+  private async copyMermaid(uri?: vscode.Uri, line?: number): Promise<void> {
+    let doc: vscode.TextDocument | undefined;
+    let blockLine: number | undefined;
+    if (uri instanceof vscode.Uri) {
+      doc = await vscode.workspace.openTextDocument(uri);
+      if (isMarkdown(doc) && typeof line === 'number' && blockAt(doc, line)) blockLine = line;
+      else if (!isTcpflow(doc)) doc = undefined;
+    } else {
+      const active = vscode.window.activeTextEditor?.document;
+      doc = isTcpflow(active) ? active : this.document;
+      if (doc === this.document) blockLine = this.blockLine;
+    }
     if (!doc) {
       void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: open a .tcpflow file first.'));
       return;
     }
     const s = readSettings(doc.uri);
-    const text = renderMermaid(analyze(doc.getText(), { locale: tcpflowLocale() }), { numbers: s.numbers, states: s.states, autonumber: s.autonumber }).text;
+    const text = renderMermaid(analyze(this.sourceText(doc, blockLine), { locale: tcpflowLocale() }), { numbers: s.numbers, states: s.states, autonumber: s.autonumber }).text;
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.setStatusBarMessage(vscode.l10n.t('tcpflow: Mermaid source copied'), 3000);
+    const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+    const message = vscode.l10n.t('tcpflow: Mermaid source copied ({0} lines)', lines);
+    void vscode.window.showInformationMessage(message);
   }
 }
 

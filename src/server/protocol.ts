@@ -76,6 +76,11 @@ export interface InitializationOptions {
   settings?: DeepPartial<Settings>;
   /** The display language, for clients that send no `locale` in `initialize`. */
   displayLanguage?: string;
+  /**
+   * Hold the syntax findings of the line being typed until the user pauses or leaves it
+   * (`typing.ts`). Editors ask for it; a client that does not gets every finding at once.
+   */
+  holdSyntaxWhileTyping?: boolean;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -41,6 +41,8 @@ import { definition, prepareRename, references, rename } from './navigation';
 import { formatUnit } from './format';
 import { LEGEND, semanticTokens } from './semantic';
 import { codeActions } from './actions';
+import { STATES_AT_METHOD, statesAt, type StatesAtParams } from './states';
+import { TypingHold } from './typing';
 import { t } from './l10n';
 import { guardDocuments, isPosition } from './guard';
 import { later, tick } from './timers';
@@ -56,7 +58,9 @@ interface ClientCaps {
 }
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  // The changes of every edit go by the typing hold: syntax findings on a line being typed wait.
+  const hold = new TypingHold();
+  const documents = new TextDocuments({ create: TextDocument.create, update: (d, changes, version) => (hold.noteChanges(d.uri, changes), TextDocument.update(d, changes, version)) });
   let locale: Locale = 'en';
   /** The client's display language, from `initialize`. */
   let displayLanguage: string | undefined;
@@ -200,13 +204,13 @@ export function startServer(connection: Connection): void {
         uri,
         later(() => {
           timers.delete(uri);
-          void validate(uri, version, settings);
+          void validate(uri, version, settings, delay);
         }, delay),
       );
     });
   }
 
-  async function validate(uri: string, version: number, settings: Settings): Promise<void> {
+  async function validate(uri: string, version: number, settings: Settings, delay: number): Promise<void> {
     const doc = documents.get(uri);
     if (!doc || doc.version !== version) return;
     const kind = kindOf(doc.languageId, uri);
@@ -222,7 +226,11 @@ export function startServer(connection: Connection): void {
     await tick();
     await tick();
     if (stale()) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    const held = hold.filter(uri, diagnostics, delay);
+    await connection.sendDiagnostics({ uri, version, diagnostics: held.publish });
+    if (held.retryInMs === undefined || stale()) return;
+    cancelPending(uri);
+    timers.set(uri, later(() => (timers.delete(uri), void validate(uri, version, settings, delay)), held.retryInMs));
   }
 
   function revalidateAll(): void {
@@ -244,6 +252,7 @@ export function startServer(connection: Connection): void {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     baseSettings = mergeSettings(DEFAULT_SETTINGS, init.settings);
     displayLanguage = params.locale ?? (typeof init.displayLanguage === 'string' ? init.displayLanguage : undefined);
+    hold.enabled = init.holdSyntaxWhileTyping === true;
     locale = effectiveLocale(baseSettings.language, displayLanguage);
     analyzer = new Analyzer(locale);
     return {
@@ -299,6 +308,7 @@ export function startServer(connection: Connection): void {
     const uri = e.document.uri;
     cancelPending(uri);
     seen.delete(uri);
+    hold.forget(uri);
     analyzer.forget(uri);
     settingsAsked.delete(uri);
     settingsKnown.delete(uri);
@@ -333,6 +343,14 @@ export function startServer(connection: Connection): void {
       return { changes: { [p.textDocument?.uri]: r.edits } };
     }),
   );
+
+  connection.onRequest(STATES_AT_METHOD, (p: StatesAtParams, token: CancellationToken) => {
+    // The cursor left the line being typed: its held syntax findings are due now.
+    const uri = p?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+    if (doc && isPosition(p.position) && hold.cursorAt(doc.uri, p.position.line)) schedule(doc, true);
+    return atPosition(uri, p?.position, token, (u, offset) => statesAt(u, offset));
+  });
 
   connection.onDocumentSymbol((p, token) => forDocument(p.textDocument?.uri, token, (snap) => documentSymbols(snap, locale)));
 

@@ -24,7 +24,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `default-src 'none'`,
     `img-src ${cspSource} data:`,
     `style-src ${cspSource} 'unsafe-inline'`,
-    `script-src 'nonce-${nonce}'`,
+    // The nonce admits the page's one script; its chunks (ES module imports) come from the
+    // extension's own files, which `cspSource` names.
+    `script-src 'nonce-${nonce}' ${cspSource}`,
     `font-src ${cspSource}`,
   ].join('; ');
 }
@@ -58,7 +60,7 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 </div>
 <div id="banner" role="alert" hidden></div>
 <div id="viewport" tabindex="0"><div id="canvas"></div></div>
-${o.beforeScript ?? ''}<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
+${o.beforeScript ?? ''}<script type="module" nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
 </body>
 </html>
 `;

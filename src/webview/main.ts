@@ -52,6 +52,12 @@ function setLocale(next: Locale): void {
 
 const saved = (vscode.getState() ?? {}) as SavedState;
 let zoom = typeof saved.zoom === 'number' && saved.zoom > 0 ? saved.zoom : 1;
+/**
+ * Until the user zooms, the diagram is fitted to the pane's width whenever it is wider than the
+ * pane (never enlarged past 100 %), on every render and when the pane is resized: a preview in a
+ * side pane opens with every lifeline in view. A zoom the user chose is kept (and saved).
+ */
+let autoFit = !(typeof saved.zoom === 'number' && saved.zoom > 0);
 let uri = saved.uri;
 
 /** What is on screen. */
@@ -65,7 +71,7 @@ let highlighted: number | undefined;
 let themeOverride: ThemeKind | undefined;
 
 function saveState(): void {
-  vscode.setState({ uri, zoom } satisfies SavedState);
+  vscode.setState((autoFit ? { uri } : { uri, zoom }) satisfies SavedState);
 }
 
 // ---- theme ----
@@ -292,6 +298,7 @@ async function draw(m: UpdateMessage, force: boolean): Promise<void> {
   const left = viewport.scrollLeft;
   const top = viewport.scrollTop;
   shown = { mermaid: m.mermaid, theme, message: m, width: size.width, height: size.height };
+  if (autoFit) zoom = fittedZoom(size.width);
   applyZoom();
   svg.setAttribute('width', String(Math.round(size.width * zoom)));
   svg.setAttribute('height', String(Math.round(size.height * zoom)));
@@ -361,6 +368,7 @@ canvas.addEventListener('click', (e) => {
 // ---- zoom and pan ----
 
 function setZoom(next: number, anchor?: { x: number; y: number }): void {
+  autoFit = false;
   const z = Math.min(8, Math.max(0.1, next));
   const v = viewport.getBoundingClientRect();
   const ax = anchor ? anchor.x - v.left : v.width / 2;
@@ -379,6 +387,21 @@ function fitWidth(): void {
   const avail = viewport.clientWidth - 32;
   if (avail > 0) setZoom(avail / shown.width);
 }
+
+/** The zoom that shows a diagram this wide whole in the pane: 1 when it fits, less when not. */
+function fittedZoom(width: number): number {
+  const avail = viewport.clientWidth - 32;
+  if (avail <= 0 || width <= avail) return 1;
+  return Math.max(0.1, avail / width);
+}
+
+new ResizeObserver(() => {
+  if (!autoFit || !shown) return;
+  const z = fittedZoom(shown.width);
+  if (Math.abs(z - zoom) < 0.001) return;
+  zoom = z;
+  applyZoom();
+}).observe(viewport);
 
 (document.getElementById('zoom-in') as HTMLButtonElement).addEventListener('click', () => setZoom(zoom * 1.25));
 (document.getElementById('zoom-out') as HTMLButtonElement).addEventListener('click', () => setZoom(zoom / 1.25));

@@ -21,7 +21,7 @@ test('vsce packages the extension with its bundles and nothing else', { timeout:
     execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });
   }
   const listing = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview.js', 'extension/dist/markdown-preview.js', 'extension/dist/server-browser.js', 'extension/package.json', 'extension/syntaxes/tcpflow.tmLanguage.json', 'extension/package.nls.json', 'extension/package.nls.zh-cn.json', 'extension/l10n/bundle.l10n.zh-cn.json']) {
+  for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview/main.js', 'extension/dist/markdown-preview.js', 'extension/dist/server-browser.js', 'extension/package.json', 'extension/syntaxes/tcpflow.tmLanguage.json', 'extension/package.nls.json', 'extension/package.nls.zh-cn.json', 'extension/l10n/bundle.l10n.zh-cn.json']) {
     assert.ok(listing.includes(f), `${f} is in the package`);
   }
   assert.ok(!listing.some((f) => f.includes('node_modules/')), 'no node_modules');
@@ -29,8 +29,12 @@ test('vsce packages the extension with its bundles and nothing else', { timeout:
   assert.ok(!listing.some((f) => f.startsWith('extension/src/')), 'no sources');
   const manifest = JSON.parse(execFileSync('unzip', ['-p', out, 'extension/package.json'], { encoding: 'utf8' }));
   assert.equal(manifest.engines.vscode, '^1.100.0');
-  const webview = execFileSync('unzip', ['-p', out, 'extension/dist/webview.js'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.ok(!/cdn\.jsdelivr|unpkg\.com/.test(webview), 'mermaid is bundled, not fetched from a CDN');
+  const chunks = listing.filter((f) => f.startsWith('extension/dist/webview/'));
+  assert.ok(chunks.every((f) => /^extension\/dist\/webview\/[\w.-]+\.js$/.test(f)), `only the preview's script and its chunks: ${chunks.join(', ')}`);
+  for (const f of chunks) {
+    const webview = execFileSync('unzip', ['-p', out, f], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(!/cdn\.jsdelivr|unpkg\.com/.test(webview), `mermaid is bundled, not fetched from a CDN (${f})`);
+  }
   const size = fs.statSync(out).size;
   assert.ok(size < 20 * 1024 * 1024, `package is ${size} bytes`);
 });

@@ -64,6 +64,8 @@ export interface StartOptions {
   capabilities?: ClientCapabilities;
   /** Answer workspace/configuration with this (enables the capability). */
   configuration?: () => unknown;
+  /** More initializationOptions (beside `settings`). */
+  init?: Record<string, unknown>;
 }
 
 interface Waiter {
@@ -120,7 +122,7 @@ export class Client {
       rootUri: null,
       capabilities: caps,
       locale: opts.locale ?? 'en',
-      initializationOptions: opts.settings ? { settings: opts.settings } : undefined,
+      initializationOptions: opts.settings || opts.init ? { ...opts.init, ...(opts.settings ? { settings: opts.settings } : {}) } : undefined,
       workspaceFolders: null,
     };
     await conn.sendRequest('initialize', params);

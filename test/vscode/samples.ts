@@ -122,7 +122,33 @@ export const CHECKS = [
   'VS Code\'s Markdown preview draws the fence and lists its finding',
   'a note with a ```tcpflow and a ```mermaid block: tcpflow draws its own, and leaves Mermaid to VS Code',
   'Import Capture reads a capture in the workspace through VS Code\'s file system',
+  'typing the prefix handshake offers the snippet; inserted, it checks clean',
+  'the status bar shows each endpoint\'s state at the cursor line, and a click on it opens the preview',
+  'CodeLens over a ```tcpflow block: Open Preview draws that block, Copy Mermaid copies it and says so',
+  'the walkthrough opens; its example\'s error gets the quick fix menu from Fix the First Error',
+  'when the language server is killed, an error notification offers Show Log, and the server comes back',
 ] as const;
+
+/** The checks of the run with the display language zh-cn (`--locale zh-cn` and a language pack). */
+export const CHECKS_ZH = [
+  'VS Code runs in zh-cn and the extension is enabled',
+  'a finding in Chinese, in the Problems panel',
+  'the preview\'s title is Chinese',
+  'the command palette lists tcpflow\'s commands in Chinese',
+] as const;
+
+/** What the outer test tells in-host.ts through mode.json in the shared directory. */
+export interface RunMode {
+  locale: 'en' | 'zh-cn';
+}
+
+/** Timings measured in the extension host, in milliseconds, printed by the outer test. */
+export interface Figures {
+  activationMs?: number;
+  firstDiagnosticMs?: number;
+  previewFirstRenderMs?: number;
+  keystrokeToSvgMs?: number;
+}
 
 /**
  * While a webview is open, in-host.ts asks (ask-N.json beside it) and vscode.test.ts answers
@@ -131,8 +157,21 @@ export const CHECKS = [
 export type BrowserAsk = (
   /** The workbench's status bar shows the Restricted Mode item. */
   | { kind: 'restricted' }
-  /** The tcpflow preview: its SVG has this many arrows, whose labels show these texts. */
-  | { kind: 'preview'; arrows: number; labels: string[] }
+  /**
+   * The tcpflow preview: its SVG has this many arrows, whose labels show these texts; `fitted`:
+   * the whole diagram is within the pane's width (nothing to scroll sideways).
+   */
+  | { kind: 'preview'; arrows: number; labels: string[]; fitted?: boolean }
+  /** A status bar item shows this text; `click`: then the test clicks it. */
+  | { kind: 'statusbar'; text: string; click?: boolean }
+  /** A notification toast shows this text. */
+  | { kind: 'toast'; text: string }
+  /** A menu or widget of the workbench (quick fix, walkthrough…) shows these texts; `escape`: then Escape is pressed. */
+  | { kind: 'workbench'; selector: string; texts: string[]; escape?: boolean }
+  /** The test kills the language server's process (SIGKILL), as a crash would end it. */
+  | { kind: 'killServer' }
+  /** The test opens the command palette, types `query`, reads the entries (they include `titles`) and closes it. */
+  | { kind: 'palette'; query: string; titles: string[] }
   /** VS Code's Markdown preview: a fence drawn as SVG with these labels, and these findings listed. */
   | { kind: 'markdown'; labels: string[]; findings: string[] }
   /**
@@ -148,6 +187,8 @@ export type BrowserAsk = (
 
 export interface BrowserAnswer {
   ok: boolean;
+  /** When (Date.now(), same machine) the browser first saw what was asked. */
+  seenAt?: number;
   /** What was seen last, for the failure message. */
   seen?: unknown;
 }

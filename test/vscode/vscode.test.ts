@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, chromiumMissing, ROOT } from '../webview/browser';
-import { CAPTURED, CHECKS, FILES, type BrowserAnswer, type BrowserAsk } from './samples';
+import { CAPTURED, CHECKS, CHECKS_ZH, FILES, type BrowserAnswer, type BrowserAsk, type Figures, type RunMode } from './samples';
 import { analyze } from '../../src/core/index';
 import { exportSegments } from '../../src/core/export';
 import { writePcap } from '../../src/core/import/pcapwrite';
@@ -52,12 +52,22 @@ const VERSIONS = [
 type Version = (typeof VERSIONS)[number];
 
 /** code-server is killed by `timeout` after this long, whatever happens to this process. */
-const LIFETIME_S = 300;
-const TEST_TIMEOUT_MS = 240_000;
+const LIFETIME_S = 330;
+const TEST_TIMEOUT_MS = 300_000;
 /** Below the test's timeout, so that the cleanup in `finally` always runs. */
-const REPORT_TIMEOUT_MS = 150_000;
+const REPORT_TIMEOUT_MS = 200_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until `probe` holds or the time is up; whether it held. */
+async function until(probe: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (probe()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
 
 /**
  * The user settings. Workspace trust is on and never asks at startup, so the folder opens in
@@ -122,13 +132,15 @@ function installExtensions(dir: string, version: Version, vsixes: string[]): voi
 
 interface CodeServer {
   port: number;
+  /** The process group of code-server and everything it starts. */
+  group: number;
   userData: string;
   log(): string;
   stop(): Promise<void>;
 }
 
 /** code-server on 127.0.0.1 (a free port), in its own process group, with every directory under `dir`. */
-async function startCodeServer(dir: string, version: Version, workspace: string): Promise<CodeServer> {
+async function startCodeServer(dir: string, version: Version, workspace: string, extraArgs: string[] = []): Promise<CodeServer> {
   const { env, d } = codeServerEnv(dir, version);
   const userData = d('user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -137,7 +149,7 @@ async function startCodeServer(dir: string, version: Version, workspace: string)
     '--bind-addr', '127.0.0.1:0', '--auth', 'none',
     '--user-data-dir', userData, '--extensions-dir', d('extensions'),
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
-    workspace];
+    ...extraArgs, workspace];
   const child = spawn('timeout', args, { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -174,7 +186,7 @@ async function startCodeServer(dir: string, version: Version, workspace: string)
   const deadline = Date.now() + 30_000;
   for (;;) {
     const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) return { port: Number(m[1]), userData, log: () => out, stop };
+    if (m) return { port: Number(m[1]), group, userData, log: () => out, stop };
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`code-server did not start:\n${out}`);
@@ -184,7 +196,21 @@ async function startCodeServer(dir: string, version: Version, workspace: string)
 }
 
 /** What a frame shows of a webview, or the workbench of the status bar; evaluated as text so that nothing of tsx's output reaches the page. */
-const PROBES: Record<BrowserAsk['kind'], string> = {
+const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette' | 'killServer'>, string> = {
+  statusbar: `(() => {
+    const items = Array.from(document.querySelectorAll('.statusbar-item'), (e) => (e.textContent || '').trim()).filter((t) => t);
+    if (items.length === 0) return null;
+    return { labels: items, error: '' };
+  })()`,
+  toast: `(() => {
+    const toasts = Array.from(document.querySelectorAll('.notifications-toasts .notification-toast, .notification-list-item'), (e) => (e.textContent || '').trim());
+    return { labels: toasts, error: '' };
+  })()`,
+  workbench: `((selector) => {
+    const found = Array.from(document.querySelectorAll(selector), (e) => (e.textContent || '').trim());
+    if (found.length === 0) return null;
+    return { labels: found, error: '' };
+  })`,
   restricted: `(() => {
     const items = Array.from(document.querySelectorAll('.statusbar-item'), (e) => (e.textContent || '') + ' ' + (e.getAttribute('aria-label') || ''));
     if (items.length === 0) return null;
@@ -196,7 +222,10 @@ const PROBES: Record<BrowserAsk['kind'], string> = {
     const svg = canvas.querySelector('svg');
     if (!svg) return { labels: [], error: 'no diagram yet; status: ' + (document.getElementById('status') || {}).textContent };
     const banner = document.getElementById('banner');
+    const viewport = document.getElementById('viewport');
     return {
+      fitted: !!viewport && svg.getBoundingClientRect().width <= viewport.clientWidth && viewport.scrollWidth <= viewport.clientWidth,
+      zoom: (document.getElementById('zoom-reset') || {}).textContent,
       arrows: Number(svg.getAttribute('data-tf-arrows')),
       labels: Array.from(svg.querySelectorAll('text.messageText'), (t) => t.textContent || ''),
       error: banner && !banner.hidden ? banner.textContent : '',
@@ -235,6 +264,7 @@ const PROBES: Record<BrowserAsk['kind'], string> = {
 
 interface Seen {
   restricted?: boolean;
+  fitted?: boolean;
   arrows?: number;
   svg?: boolean;
   labels: string[];
@@ -248,14 +278,19 @@ interface Seen {
   error: string | null;
 }
 
-function satisfies(ask: BrowserAsk, seen: Seen): boolean {
+function satisfies(ask: Exclude<BrowserAsk, { kind: 'palette' | 'killServer' }>, seen: Seen): boolean {
   const labels = seen.labels.join('\n');
   if (seen.error || !('labels' in ask ? ask.labels : []).every((l) => labels.includes(l))) return false;
   switch (ask.kind) {
     case 'restricted':
       return seen.restricted === true;
+    case 'statusbar':
+    case 'toast':
+      return seen.labels.some((l) => l.includes(ask.text));
+    case 'workbench':
+      return ask.texts.every((t) => labels.includes(t));
     case 'preview':
-      return seen.arrows === ask.arrows;
+      return seen.arrows === ask.arrows && (ask.fitted === undefined || seen.fitted === ask.fitted);
     case 'markdown':
       return seen.svg === true && ask.findings.every((f) => seen.findings?.some((s) => s.includes(f)));
     case 'mixed': {
@@ -268,18 +303,56 @@ function satisfies(ask: BrowserAsk, seen: Seen): boolean {
   }
 }
 
+/** The asks answered from the workbench itself rather than from a webview's frame. */
+const WORKBENCH_KINDS = new Set<BrowserAsk['kind']>(['restricted', 'statusbar', 'toast', 'workbench', 'palette', 'killServer']);
+
+/** Kill tcpflow's language server processes of this code-server (its process group), as a crash would. */
+function killLanguageServer(group: number): BrowserAnswer {
+  const ps = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  const pids = ps
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === group && /tcpflow\.tcpflow-[^/]+\/dist\/server\.js/.test(m[3]))
+    .map((m) => Number(m[1]));
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  return { ok: pids.length === 1, seen: { pids } };
+}
+
+/** Open the command palette, type the query, read its entries, close it. */
+async function lookAtPalette(page: Page, ask: Extract<BrowserAsk, { kind: 'palette' }>, shot: string | undefined, timeoutMs = 30_000): Promise<BrowserAnswer> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: timeoutMs });
+  await page.keyboard.type(ask.query);
+  const deadline = Date.now() + timeoutMs;
+  let entries: string[] = [];
+  for (;;) {
+    entries = await page.$$eval('.quick-input-list .monaco-list-row', (rows) => rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').trim()));
+    if (ask.titles.every((t) => entries.some((e) => e.includes(t)))) break;
+    if (Date.now() > deadline) {
+      await page.keyboard.press('Escape');
+      return { ok: false, seen: entries };
+    }
+    await sleep(100);
+  }
+  const seenAt = Date.now();
+  if (shot) await page.screenshot({ path: shot });
+  await page.keyboard.press('Escape');
+  return { ok: true, seen: entries, seenAt };
+}
+
 /** Look in every frame of the page (webviews are nested iframes) until one shows what is asked. */
-async function lookAt(page: Page, ask: BrowserAsk, timeoutMs = 30_000): Promise<BrowserAnswer> {
+async function lookAt(page: Page, ask: Exclude<BrowserAsk, { kind: 'palette' | 'killServer' }>, timeoutMs = 30_000): Promise<BrowserAnswer> {
   const deadline = Date.now() + timeoutMs;
   let seen: Seen | undefined;
   for (;;) {
     for (const frame of page.frames()) {
-      if ((frame === page.mainFrame()) !== (ask.kind === 'restricted')) continue;
+      if ((frame === page.mainFrame()) !== WORKBENCH_KINDS.has(ask.kind)) continue;
       // A frame may be detached or navigating: it simply holds nothing this time.
-      const got = (await frame.evaluate(PROBES[ask.kind]).catch(() => null)) as Seen | null;
+      const probe = ask.kind === 'workbench' ? `${PROBES.workbench}(${JSON.stringify(ask.selector)})` : PROBES[ask.kind];
+      const got = (await frame.evaluate(probe).catch(() => null)) as Seen | null;
       if (!got) continue;
       seen = got;
-      if (satisfies(ask, got)) return { ok: true, seen };
+      if (satisfies(ask, got)) return { ok: true, seen, seenAt: Date.now() };
     }
     if (Date.now() > deadline) return { ok: false, seen: seen ?? `no frame holds the ${ask.kind} view; frames: ${page.frames().map((f) => f.url().split('?')[0]).join(', ')}` };
     await sleep(100);
@@ -301,6 +374,20 @@ function extensionHostLog(userData: string): string[] {
     .sort()
     .flatMap((f) => fs.readFileSync(f, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/))
     .filter((entry) => entry.includes('tcpflow.tcpflow'));
+}
+
+/** The lines of the extension's `tcpflow` output channel (a log channel: VS Code keeps it in a file under logs/). */
+function outputChannelLog(userData: string): string[] {
+  const lines: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/(^|[-.\d])tcpflow\.log$/.test(e.name) && p.includes('tcpflow.tcpflow')) lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()));
+    }
+  };
+  if (fs.existsSync(path.join(userData, 'logs'))) walk(path.join(userData, 'logs'));
+  return lines;
 }
 
 /**
@@ -353,96 +440,175 @@ async function packageRunner(dir: string, shared: string): Promise<string> {
   return out;
 }
 
+/**
+ * A language pack for zh-cn that translates nothing of VS Code itself (an empty
+ * main.i18n.json): with it and `--locale zh-cn`, `vscode.env.language` is zh-cn, and the
+ * extension's own package.nls.zh-cn.json and l10n bundle are what shows Chinese. Returns the
+ * .vsix and the translations file that languagepacks.json names.
+ */
+function languagePackStub(dir: string): { vsix: string; translations: string } {
+  const src = path.join(dir, 'zh-stub');
+  fs.mkdirSync(path.join(src, 'translations'), { recursive: true });
+  fs.writeFileSync(path.join(src, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+  const manifest = {
+    name: 'zh-stub',
+    publisher: 'test',
+    version: '0.0.1',
+    description: 'An empty zh-cn language pack for the end-to-end test.',
+    license: 'MIT',
+    engines: { vscode: '^1.100.0' },
+    categories: ['Language Packs'],
+    contributes: { localizations: [{ languageId: 'zh-cn', languageName: 'Chinese Simplified', localizedLanguageName: '中文(简体)', translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+  };
+  fs.writeFileSync(path.join(src, 'package.json'), JSON.stringify(manifest, null, 2));
+  fs.writeFileSync(path.join(src, 'README.md'), 'An empty zh-cn language pack for tests.\n');
+  fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(src, 'LICENSE'));
+  const vsix = path.join(dir, 'zh-stub.vsix');
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: src, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
+  return { vsix, translations: path.join(src, 'translations', 'main.i18n.json') };
+}
+
 const SHOTS = path.join(ROOT, 'test-results');
 
 let packaged: Promise<string> | undefined;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-vscode-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-for (const version of VERSIONS) {
-  test(`the packaged extension in a real VS Code ${version.vscode} (code-server ${version.codeServer}), in Restricted Mode`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    assert.ok(fs.existsSync(version.bin), `${version.bin} is missing: run ${version.install}`);
-    const noBrowser = chromiumMissing();
-    assert.ok(!noBrowser, noBrowser);
-    const started = Date.now();
-    packaged ??= Promise.resolve().then(() => packageExtension(scratch));
-    const vsix = await packaged;
+interface Report {
+  version: string;
+  asks: number;
+  figures: Figures;
+  results: { name: string; ok: boolean; ms: number; error?: string }[];
+}
 
-    const dir = fs.mkdtempSync(path.join(scratch, `${version.codeServer}-`));
-    const shots = path.join(SHOTS, `vscode-${version.vscode}`);
-    fs.rmSync(shots, { recursive: true, force: true });
-    fs.mkdirSync(shots, { recursive: true });
-    let server: CodeServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page | undefined;
-    const consoleLines: string[] = [];
-    try {
-      const workspace = path.join(dir, 'workspace');
-      fs.mkdirSync(workspace);
-      for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(workspace, name), text);
-      fs.writeFileSync(path.join(workspace, 'handshake.pcap'), writePcap(exportSegments(analyze(CAPTURED))));
-      const shared = path.join(dir, 'shared');
-      fs.mkdirSync(shared);
-      const runner = await packageRunner(dir, shared);
-      installExtensions(path.join(dir, 'code-server'), version, [vsix, runner]);
-      t.diagnostic(`packaged and installed in ${Date.now() - started} ms`);
+async function endToEnd(t: import('node:test').TestContext, version: Version, mode: RunMode): Promise<void> {
+  assert.ok(fs.existsSync(version.bin), `${version.bin} is missing: run ${version.install}`);
+  const noBrowser = chromiumMissing();
+  assert.ok(!noBrowser, noBrowser);
+  const started = Date.now();
+  packaged ??= Promise.resolve().then(() => packageExtension(scratch));
+  const vsix = await packaged;
 
-      server = await startCodeServer(path.join(dir, 'code-server'), version, workspace);
-      const authority = `127.0.0.1:${server.port}`;
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text().slice(0, 500)}`));
-      page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
-      await page.goto(`http://${authority}/?folder=${encodeURIComponent(workspace)}`);
+  const dir = fs.mkdtempSync(path.join(scratch, `${version.codeServer}-${mode.locale}-`));
+  const shots = path.join(SHOTS, mode.locale === 'en' ? `vscode-${version.vscode}` : `vscode-${version.vscode}-${mode.locale}`);
+  fs.rmSync(shots, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const consoleLines: string[] = [];
+  try {
+    const workspace = path.join(dir, 'workspace');
+    fs.mkdirSync(workspace);
+    for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(workspace, name), text);
+    fs.writeFileSync(path.join(workspace, 'handshake.pcap'), writePcap(exportSegments(analyze(CAPTURED))));
+    const shared = path.join(dir, 'shared');
+    fs.mkdirSync(shared);
+    fs.writeFileSync(path.join(shared, 'mode.json'), JSON.stringify(mode));
+    const runner = await packageRunner(dir, shared);
+    const extraArgs: string[] = [];
+    const vsixes = [vsix, runner];
+    let pack: { vsix: string; translations: string } | undefined;
+    if (mode.locale !== 'en') {
+      pack = languagePackStub(dir);
+      vsixes.push(pack.vsix);
+      extraArgs.push('--locale', mode.locale);
+    }
+    installExtensions(path.join(dir, 'code-server'), version, vsixes);
+    if (pack) {
+      const userData = codeServerEnv(path.join(dir, 'code-server'), version).d('user-data');
+      const packs = { [mode.locale]: { hash: 'stub0001', extensions: [{ extensionIdentifier: { id: 'test.zh-stub' }, version: '0.0.1' }], translations: { vscode: pack.translations }, label: '中文(简体)' } };
+      fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify(packs));
+    }
+    t.diagnostic(`packaged and installed in ${Date.now() - started} ms`);
 
-      // Until the checks in the extension host are over: answer their questions about the page.
-      const reportFile = path.join(shared, 'report.json');
-      const deadline = Date.now() + REPORT_TIMEOUT_MS;
-      const answered = new Set<string>();
-      while (!fs.existsSync(reportFile)) {
-        assert.ok(Date.now() < deadline, `no report from the checks in VS Code within ${REPORT_TIMEOUT_MS} ms`);
-        for (const f of fs.readdirSync(shared)) {
-          const m = /^ask-(\d+)\.json$/.exec(f);
-          if (!m || answered.has(f)) continue;
-          answered.add(f);
-          const ask = JSON.parse(fs.readFileSync(path.join(shared, f), 'utf8')) as BrowserAsk;
-          const answer = await lookAt(page, ask);
-          if (answer.ok && ask.shot) {
+    server = await startCodeServer(path.join(dir, 'code-server'), version, workspace, extraArgs);
+    const authority = `127.0.0.1:${server.port}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text().slice(0, 500)}`));
+    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    await page.goto(`http://${authority}/?folder=${encodeURIComponent(workspace)}`);
+
+    // Until the checks in the extension host are over: answer their questions about the page.
+    const reportFile = path.join(shared, 'report.json');
+    const deadline = Date.now() + REPORT_TIMEOUT_MS;
+    const answered = new Set<string>();
+    while (!fs.existsSync(reportFile)) {
+      assert.ok(Date.now() < deadline, `no report from the checks in VS Code within ${REPORT_TIMEOUT_MS} ms`);
+      for (const f of fs.readdirSync(shared)) {
+        const m = /^ask-(\d+)\.json$/.exec(f);
+        if (!m || answered.has(f)) continue;
+        answered.add(f);
+        const ask = JSON.parse(fs.readFileSync(path.join(shared, f), 'utf8')) as BrowserAsk;
+        const shotFile = ask.shot ? path.join(shots, `${ask.shot}.png`) : undefined;
+        let answer: BrowserAnswer;
+        if (ask.kind === 'palette') answer = await lookAtPalette(page, ask, shotFile);
+        else if (ask.kind === 'killServer') answer = killLanguageServer(server.group);
+        else {
+          answer = await lookAt(page, ask);
+          if (answer.ok && shotFile) {
             // The note with both diagrams is taller than the window: the page grows to show all of it.
             if (ask.kind === 'mixed') {
               await page.setViewportSize({ width: 1440, height: 1160 });
               await sleep(1000);
             }
-            await page.screenshot({ path: path.join(shots, `${ask.shot}.png`) });
+            await page.screenshot({ path: shotFile });
+            if (ask.kind === 'mixed') await page.setViewportSize({ width: 1440, height: 900 });
           }
-          fs.writeFileSync(path.join(shared, `answer-${m[1]}.tmp`), JSON.stringify(answer));
-          fs.renameSync(path.join(shared, `answer-${m[1]}.tmp`), path.join(shared, `answer-${m[1]}.json`));
+          if (answer.ok && ask.kind === 'statusbar' && ask.click) await page.locator('.statusbar-item', { hasText: ask.text }).first().click();
+          if (ask.kind === 'workbench' && ask.escape) await page.keyboard.press('Escape');
         }
-        await sleep(100);
+        fs.writeFileSync(path.join(shared, `answer-${m[1]}.tmp`), JSON.stringify(answer));
+        fs.renameSync(path.join(shared, `answer-${m[1]}.tmp`), path.join(shared, `answer-${m[1]}.json`));
       }
-
-      const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { version: string; results: { name: string; ok: boolean; ms: number; error?: string }[] };
-      for (const r of report.results) t.diagnostic(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`);
-      assert.equal(report.version, version.vscode, 'the checks ran in the VS Code asked for');
-      const failed = report.results.find((r) => !r.ok);
-      assert.equal(failed, undefined, `in VS Code ${version.vscode}: ${failed?.name}\n${failed?.error}`);
-      assert.deepEqual(report.results.map((r) => r.name), [...CHECKS], 'every check ran');
-      assert.equal(answered.size, 6, 'the browser looked at the page six times');
-      assert.deepEqual(complaints(server.userData), [], 'VS Code logged no warning or error about the extension');
-      t.diagnostic(`VS Code ${version.vscode}: every check passed in ${Date.now() - started} ms; screenshots in ${path.relative(ROOT, shots)}`);
-    } catch (e) {
-      if (page) await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => undefined);
-      const progress = path.join(dir, 'shared', 'progress.log');
-      if (fs.existsSync(progress)) t.diagnostic(`checks started in VS Code:\n${fs.readFileSync(progress, 'utf8')}`);
-      t.diagnostic(`browser console (last 80 lines):\n${consoleLines.slice(-80).join('\n')}`);
-      if (server) {
-        t.diagnostic(`code-server log:\n${server.log().slice(-4000)}`);
-        t.diagnostic(`extension host log about the extension:\n${extensionHostLog(server.userData).join('\n')}`);
-      }
-      throw e;
-    } finally {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
+      await sleep(100);
     }
-  });
+
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Report;
+    for (const r of report.results) t.diagnostic(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`);
+    assert.equal(report.version, version.vscode, 'the checks ran in the VS Code asked for');
+    const failed = report.results.find((r) => !r.ok);
+    assert.equal(failed, undefined, `in VS Code ${version.vscode} (${mode.locale}): ${failed?.name}\n${failed?.error}`);
+    assert.deepEqual(report.results.map((r) => r.name), mode.locale === 'en' ? [...CHECKS] : [...CHECKS_ZH], 'every check ran');
+    assert.equal(answered.size, report.asks, 'the browser answered every question of the checks');
+    assert.deepEqual(complaints(server.userData), [], 'VS Code logged no warning or error about the extension');
+    // The output channel holds the extension's own account of the run.
+    const channel = outputChannelLog(server.userData);
+    t.diagnostic(`the tcpflow output channel:\n${channel.filter((l) => /activated in|started in|preview:/.test(l)).join('\n')}`);
+    assert.ok(channel.some((l) => /tcpflow [\d.]+ activated in \d+ ms/.test(l)), `the tcpflow output channel tells the activation: ${channel.slice(0, 5).join(' | ')}`);
+    assert.ok(channel.some((l) => /language server .* started in \d+ ms/.test(l)), 'and the server start');
+    if (mode.locale === 'en') {
+      // Read back after the run: the log file may be written a little after the lines were logged.
+      const traced = await until(() => outputChannelLog(server!.userData).some((l) => /Sending request 'textDocument\/hover/.test(l)), 5000);
+      assert.ok(traced, `with tcpflow.trace.server on, the channel shows the traffic: ${outputChannelLog(server.userData).slice(-5).join(' | ')}`);
+      assert.ok(channel.some((l) => /stopped unexpectedly/.test(l)), 'the crash is in the log');
+    }
+    const f = report.figures;
+    if (mode.locale === 'en') {
+      t.diagnostic(
+        `figures, VS Code ${version.vscode}: activation ${f.activationMs} ms after opening a .tcpflow file; first diagnostic ${f.firstDiagnosticMs} ms (cold); ` +
+          `preview first render ${f.previewFirstRenderMs} ms; keystroke to new SVG ${f.keystrokeToSvgMs} ms (browser polls every 100 ms)`,
+      );
+    }
+    t.diagnostic(`VS Code ${version.vscode} (${mode.locale}): every check passed in ${Date.now() - started} ms; screenshots in ${path.relative(ROOT, shots)}`);
+  } catch (e) {
+    if (page) await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => undefined);
+    const progress = path.join(dir, 'shared', 'progress.log');
+    if (fs.existsSync(progress)) t.diagnostic(`checks started in VS Code:\n${fs.readFileSync(progress, 'utf8')}`);
+    t.diagnostic(`browser console (last 80 lines):\n${consoleLines.slice(-80).join('\n')}`);
+    if (server) {
+      t.diagnostic(`code-server log:\n${server.log().slice(-4000)}`);
+      t.diagnostic(`extension host log about the extension:\n${extensionHostLog(server.userData).join('\n')}`);
+    }
+    throw e;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  }
+}
+
+for (const version of VERSIONS) {
+  test(`the packaged extension in a real VS Code ${version.vscode} (code-server ${version.codeServer}), in Restricted Mode`, { timeout: TEST_TIMEOUT_MS }, (t) => endToEnd(t, version, { locale: 'en' }));
+  test(`the packaged extension in VS Code ${version.vscode} with the display language zh-cn`, { timeout: TEST_TIMEOUT_MS }, (t) => endToEnd(t, version, { locale: 'zh-cn' }));
 }

@@ -46,9 +46,30 @@ async function bundle(key: string, options: Parameters<typeof build>[0]): Promis
   return p;
 }
 
-/** `src/webview/main.ts` bundled with Mermaid, as the build script makes `dist/webview.js`. */
-export function webviewBundle(): Promise<string> {
-  return bundle('webview', { entryPoints: [path.join(ROOT, 'src', 'webview', 'main.ts')], absWorkingDir: ROOT });
+let webviewChunks: Promise<Map<string, string>> | undefined;
+
+/**
+ * `src/webview/main.ts` bundled with Mermaid as the build script makes `dist/webview/`: an ES
+ * module (`main.js`) and its chunks, by file name.
+ */
+export function webviewFiles(): Promise<Map<string, string>> {
+  webviewChunks ??= build({
+    entryPoints: [path.join(ROOT, 'src', 'webview', 'main.ts')],
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    splitting: true,
+    entryNames: '[name]',
+    outdir: path.join(ROOT, 'dist-test-webview'),
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    mainFields: ['browser', 'module', 'main'],
+  }).then((r) => new Map(r.outputFiles.map((f) => [path.basename(f.path), f.text])));
+  return webviewChunks;
 }
 
 /** Mermaid alone, exposed as `window.mermaid`, for checking diagram text with its own parser. */
@@ -163,7 +184,7 @@ export interface Harness {
 export async function startHarness(opts: { withPolicy?: boolean; locale?: Locale } = {}): Promise<Harness> {
   const nonce = randomBytes(18).toString('base64');
   const files: Record<string, { type: string; body: string | Buffer }> = {
-    '/webview.js': { type: 'text/javascript; charset=utf-8', body: await webviewBundle() },
+    ...Object.fromEntries([...(await webviewFiles())].map(([name, text]) => [`/webview/${name}`, { type: 'text/javascript; charset=utf-8', body: text }])),
     '/preview.css': { type: 'text/css; charset=utf-8', body: fs.readFileSync(path.join(ROOT, 'media', 'preview.css')) },
     '/favicon.ico': { type: 'image/svg+xml', body: fs.readFileSync(path.join(ROOT, 'media', 'preview.svg')) },
   };
@@ -171,7 +192,7 @@ export async function startHarness(opts: { withPolicy?: boolean; locale?: Locale
   let html = previewHtml({
     cspSource: server.url,
     nonce,
-    scriptUri: `${server.url}/webview.js`,
+    scriptUri: `${server.url}/webview/main.js`,
     styleUri: `${server.url}/preview.css`,
     beforeScript: `<script nonce="${nonce}">${STAND_IN}</script>\n`,
     locale: opts.locale,

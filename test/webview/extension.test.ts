@@ -311,7 +311,7 @@ test('opens one panel with the page, the policy and a fresh nonce, then posts th
   );
   const nonce = /script-src 'nonce-([^']+)'/.exec(panel.webview.html)?.[1];
   assert.ok(nonce && nonce.length >= 24);
-  assert.ok(panel.webview.html.includes(`<script nonce="${nonce}" src="https://fake.webview/ext/dist/webview.js"></script>`));
+  assert.ok(panel.webview.html.includes(`<script type="module" nonce="${nonce}" src="https://fake.webview/ext/dist/webview/main.js"></script>`));
   assert.ok(panel.webview.html.includes("img-src vscode-webview://fake data:; style-src vscode-webview://fake 'unsafe-inline'"));
   assert.equal(panel.title, 'Preview sketch.tcpflow');
   assert.deepEqual(panel.posted[0], { command: 'theme', kind: 'dark' });

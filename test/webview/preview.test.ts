@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { analyze } from '../../src/core/index';
 import { DEFAULT_PREVIEW_SETTINGS, PreviewSession, buildPreviewMessage, type PreviewSettings, type UpdateMessage } from '../../src/core/render/preview';
-import { ROOT, chromiumMissing, deliver, deliverAndWait, launchChromium, openPage, posted, startHarness, waitForPost, type Harness } from './browser';
+import { ROOT, chromiumMissing, deliver, deliverAndWait, launchChromium, openPage, posted, startHarness, waitForPost, webviewFiles, type Harness } from './browser';
 import { INJECTION_PAYLOADS } from './payloads';
 import { bigFlow } from '../render/flows';
 
@@ -95,7 +95,7 @@ test('the page carries the content security policy and loads only its own files'
   const w = await openPreview();
   try {
     const csp = await w.page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
-    assert.match(csp, /^default-src 'none'; img-src http:\/\/127\.0\.0\.1:\d+ data:; style-src http:\/\/127\.0\.0\.1:\d+ 'unsafe-inline'; script-src 'nonce-[A-Za-z0-9+/=]{24}'; font-src http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(csp, /^default-src 'none'; img-src http:\/\/127\.0\.0\.1:\d+ data:; style-src http:\/\/127\.0\.0\.1:\d+ 'unsafe-inline'; script-src 'nonce-[A-Za-z0-9+/=]{24}' http:\/\/127\.0\.0\.1:\d+; font-src http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(csp.includes(`'nonce-${harness.nonce}'`));
     await show(w.page, update(SKETCH));
     const origin = new URL(harness.url).origin;
@@ -335,6 +335,7 @@ test('script-injection payloads in titles, names, labels and notes run nothing',
     const w = await openPreview(h);
     try {
       const origin = new URL(h.url).origin;
+      const own = new Set([...(await webviewFiles()).keys()].map((name) => `/webview/${name}`));
       for (const src of sources) {
         const m = buildPreviewMessage(analyze(src), DEFAULT_PREVIEW_SETTINGS, { version: ++version });
         assert.equal(m.command, 'update', `not drawable: ${src}`);
@@ -368,7 +369,8 @@ test('script-injection payloads in titles, names, labels and notes run nothing',
         [],
       );
       assert.deepEqual(
-        w.requests.filter((u) => u.startsWith(origin + '/') && !/\/(index\.html|webview\.js|preview\.css|favicon\.ico)$/.test(u)),
+        // Only the page's own files: the page, its style, its icon, the script and its chunks.
+        w.requests.filter((u) => u.startsWith(origin + '/') && !/\/(index\.html|preview\.css|favicon\.ico)$/.test(u) && !own.has(u.slice(origin.length))),
         [],
       );
       if (withPolicy) assert.deepEqual(await w.violations(), []);
@@ -399,5 +401,51 @@ test('screenshots of an example in the light and dark themes', { skip }, async (
     for (const f of ['preview-light.png', 'preview-dark.png']) assert.ok(fs.statSync(path.join(out, f)).size > 20_000);
   } finally {
     await w.page.close();
+  }
+});
+
+test('the preview opens fitted to a narrow pane, stays at 100 % in a wide one, refits on resize, and keeps a zoom the user chose', { skip }, async () => {
+  const fit = (page: Page) =>
+    page.evaluate(() => {
+      const svg = document.querySelector('#canvas svg') as SVGSVGElement;
+      const viewport = document.getElementById('viewport') as HTMLElement;
+      const lifelines = Array.from(svg.querySelectorAll('line.actor-line'), (l) => l.getBoundingClientRect().right);
+      return {
+        svgWidth: svg.getBoundingClientRect().width,
+        paneWidth: viewport.clientWidth,
+        rightmostLifeline: Math.max(...lifelines),
+        paneRight: viewport.getBoundingClientRect().right,
+        label: document.getElementById('zoom-reset')?.textContent ?? '',
+        scrollable: viewport.scrollWidth > viewport.clientWidth,
+      };
+    });
+  const narrow = await openPreview(harness, { width: 420, height: 700 });
+  try {
+    await show(narrow.page, update(SKETCH));
+    const f = await fit(narrow.page);
+    assert.ok(f.svgWidth <= f.paneWidth, `the diagram fits the pane: ${JSON.stringify(f)}`);
+    assert.ok(f.rightmostLifeline <= f.paneRight, `no lifeline is cut off: ${JSON.stringify(f)}`);
+    assert.equal(f.scrollable, false, 'nothing to scroll sideways');
+    assert.match(f.label, /^\d+%$/);
+    assert.ok(Number(f.label.slice(0, -1)) < 100, `zoomed out below 100 %: ${f.label}`);
+    // The pane grows (the user drags the sash): the diagram grows with it, up to 100 %.
+    await narrow.page.setViewportSize({ width: 2400, height: 700 });
+    await narrow.page.waitForFunction(() => document.getElementById('zoom-reset')?.textContent === '100%');
+    // A zoom the user chose is kept through the next render.
+    await narrow.page.setViewportSize({ width: 420, height: 700 });
+    await narrow.page.waitForFunction(() => document.getElementById('zoom-reset')?.textContent !== '100%');
+    await narrow.page.click('#zoom-reset');
+    await show(narrow.page, update(SKETCH + 'C -> S ACK seq=x+1 ack=y+1\n'));
+    assert.equal((await fit(narrow.page)).label, '100%', 'the user\'s 100 % stays');
+  } finally {
+    await narrow.page.close();
+  }
+  const wide = await openPreview(harness, { width: 1800, height: 700 });
+  try {
+    await show(wide.page, update(SKETCH));
+    const f = await fit(wide.page);
+    assert.equal(f.label, '100%', 'a diagram narrower than the pane is never enlarged');
+  } finally {
+    await wide.page.close();
   }
 });
