@@ -97,9 +97,9 @@ export function isRetransmission(t: Tcb, seg: Seg): boolean {
   if (n === 0) return false;
   if (!lt(seg.seq, t.sndNxt)) return false;
   const end = add(seg.seq, n);
-  // A FIN is sent once, at the end of the data (RFC 9293 §3.10.4): a FIN below SND.NXT repeats
-  // the one already sent at its number, or it is no retransmission at all.
-  if (seg.fin && lt(add(seg.seq, seg.len), t.sndNxt) && !(t.finSeq && equal(add(seg.seq, seg.len), t.finSeq))) return false;
+  // A FIN is sent once, at the end of the data (RFC 9293 §3.10.4): unmarked, a FIN below SND.NXT
+  // repeats the one already sent at its number, or it is no retransmission at all.
+  if (seg.fin && !seg.rtx && lt(add(seg.seq, seg.len), t.sndNxt) && !(t.finSeq && equal(add(seg.seq, seg.len), t.finSeq))) return false;
   // RFC 9293 §3.8.6.1: the receiver did not take a window probe; once the window opens the sender
   // sends from SND.UNA again, the probe's byte and the data after it.
   if (gt(end, t.sndNxt) && t.probeAt && equal(seg.seq, t.probeAt) && equal(t.sndUna, t.probeAt) && !t.finSeq && !seg.syn) return true;
