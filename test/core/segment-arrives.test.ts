@@ -416,3 +416,11 @@ describe('an RST answering an unacceptable ACK already reported is judged by tha
     for (const piece of [0, undefined]) assert.deepEqual(analyzeFindings(text, { piece }), analyze(text).findings);
   });
 });
+
+describe('CLOSED: an incoming RST is discarded, never answered (RFC 9293 §3.10.7.1)', () => {
+  it('an RST sent in reply to it is TF2001 naming §3.10.7.1', () => {
+    const text = lines('endpoint C ESTABLISHED', 'endpoint S CLOSED', 'C abort', 'C -> S RST seq=5000', 'S -> C RST seq=0');
+    expectFindings(text, ['TF2001 @ 5:8']);
+    assert.match(finding(text, 'TF2001').message, /discarded, never answered \(RFC 9293 §3\.10\.7\.1\)/);
+  });
+});

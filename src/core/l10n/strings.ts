@@ -14,6 +14,7 @@ const phrases = {
   finAlreadySent: ['it has already sent its FIN (a retransmission repeats its sequence number)', '它已经发送过 FIN（重传时应使用相同的序号）'],
   ackNeedsSyn: ['nothing has been received yet, so there is nothing to acknowledge', '尚未收到任何报文段，没有可确认的内容'],
   timeWaitOnlyAck: ['in TIME_WAIT it only acknowledges a retransmitted FIN', 'TIME_WAIT 状态下只会确认对方重传的 FIN'],
+  rstNeverAnswered: ['the RST it just got is discarded, never answered', '刚收到的 RST 会被丢弃，从不回应'],
   rstOnlyAnswers: ['with no connection, an RST only answers a segment that arrived', '没有连接时，RST 只用于回应收到的报文段'],
   synAckOnlyFromSynRcvd: ['SYN,ACK answers a SYN; this endpoint has not received one', 'SYN,ACK 是对 SYN 的应答，而该端点尚未收到 SYN'],
 

@@ -34,7 +34,11 @@ export function checkSend(t: Tcb, seg: Seg, writtenSeq?: SeqValue): SendVerdict 
   if (seg.rst) {
     // RFC 9293 §3.5.2 (reset generation, rule 1): with no connection an RST only answers an
     // incoming segment; after ABORT (§3.10.5) the RST is the abort's own.
-    if ((t.state === TcpState.CLOSED || t.state === TcpState.LISTEN) && !t.owesRst && !t.aborted) return { ok: false, reason: 'rstOnlyAnswers', rule: RULE.resetGen };
+    if ((t.state === TcpState.CLOSED || t.state === TcpState.LISTEN) && !t.owesRst && !t.aborted) {
+      // RFC 9293 §3.10.7.1, §3.10.7.2 first: an incoming RST is discarded, never answered.
+      if (t.rstDiscarded) return { ok: false, reason: 'rstNeverAnswered', rule: t.state === TcpState.CLOSED ? RULE.closed : RULE.listen };
+      return { ok: false, reason: 'rstOnlyAnswers', rule: RULE.resetGen };
+    }
     return { ok: true }; // RST may be sent from any other state; the checker checks its numbers.
   }
   const s = t.state;
@@ -97,9 +101,9 @@ export function isRetransmission(t: Tcb, seg: Seg): boolean {
   if (n === 0) return false;
   if (!lt(seg.seq, t.sndNxt)) return false;
   const end = add(seg.seq, n);
-  // A FIN is sent once, at the end of the data (RFC 9293 §3.10.4): a FIN below SND.NXT repeats
-  // the one already sent at its number, or it is no retransmission at all.
-  if (seg.fin && lt(add(seg.seq, seg.len), t.sndNxt) && !(t.finSeq && equal(add(seg.seq, seg.len), t.finSeq))) return false;
+  // A FIN is sent once, at the end of the data (RFC 9293 §3.10.4): unmarked, a FIN below SND.NXT
+  // repeats the one already sent at its number, or it is no retransmission at all.
+  if (seg.fin && !seg.rtx && lt(add(seg.seq, seg.len), t.sndNxt) && !(t.finSeq && equal(add(seg.seq, seg.len), t.finSeq))) return false;
   // RFC 9293 §3.8.6.1: the receiver did not take a window probe; once the window opens the sender
   // sends from SND.UNA again, the probe's byte and the data after it.
   if (gt(end, t.sndNxt) && t.probeAt && equal(seg.seq, t.probeAt) && equal(t.sndUna, t.probeAt) && !t.finSeq && !seg.syn) return true;
@@ -152,6 +156,7 @@ export function isKeepAlive(t: Tcb, seg: Seg): boolean {
 /** Update the sender's TCB after it sends `seg` (state change and SND.NXT). */
 export function applySend(t: Tcb, seg: Seg, why: Why): void {
   t.used = true;
+  t.rstDiscarded = false;
   if (seg.rst) {
     // An RST that answers an unacceptable segment leaves the state alone (§3.10.7.1-3);
     // any other RST aborts the connection (§3.10.5).

@@ -77,6 +77,8 @@ export interface Tcb {
   timeWaitAt?: number;
   closePending: boolean;
   aborted: boolean;
+  /** The last segment to arrive was an RST this side discarded with no connection (§3.10.7.1-2). */
+  rstDiscarded: boolean;
   /**
    * The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says);
    * `rule` is the section that makes it answer so.
@@ -126,6 +128,7 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     timeWaitAt: undefined,
     closePending: false,
     aborted: false,
+    rstDiscarded: false,
     owesRst: undefined,
     sndNxtWhy: undefined,
     rcvNxtWhy: undefined,

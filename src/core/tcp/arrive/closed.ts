@@ -8,7 +8,10 @@ const NOTHING_TO_RESET = shared('ignored', RULE.closed);
 
 export function arriveClosed(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   // RFC 9293 §3.10.7.1: an incoming RST is discarded; there is nothing to reset.
-  if (seg.rst) return NOTHING_TO_RESET;
+  if (seg.rst) {
+    t.rstDiscarded = true;
+    return NOTHING_TO_RESET;
+  }
   // RFC 9293 §3.10.7.1: anything else is discarded and answered with RST: <SEQ=SEG.ACK><CTL=RST>
   // when it carries an ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
   t.owesRst = seg.ack ? { seq: seg.ackNo, rule: RULE.closed } : { seq: undefined, ack: seg.seq ? add(seg.seq, segLen(seg)) : undefined, rule: RULE.closed };

@@ -41,6 +41,7 @@ export type { RecvKind, RecvOutcome } from './outcome';
  */
 export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
   const a: Arrival = { clock, why, fmt };
+  t.rstDiscarded = false;
   switch (t.state) {
     case TcpState.CLOSED:
       return arriveClosed(t, seg, a);

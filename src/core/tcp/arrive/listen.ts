@@ -11,7 +11,10 @@ const SYN_TAKEN = shared('accepted', RULE.listen);
 
 export function arriveListen(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   // RFC 9293 §3.10.7.2 first: an RST cannot answer anything this listener sent; ignore it.
-  if (seg.rst) return RST_IGNORED;
+  if (seg.rst) {
+    t.rstDiscarded = true;
+    return RST_IGNORED;
+  }
   // RFC 9293 §3.10.7.2 second: any ACK is bad in LISTEN; answer <SEQ=SEG.ACK><CTL=RST>.
   if (seg.ack) {
     t.owesRst = { seq: seg.ackNo, rule: RULE.listen };
