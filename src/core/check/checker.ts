@@ -9,6 +9,7 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
+import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
 import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
@@ -160,6 +161,10 @@ class Checker {
   private readonly symbols: SymbolInfo[] = [];
   private readonly endpointRefs = new Map<string, ast.Span[]>();
   private readonly inflight = new Map<string, Sent>();
+  /** Segments of the current run of `cross` lines still in flight. */
+  private crossing = 0;
+  /** Fast Open cookies handed out so far (RFC 7413 §4.1.2), append-only. */
+  private readonly tfoIssued: IssuedCookie[] = [];
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
   /** Arrivals redrawn after the fact (see `answerUnacceptableAck`), with what they showed before. */
@@ -257,6 +262,7 @@ class Checker {
 
   /** After the last statement: segments still in flight, then the findings (see `finalFindings`). */
   finish(base: number): Finding[] {
+    if (this.crossing > 0) this.landCrossing();
     for (const [id, f] of this.inflight) {
       this.report('undelivered', f.st.delay!.valueSpan, [id]);
     }
@@ -291,6 +297,7 @@ class Checker {
       symbols: this.symbols.length,
       rootNames: this.rootNames.length,
       pendingRst: this.pendingRst.length,
+      tfoIssued: this.tfoIssued.length,
       redrawn: this.redrawn.length,
       flagged: this.flagged.length,
       symbolRefs,
@@ -316,6 +323,7 @@ class Checker {
     this.symbols.length = cp.symbols;
     this.rootNames.length = cp.rootNames;
     this.pendingRst.length = cp.pendingRst;
+    this.tfoIssued.length = cp.tfoIssued;
     while (this.redrawn.length > cp.redrawn) {
       const r = this.redrawn.pop()!;
       r.d.after = r.after;
@@ -348,11 +356,13 @@ class Checker {
       k.c.frozen = undefined;
     }
     this.inflight.clear();
+    this.crossing = 0;
     for (const { id, f, deliveries, raw } of cp.inflight) {
       const ev = f.event!;
       ev.deliveries.length = deliveries;
       if (ev.raw.length > raw) ev.raw.length = raw;
       this.inflight.set(id, f);
+      if (id.startsWith(CROSS_ID)) this.crossing++;
     }
     this.lastViews.clear();
     this.relative = cp.relative;
@@ -632,6 +642,8 @@ class Checker {
   // ---- statements ------------------------------------------------------------------------
 
   private statement(st: ast.Statement): void {
+    // A run of `cross` lines has sent all its segments: they arrive, in order, before this.
+    if (this.crossing > 0 && !(st.kind === 'segment' && st.modifiers.some((m) => m.name === 'cross'))) this.landCrossing();
     switch (st.kind) {
       case 'endpoint':
         this.push({ kind: 'other', stmt: st });
@@ -949,7 +961,7 @@ class Checker {
     if (seg.ack && ackField) {
       const written = this.evaluate(ackField.value, c, expectedAck, s.irs);
       ackValue = written;
-      if (expectedAck && !equal(written, expectedAck) && !(s.synText && equal(written, synTextAck(s)))) {
+      if (expectedAck && !equal(written, expectedAck) && !(synTextMayBeAcked(s) && equal(written, synTextAck(s)))) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         const writtenText = this.file.text.slice(ackField.valueSpan.start, ackField.valueSpan.end);
         const fix: Fix = { title: this.fixTitle(`Set ack to ${expText}`, `将 ack 改为 ${expText}`), edits: [{ start: ackField.valueSpan.start, end: ackField.valueSpan.end, newText: expText }] };
@@ -982,7 +994,7 @@ class Checker {
     if (sendClass === 'new' && isDuplicateAck(s, c.tcbs.get(to.info.name), seg)) sendClass = 'dup-ack';
 
     // ---- data checks ----
-    if (seg.syn && len > 0) this.report('dataOnSyn', st.len ?? st.label?.span ?? st.flagsSpan, [String(len), RULE.synSent]);
+    if (seg.syn && len > 0 && !st.tfo?.cookie) this.report('dataOnSyn', st.len ?? st.label?.span ?? st.flagsSpan, [String(len), RULE.synSent]);
     if (len > 0 && seg.seq && s.sndUna && s.sndWnd !== undefined && !seg.syn) {
       const limit = add(s.sndUna, s.sndWnd);
       const end = add(seg.seq, len);
@@ -1000,13 +1012,17 @@ class Checker {
     // ---- apply ----
     applySend(s, seg, why);
     if (seg.ack) s.lastAckSent = ackValue;
+    // RFC 7413 §4.1.2: a SYN,ACK with a cookie hands it out.
+    if (seg.syn && seg.ack && st.tfo?.cookie) this.tfoIssued.push({ server: from.info.name, cookie: st.tfo.cookie });
     this.emit(from, st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
   private emit(sender: Endpoint, st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     const from = st.from.text;
     const to = st.to.text;
-    const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
+    // `cross`: in flight with the other segments of its run of `cross` lines (see `landCrossing`).
+    const crossing = !(modifiers & MOD_BIT.lost) && !st.delay && (modifiers & MOD_BIT.cross) !== 0;
+    const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay || crossing ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
     let ev: SegmentRecord | undefined;
     if (this.lean) {
       noteLast(sender, st, LastEventKind.Segment, from, to, flags, s.state);
@@ -1022,6 +1038,9 @@ class Checker {
     }
     if (fate === 'lost') {
       // Nothing arrives.
+    } else if (crossing) {
+      this.inflight.set(CROSS_ID + st.start, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck });
+      this.crossing++;
     } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
@@ -1096,6 +1115,8 @@ class Checker {
     // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
     if (r.unacceptableAck) r.unacceptableAck = undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.
+    if (st.tfo?.cookie && r.synText && r.passive && seg.syn && !seg.ack) r.synText = { ...r.synText, fastOpen: cookieValid(this.tfoIssued, to.info.name, st.tfo.cookie) };
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
     else this.arrived(sent, to, at, r.state);
@@ -1144,12 +1165,33 @@ class Checker {
   private deliver(st: ast.DeliverStmt): void {
     const f = this.inflight.get(st.id.text);
     if (!f) {
-      const ids = shortList([...this.inflight.keys()], this.locale);
+      const ids = shortList([...this.inflight.keys()].filter((k) => !k.startsWith(CROSS_ID)), this.locale);
       this.report('unknownDelay', st.id, [st.id.text, ids ? (this.locale === 'zh-cn' ? `（传输中：${ids}）` : ` (in flight: ${ids})`) : '']);
       this.push({ kind: 'deliver', stmt: st });
       return;
     }
     this.inflight.delete(st.id.text);
+    this.land(f, st);
+  }
+
+  /**
+   * The segments of a run of `cross` lines arrive, in the order written: exactly as if each had
+   * been written `delay=ID` and a `deliver ID` for each followed the run (RFC 9293 §3.5, Figure 7
+   * and §3.6, Figure 13 draw them crossing). Each arrival is drawn at its own line.
+   */
+  private landCrossing(): void {
+    const run: [string, Sent][] = [];
+    for (const [id, f] of this.inflight) if (id.startsWith(CROSS_ID)) run.push([id, f]);
+    this.crossing = 0;
+    for (const [id, f] of run) {
+      this.inflight.delete(id);
+      const span = { start: f.st.start, end: f.st.end };
+      this.land(f, { kind: 'deliver', id: { text: id, ...span }, ...span });
+    }
+  }
+
+  /** A segment held in flight arrives at `st`. */
+  private land(f: Sent, st: ast.DeliverStmt): void {
     const from = this.endpoints.get(f.from)!;
     const to = this.endpoints.get(f.to)!;
     from.lastConn = f.conn;
@@ -1240,6 +1282,7 @@ interface Checkpoint {
   symbols: number;
   rootNames: number;
   pendingRst: number;
+  tfoIssued: number;
   redrawn: number;
   flagged: number;
   symbolRefs: number[];
@@ -1274,7 +1317,9 @@ function restoreTcb(t: Tcb, saved: Tcb): void {
 
 /** Bits of the flags the checker tests by name (`flagBit` is the one table). */
 const FLAG_BIT = { SYN: flagBit('SYN'), ACK: flagBit('ACK'), FIN: flagBit('FIN'), RST: flagBit('RST') } as const;
-const MOD_BIT: Record<ast.Modifier, number> = { lost: 1, dup: 2, dropped: 4, rtx: 8, old: 16 };
+const MOD_BIT: Record<ast.Modifier, number> = { lost: 1, dup: 2, dropped: 4, rtx: 8, old: 16, cross: 32 };
+/** Ids of the segments of a run of `cross` lines in flight (no name can start with NUL). */
+const CROSS_ID = '\u0000cross@';
 /** One frozen flag list per combination: events share them instead of holding a list each. */
 const FLAG_LISTS: (readonly ast.FlagName[])[] = [];
 

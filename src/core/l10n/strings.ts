@@ -110,8 +110,9 @@ const SYNTAX_ZH: Record<string, string> = {
   'at most 32 nested parentheses': '最多 32 层嵌套括号',
   'a name added, not subtracted (write x+1 or x-1)': '加上名称而不是减去（写作 x+1 或 x-1）',
   'the receiving endpoint': '接收端点',
-  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=':
-    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、"标签"、http、tls、lost、dup、dropped、rtx、old 或 delay=',
+  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross or delay=':
+    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、tfo、"标签"、http、tls、lost、dup、dropped、rtx、old、cross 或 delay=',
+  'a Fast Open cookie (tfo=0x4f1c2a9e)': '快速打开（TFO）cookie（tfo=0x4f1c2a9e）',
   label: '标签',
   'a timestamp value': '时间戳值',
   'the echoed timestamp': '回显的时间戳',

@@ -43,7 +43,7 @@ export type AppMessage =
   | { kind: 'http'; span: Span; startLine: string; connection?: 'close' | 'keep-alive' }
   | { kind: 'tls'; span: Span; version?: '1.2' | '1.3'; messages: { name: string; span: Span }[] };
 
-export type Modifier = 'lost' | 'dup' | 'dropped' | 'rtx' | 'old';
+export type Modifier = 'lost' | 'dup' | 'dropped' | 'rtx' | 'old' | 'cross';
 
 export interface SegmentStmt extends Span {
   kind: 'segment';
@@ -67,6 +67,11 @@ export interface SegmentStmt extends Span {
   app?: AppMessage;
   modifiers: { name: Modifier; span: Span }[];
   delay?: Field<Name>;
+  /**
+   * The TCP Fast Open option (RFC 7413 §4.1.1): `tfo` alone is a cookie request (an empty
+   * cookie), `tfo=COOKIE` carries one (its text, lower case).
+   */
+  tfo?: { span: Span; cookie?: string; cookieSpan?: Span };
 }
 
 export type EndpointRole = 'client' | 'server' | 'endpoint';

@@ -115,7 +115,7 @@ const CALLS = new Map<string, ast.CallName>([
   ['shutdown', 'shutdown'],
   ['abort', 'abort'],
 ]);
-const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx', 'old']);
+const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx', 'old', 'cross']);
 // Maps, not plain objects: a word such as `constructor` must not find Object.prototype's.
 const MODIFIER_ALIASES = new Map<string, ast.Modifier>([['duplicate', 'dup'], ['retransmit', 'rtx'], ['retransmission', 'rtx'], ['drop', 'dropped'], ['loss', 'lost']]);
 export const TLS_MESSAGES = [
@@ -124,7 +124,7 @@ export const TLS_MESSAGES = [
   'Finished', 'NewSessionTicket', 'ApplicationData', 'Alert',
 ];
 const TLS_LOOKUP = new Map(TLS_MESSAGES.map((m) => [m.toLowerCase(), m]));
-const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=';
+const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross or delay=';
 const STATEMENT_WORDS = "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
 const MAX32 = 0xffffffff;
 const NO_FLAGS: ast.FlagItem[] = [];
@@ -1014,6 +1014,27 @@ class Parser {
         }
         seg.ts = { key, valueSpan: { start: valueStart, end }, value: { val, ecr }, start: key.start, end };
         return end;
+      }
+      case 'tfo':
+      case 'fastopen': {
+        // RFC 7413 §4.1.1: `tfo` (cookie request) or `tfo=COOKIE` (a number or a name).
+        const key = { start: tStart, end: tEnd };
+        this.advance();
+        if (seg.tfo) this.error('duplicateField', tStart, tEnd, [w]);
+        if (this.k() !== TokenKind.Equals) {
+          seg.tfo ??= { span: key };
+          return key.end;
+        }
+        this.advance();
+        if (this.atLineEnd() || (this.k() !== TokenKind.Number && this.k() !== TokenKind.Ident)) {
+          this.expectedHere('a Fast Open cookie (tfo=0x4f1c2a9e)');
+          return key.end;
+        }
+        const cs = sc.tokenStart;
+        const ce = sc.tokenEnd;
+        this.advance();
+        seg.tfo ??= { span: { start: tStart, end: ce }, cookie: this.text.slice(cs, ce).toLowerCase(), cookieSpan: { start: cs, end: ce } };
+        return ce;
       }
       case 'delay':
       case 'delayed': {

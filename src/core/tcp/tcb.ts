@@ -55,9 +55,10 @@ export interface Tcb {
    * §3.10.7.2: "any other control or text should be queued for processing later"): RCV.NXT stays
    * at the SYN's ISN+1 until this side acknowledges the text or the peer sends it again. Without
    * TCP Fast Open Linux drops it and the peer resends it; with it (RFC 7413) the SYN,ACK
-   * acknowledges it. Both are legal, so the listener's next ack decides.
+   * acknowledges it. A listener takes it only after a valid Fast Open cookie (`fastOpen`, see
+   * `tfo.ts`); after a simultaneous open the next ack decides.
    */
-  synText?: { start: SeqValue; end: SeqValue; why: Why };
+  synText?: { start: SeqValue; end: SeqValue; why: Why; fastOpen?: boolean };
   /** Where this side's last window probe into a zero window started (RFC 9293 §3.8.6.1). */
   probeAt?: SeqValue;
   /**
