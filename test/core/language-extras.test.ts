@@ -166,3 +166,65 @@ describe('crossing segments: `cross`', () => {
     assert.match(out, /crossed in flight \(sent at line 7\)/);
   });
 });
+
+describe('a third party: `attacker M` and `as C` (RFC 5961)', () => {
+  const base = (...more: string[]) => lines('client C', 'server S', 'attacker M', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', ...more);
+  const finalOf = (text: string) => Object.fromEntries(analyze(text).model.finalStates.map((s) => [s.endpoint, s.state]));
+
+  it('parses `attacker M` and `as C`; `attacker` alone before an arrow is a name', () => {
+    const a = analyze(base('M -> S RST seq=1001 as C'));
+    assert.equal(a.model.endpoints.find((e) => e.name === 'M')?.role, 'attacker');
+    const seg = a.file.statements[a.file.statements.length - 1];
+    assert.equal(seg.kind === 'segment' ? seg.as?.text : undefined, 'C');
+    const named = analyze(lines('client attacker', 'server S', 'attacker -> S SYN seq=0'));
+    assert.deepEqual(named.findings, []);
+  });
+
+  it('an RST exactly at RCV.NXT resets S; the real C is untouched', () => {
+    const text = base('M -> S RST seq=1001 as C', 'S: CLOSED, C: ESTABLISHED');
+    expectFindings(text, []);
+    assert.deepEqual(finalOf(text), { C: 'ESTABLISHED', S: 'CLOSED' });
+  });
+
+  it('an RST in the window but not exact: TF2008 (challenge ACK), S stays ESTABLISHED', () => {
+    const text = base('M -> S RST seq=1500 as C', 'S: ESTABLISHED');
+    expectFindings(text, ['TF2008 @ 7:16']);
+  });
+
+  it('an RST outside the window is dropped (a warning unless marked)', () => {
+    const text = base('M -> S RST seq=900000 as C dropped', 'S: ESTABLISHED, C: ESTABLISHED');
+    expectFindings(text, []);
+  });
+
+  it('a SYN in the window on a synchronized connection is answered with a challenge ACK (§4)', () => {
+    const text = base('M -> S SYN seq=1200 as C dropped', 'S -> C ACK seq=5001 ack=1001', 'S: ESTABLISHED, C: ESTABLISHED');
+    expectFindings(text, []);
+  });
+
+  it("the spoofed segment leaves C's numbers alone: C carries on with its own", () => {
+    expectFindings(base('M -> S ACK seq=1001 ack=5001 as C', 'C -> S ACK seq=1001 ack=5001 len=10', 'S -> C ACK seq=5001 ack=1011'), []);
+    // Injected data (RFC 5961 §5): S takes it, C never sent it.
+    const injected = analyze(base('M -> S ACK seq=1001 ack=5001 len=50 as C')).model.finalStates;
+    assert.equal(injected.find((t) => t.endpoint === 'S')?.rcvNxt, '1051');
+    assert.equal(injected.find((t) => t.endpoint === 'C')?.sndNxt, '1001');
+  });
+
+  it('drawn from M, labelled "as C"; the hover class names the spoofing', () => {
+    const text = base('M -> S RST seq=1001 as C');
+    const out = renderMermaid(analyze(text)).text;
+    assert.match(out, /M->>S: RST seq=1001 \(as C\)/);
+    const ev = analyze(text).model.events.find((e) => e.kind === 'segment' && e.stmt.as);
+    assert.equal(ev?.kind === 'segment' ? ev.sendClass : undefined, 'spoofed');
+    assert.equal(ev?.kind === 'segment' ? ev.from : undefined, 'M');
+  });
+
+  it('sending to itself through a spoofed source is a self segment', () => {
+    assert.deepEqual(analyze(lines('client C', 'server S', 'attacker M', 'M -> M RST seq=1 as C')).findings.map((f) => f.code), [analyze(lines('client C', 'C -> C RST seq=1')).findings[0].code]);
+  });
+
+  it('the findings-only check agrees, also on a failed assertion after a spoofed segment', () => {
+    for (const text of [base('M -> S RST seq=1500 as C', 'S: CLOSED', 'M: ESTABLISHED', 'C: CLOSED'), base('M -> S RST seq=1001 as C', 'C: CLOSED')]) {
+      assert.deepEqual(analyzeFindings(text), analyze(text).findings);
+    }
+  });
+});

@@ -781,11 +781,13 @@ class Checker {
   // ---- segments --------------------------------------------------------------------------
 
   private segment(st: ast.SegmentStmt): void {
-    const from = this.endpoint(st.from);
+    // `as NAME` (a spoofed source): the line is the writer's, the segment is judged as NAME's.
+    const writer = this.endpoint(st.from);
+    const from = st.as ? this.endpoint(st.as) : writer;
     const to = st.to.text ? this.endpoint(st.to) : undefined;
-    if (!from || !to) return;
-    if (from === to) {
-      this.report('selfSegment', st.to, [from.info.name]);
+    if (!writer || !from || !to) return;
+    if (from === to || writer === to) {
+      this.report('selfSegment', st.to, [to.info.name]);
       return;
     }
     const c = this.connection(from, to);
@@ -794,7 +796,7 @@ class Checker {
     const s = this.tcb(c, from);
     // A server's TCB that ended returns to its listener for the next SYN.
     if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) setState(s, TcpState.LISTEN);
-    const held = s.unacceptableAck;
+    const held = st.as ? undefined : s.unacceptableAck;
     if (held) {
       s.unacceptableAck = undefined;
       if (st.flags.some((f) => f.set && f.flag === 'RST')) this.answerUnacceptableAck(s, held, from, to, c);
@@ -841,7 +843,7 @@ class Checker {
     // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
     // as if it did, with the expected ack.
     let ackAdded = false;
-    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg)) {
+    if (!(modifiers & MOD_BIT.old) && !st.as && lacksAck(s, seg)) {
       const expText = this.expectedAckText(s, c);
       const last = st.flags[st.flags.length - 1];
       const edits: TextEdit[] = [last ? { start: st.flagsSpan.end, end: st.flagsSpan.end, newText: last.bitStyle ? ', ACK=1' : ' ACK' } : { start: st.to.end, end: st.to.end, newText: ' ACK' }];
@@ -858,10 +860,12 @@ class Checker {
 
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
     // current connection has nothing to do with it (RFC 9293 §3.5, Figure 8).
-    if (modifiers & MOD_BIT.old) {
+    // A spoofed segment (RFC 5961 §1: a blind attacker guesses the numbers) is the same: the
+    // receiver judges it against its TCB for the spoofed endpoint, whose own TCB is untouched.
+    if (modifiers & MOD_BIT.old || st.as) {
       seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss) : undefined;
       seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs) : undefined;
-      this.emit(from, st, c, s, seg, flags, 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
+      this.emit(from, st, c, s, seg, flags, st.as ? 'spoofed' : 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
 
@@ -1018,22 +1022,24 @@ class Checker {
   }
 
   private emit(sender: Endpoint, st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
-    const from = st.from.text;
+    // (A spoofed segment is drawn from its writer and arrives as the spoofed endpoint's.)
+    const from = st.as ? st.as.text : st.from.text;
     const to = st.to.text;
     // `cross`: in flight with the other segments of its run of `cross` lines (see `landCrossing`).
     const crossing = !(modifiers & MOD_BIT.lost) && !st.delay && (modifiers & MOD_BIT.cross) !== 0;
     const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay || crossing ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
     let ev: SegmentRecord | undefined;
     if (this.lean) {
-      noteLast(sender, st, LastEventKind.Segment, from, to, flags, s.state);
+      noteLast(st.as ? this.endpoints.get(st.from.text)! : sender, st, LastEventKind.Segment, st.from.text, to, flags, s.state);
       // Only the segments after a delayed one or after a pending RST can decide a pending RST
       // (see `finalFindings`): a clean flow keeps no trail.
-      if (this.inflight.size > 0 || this.pendingRst.length > 0) {
+      // (A spoofed segment is no reply of the spoofed endpoint's: the full check keys it by its writer.)
+      if (!st.as && (this.inflight.size > 0 || this.pendingRst.length > 0)) {
         const trail = (c.trail ??= [[], []]);
         trail[from === c.a ? 0 : 1].push(seg.rst ? -st.start - 1 : st.start);
       }
     } else {
-      ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
+      ev = new SegmentRecord(this, st, st.from.text, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
       this.events.push(ev);
     }
     if (fate === 'lost') {
@@ -1159,7 +1165,7 @@ class Checker {
   /** Findings-only check: the receiver's last event is this arrival (see `lastEventFor`). */
   private arrived(sent: Sent, to: Endpoint, at: ast.Statement, state: TcpState): void {
     if (at.kind === 'deliver') noteLast(to, at, LastEventKind.Deliver, '', '', 0, state);
-    else noteLast(to, sent.st, LastEventKind.Segment, sent.from, sent.to, sent.flags, state);
+    else noteLast(to, sent.st, LastEventKind.Segment, sent.st.from.text, sent.to, sent.flags, state);
   }
 
   private deliver(st: ast.DeliverStmt): void {

@@ -91,8 +91,8 @@ const SYNTAX_ZH: Record<string, string> = {
   string: '字符串',
   address: '地址',
   'a number or a name': '数字或名称',
-  "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call":
-    "client、server、endpoint、title、note、phase、wait、deliver、msl、numbers，或端点名后接 '->'、':' 或调用",
+  "client, server, endpoint, attacker, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call":
+    "client、server、endpoint、attacker、title、note、phase、wait、deliver、msl、numbers，或端点名后接 '->'、':' 或调用",
   'the note text': 'note 的文本',
   'the title text': 'title 的文本',
   'the phase text': 'phase 的文本',
@@ -110,8 +110,9 @@ const SYNTAX_ZH: Record<string, string> = {
   'at most 32 nested parentheses': '最多 32 层嵌套括号',
   'a name added, not subtracted (write x+1 or x-1)': '加上名称而不是减去（写作 x+1 或 x-1）',
   'the receiving endpoint': '接收端点',
-  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross or delay=':
-    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、tfo、"标签"、http、tls、lost、dup、dropped、rtx、old、cross 或 delay=',
+  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross, as or delay=':
+    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、tfo、"标签"、http、tls、lost、dup、dropped、rtx、old、cross、as 或 delay=',
+  'the endpoint whose address is spoofed (as C)': '被冒充地址的端点（as C）',
   'a Fast Open cookie (tfo=0x4f1c2a9e)': '快速打开（TFO）cookie（tfo=0x4f1c2a9e）',
   label: '标签',
   'a timestamp value': '时间戳值',

@@ -391,6 +391,8 @@ class Renderer {
         return [phrase('dupAck', this.locale)];
       case 'old-duplicate':
         return [word('oldDuplicate', this.locale)];
+      case 'spoofed':
+        return [word('spoofedAs', this.locale, ev.stmt.as?.text ?? '')];
       default:
         return [];
     }

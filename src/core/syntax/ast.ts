@@ -72,9 +72,15 @@ export interface SegmentStmt extends Span {
    * cookie), `tfo=COOKIE` carries one (its text, lower case).
    */
   tfo?: { span: Span; cookie?: string; cookieSpan?: Span };
+  /**
+   * `as NAME`: a spoofed source (a third party sends, the receiver takes the segment as NAME's,
+   * RFC 5961 §1): the sender writes the line, NAME's own TCB is untouched.
+   */
+  as?: Name;
 }
 
-export type EndpointRole = 'client' | 'server' | 'endpoint';
+/** `attacker`: a third party that only sends, spoofing another endpoint's address (`as NAME`). */
+export type EndpointRole = 'client' | 'server' | 'endpoint' | 'attacker';
 
 export interface EndpointStmt extends Span {
   kind: 'endpoint';

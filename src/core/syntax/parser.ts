@@ -124,8 +124,8 @@ export const TLS_MESSAGES = [
   'Finished', 'NewSessionTicket', 'ApplicationData', 'Alert',
 ];
 const TLS_LOOKUP = new Map(TLS_MESSAGES.map((m) => [m.toLowerCase(), m]));
-const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross or delay=';
-const STATEMENT_WORDS = "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
+const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross, as or delay=';
+const STATEMENT_WORDS = "client, server, endpoint, attacker, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
 const MAX32 = 0xffffffff;
 const NO_FLAGS: ast.FlagItem[] = [];
 const NO_SPAN: Span = { start: 0, end: 0 };
@@ -155,7 +155,7 @@ export interface ParseOptions {
 const NO_COMMENTS = { comments: false };
 
 /** The words that begin an endpoint declaration (in any case). */
-const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host'];
+const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host', 'attacker'];
 
 /**
  * The endpoint declarations of `text`, as `parse(text)` gives them, without parsing the rest:
@@ -329,6 +329,10 @@ class Parser {
       case 'endpoint':
       case 'host':
         return this.parseEndpoint(word === 'host' ? 'endpoint' : (word as ast.EndpointRole));
+      case 'attacker':
+        // (Only with a name after it: `attacker -> S ...` is an endpoint named attacker.)
+        if (this.peekIsName()) return this.parseEndpoint('attacker');
+        break;
       case 'title':
         return this.parseTextStatement('title');
       case 'phase':
@@ -1015,6 +1019,20 @@ class Parser {
         seg.ts = { key, valueSpan: { start: valueStart, end }, value: { val, ecr }, start: key.start, end };
         return end;
       }
+      case 'as': {
+        // `as NAME`: the spoofed source of a third party's segment.
+        const key = { start: tStart, end: tEnd };
+        this.advance();
+        if (this.k() !== TokenKind.Ident) {
+          this.expectedHere('the endpoint whose address is spoofed (as C)');
+          return key.end;
+        }
+        const who = this.name();
+        this.advance();
+        if (seg.as) this.error('duplicateField', tStart, who.end, [w]);
+        else seg.as = who;
+        return who.end;
+      }
       case 'tfo':
       case 'fastopen': {
         // RFC 7413 §4.1.1: `tfo` (cookie request) or `tfo=COOKIE` (a number or a name).
@@ -1080,6 +1098,14 @@ class Parser {
   }
 
   /** Whether `=` follows the current token (after optional spaces). */
+  /** Is the next token (after blanks) a name? (The raw text, as `peekIsEquals` reads it.) */
+  private peekIsName(): boolean {
+    const text = this.text;
+    let p = this.scanner.tokenEnd;
+    while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    return p > this.scanner.tokenEnd && p < text.length && /[\p{L}_]/u.test(text[p]);
+  }
+
   private peekIsEquals(): boolean {
     // The scanner has no lookahead buffer; peek at the raw text.
     let p = this.scanner.tokenEnd;
