@@ -228,3 +228,47 @@ describe('a third party: `attacker M` and `as C` (RFC 5961)', () => {
     }
   });
 });
+
+describe('the accept queue: `acceptq=N` and `S accept`', () => {
+  const full = (...more: string[]) =>
+    lines('server S acceptq=1', 'client A', 'client B', 'A -> S SYN seq=100', 'S -> A SYN ACK seq=500 ack=101', 'A -> S ACK seq=101 ack=501', 'B -> S SYN seq=200', 'S -> B SYN ACK seq=700 ack=201', ...more);
+
+  it('parses acceptq= and accept [PEER]', () => {
+    const a = analyze(lines('server S acceptq=3', 'S accept', 'S accept C'));
+    const decl = a.file.statements[0];
+    assert.equal(decl.kind === 'endpoint' ? decl.acceptq?.value : undefined, 3);
+    assert.deepEqual(a.file.statements.slice(1).map((s) => (s.kind === 'call' ? `${s.call} ${s.peer?.text ?? ''}` : s.kind)), ['accept ', 'accept C']);
+  });
+
+  it('a full queue drops the third ACK: TF2011 names the bound, the server stays SYN_RCVD', () => {
+    const text = full('B -> S ACK seq=201 ack=701', 'S[B]: SYN_RCVD, B: ESTABLISHED');
+    const a = expectFindings(text, ['TF2011 @ 9:3']);
+    assert.match(a.findings[0].message, /acceptq=1, 1 established/);
+  });
+
+  it("marked 'dropped' it is silent; accept makes room and the retransmitted SYN,ACK completes it", () => {
+    expectFindings(full('B -> S ACK seq=201 ack=701 dropped', 'S accept', 'S -> B SYN ACK seq=700 ack=201 rtx dropped', 'B -> S ACK seq=201 ack=701', 'S[B]: ESTABLISHED', 'S accept B'), []);
+  });
+
+  it('accepting first leaves room: no drop', () => {
+    expectFindings(full('S accept A', 'B -> S ACK seq=201 ack=701', 'S[B]: ESTABLISHED'), []);
+  });
+
+  it('accept with nothing in the queue, or of a non-listener, is TF2006', () => {
+    expectFindings(lines('server S', 'client A', 'S accept', 'A accept'), ['TF2006 @ 3:3', 'TF2006 @ 4:3']);
+    // Taken once, the connection is no longer in the queue.
+    expectFindings(full('S accept', 'S accept'), ['TF2006 @ 10:3']);
+    // Naming a connection still in SYN_RCVD.
+    expectFindings(full('S accept B'), ['TF2006 @ 9:3']);
+  });
+
+  it('a connection the peer closed (CLOSE_WAIT) still waits in the queue', () => {
+    expectFindings(full('A -> S FIN ACK seq=101 ack=501', 'S -> A ACK seq=501 ack=102', 'B -> S ACK seq=201 ack=701 dropped', 'S accept A', 'S: CLOSE_WAIT'), []);
+  });
+
+  it('without acceptq= the queue has no bound; the findings-only check agrees', () => {
+    const text = full('B -> S ACK seq=201 ack=701').replace(' acceptq=1', '');
+    expectFindings(text, []);
+    for (const t of [full('B -> S ACK seq=201 ack=701', 'S[B]: ESTABLISHED'), full('S accept', 'S accept', 'S: CLOSED')]) assert.deepEqual(analyzeFindings(t), analyze(t).findings);
+  });
+});

@@ -10,6 +10,7 @@ import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMe
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
 import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
+import { completesHandshake, queued } from '../tcp/accept';
 import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
@@ -23,6 +24,8 @@ interface Endpoint {
   idle: TcpState;
   isn?: number;
   backlog?: number;
+  /** Bound of the accept queue (`acceptq=`, tcp/accept.ts). */
+  acceptq?: number;
   win?: number;
   wscale?: number;
   lastConn?: Connection;
@@ -436,6 +439,7 @@ class Checker {
       idle: start,
       isn: st.isn?.value,
       backlog: st.backlog?.value,
+      acceptq: st.acceptq?.value,
       win: st.win?.value,
       wscale: st.wscale?.value,
       conns: new Map(),
@@ -770,12 +774,36 @@ class Checker {
     const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
     const idleBefore = e.idle;
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
+    if (st.call === 'accept') return this.accept(st, e, conn, t, before, idleBefore, state);
     const verdict = userCall(st.call, t, e);
     if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
     else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
     if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
+  }
+
+  /**
+   * `S accept` / `S accept C`: the application takes a connection from the listener's accept
+   * queue, the oldest or the one named (tcp/accept.ts); the TCB itself does not change.
+   */
+  private accept(st: ast.CallStmt, e: Endpoint, named: Connection | undefined, t: Tcb | undefined, before: TcbView | undefined, idleBefore: TcpState, state: TcpState): void {
+    let conn: Connection | undefined;
+    if (e.info.role !== 'server' && e.idle !== TcpState.LISTEN) {
+      this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p('callAcceptNotListener'), RULE.open]);
+    } else {
+      if (st.peer) conn = named && t && queued(t) ? named : undefined;
+      else for (const c of e.conns.values()) if (queued(c.tcbs.get(e.info.name)!)) { conn = c; break; }
+      if (conn) {
+        conn.tcbs.get(e.info.name)!.accepted = true;
+        e.lastConn = conn;
+      } else this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p('callAcceptEmpty'), RULE.open]);
+    }
+    const got = conn ?? named;
+    const tt = got?.tcbs.get(e.info.name);
+    const peer = got ? (got.a === e.info.name ? got.b : got.a) : '';
+    if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
+    else this.events.push({ kind: 'call', stmt: st, before: conn ? undefined : before, after: tt && got ? this.view(tt, e.info.name, peer, got) : undefined, idleBefore, idleAfter: e.idle });
   }
 
   // ---- segments --------------------------------------------------------------------------
@@ -1107,6 +1135,19 @@ class Checker {
         }
       }
     }
+    // The accept queue is full: Linux drops the ACK that would complete the handshake (accept.ts).
+    if (to.acceptq !== undefined && completesHandshake(r, seg)) {
+      let waiting = 0;
+      for (const cc of to.conns.values()) if (cc !== c && queued(cc.tcbs.get(to.info.name) ?? r)) waiting++;
+      if (waiting >= to.acceptq) {
+        if (!marked && !duplicate) this.report('acceptQueueFull', st.arrow, [to.info.name, String(to.acceptq), String(waiting), RULE.other]);
+        if (ev) {
+          const held = this.view(r, to.info.name, from.info.name, c);
+          ev.deliveries.push({ at, before: held, after: held, outcome: 'dropped', note: this.p('acceptqRule'), duplicate });
+        } else this.arrived(sent, to, at, r.state);
+        return;
+      }
+    }
     if (seg.syn && !seg.ack && r.state === TcpState.TIME_WAIT && !duplicate) {
       this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
       setState(r, to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
@@ -1121,6 +1162,8 @@ class Checker {
     // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
     if (r.unacceptableAck) r.unacceptableAck = undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    // A new connection of a listener has not been accepted yet (tcp/accept.ts).
+    if (stateBefore === TcpState.LISTEN && r.state === TcpState.SYN_RCVD) r.accepted = false;
     // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.
     if (st.tfo?.cookie && r.synText && r.passive && seg.syn && !seg.ack) r.synText = { ...r.synText, fastOpen: cookieValid(this.tfoIssued, to.info.name, st.tfo.cookie) };
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments

@@ -31,6 +31,9 @@ const phrases = {
   afterTimeWait: ['the connection has ended', '连接已经结束'],
 
   callListenNotClosed: ['listen needs a CLOSED endpoint', 'listen 需要端点处于 CLOSED'],
+  callAcceptNotListener: ['takes only the connections of a listener (a server)', '只能取出监听端点（server）的连接'],
+  callAcceptEmpty: ['finds no connection in the accept queue (none has completed its handshake and waits to be accepted)', '在全连接队列中找不到连接（没有已完成握手、等待 accept 的连接）'],
+  acceptqRule: ['the accept queue is full: Linux drops the ACK that completes the handshake', '全连接队列已满：Linux 丢弃完成握手的 ACK'],
   callOpenExists: ['open fails: the connection already exists', 'open 失败：连接已经存在'],
   callCloseClosing: ['close fails: the connection is already closing', 'close 失败：连接已在关闭中'],
   callNoConnection: ['fails: the connection does not exist', '失败：连接不存在'],
@@ -102,7 +105,7 @@ const SYNTAX_ZH: Record<string, string> = {
   "'relative' or 'absolute'": "'relative' 或 'absolute'",
   'an endpoint name': '端点名',
   'a port number': '端口号',
-  'an address, a start state, isn=, backlog=, win=, mss= or wscale=': '地址、起始状态、isn=、backlog=、win=、mss= 或 wscale=',
+  'an address, a start state, isn=, backlog=, acceptq=, win=, mss= or wscale=': '地址、起始状态、isn=、backlog=、acceptq=、win=、mss= 或 wscale=',
   'sequence number': '序号',
   port: '端口',
   timestamp: '时间戳',

@@ -91,6 +91,8 @@ export interface EndpointStmt extends Span {
   startState?: { text: string; span: Span };
   isn?: Field<number>;
   backlog?: Field<number>;
+  /** Bound of the accept queue (connections established, not yet accepted), see tcp/accept.ts. */
+  acceptq?: Field<number>;
   win?: Field<number>;
   mss?: Field<number>;
   wscale?: Field<number>;
@@ -107,7 +109,7 @@ export interface AssertStmt extends Span {
   items: StateRef[];
 }
 
-export type CallName = 'open' | 'listen' | 'close' | 'shutdown' | 'abort';
+export type CallName = 'open' | 'listen' | 'close' | 'shutdown' | 'abort' | 'accept';
 
 export interface CallStmt extends Span {
   kind: 'call';

@@ -111,6 +111,7 @@ const CALLS = new Map<string, ast.CallName>([
   ['open', 'open'],
   ['connect', 'open'],
   ['listen', 'listen'],
+  ['accept', 'accept'],
   ['close', 'close'],
   ['shutdown', 'shutdown'],
   ['abort', 'abort'],
@@ -133,7 +134,7 @@ const NO_SPAN: Span = { start: 0, end: 0 };
 /** Units of a duration, in milliseconds. (A plain object, looked up with the lower-case unit.) */
 const DURATION_FACTORS = new Map<string, number>([['ms', 1], ['s', 1000], ['sec', 1000], ['m', 60000], ['min', 60000], ['h', 3600000], ['us', 0.001]]);
 /** Numeric options of an endpoint statement and the field each one sets. */
-const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
+const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['acceptq', 'acceptq'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
 
 /**
  * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
@@ -594,7 +595,7 @@ class Parser {
           continue;
         }
       }
-      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, win=, mss= or wscale=']);
+      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, acceptq=, win=, mss= or wscale=']);
       this.advance();
     }
     return stmt;

@@ -28,6 +28,8 @@ export interface Tcb {
   state: TcpState;
   /** Created by a SYN arriving at a listener (returns to LISTEN on RST, RFC 9293 §3.10.7.4). */
   passive: boolean;
+  /** A listener's connection the application has taken from the accept queue (`accept.ts`). */
+  accepted: boolean;
   iss?: SeqValue;
   irs?: SeqValue;
   sndUna?: SeqValue;
@@ -128,6 +130,7 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     sndShiftUnknown: undefined,
     rcvShiftUnknown: undefined,
     ackedBeforeRcv: undefined,
+    accepted: false,
   };
   if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
     // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
