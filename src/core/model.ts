@@ -22,7 +22,8 @@ export interface TcbView {
   rcvWnd: number;
 }
 
-export type SendClass = 'new' | 'retransmission' | 'keepalive' | 'window-probe' | 'dup-ack' | 'rst-reply' | 'old-duplicate';
+/** `spoofed`: a third party's segment with another endpoint's source (`as NAME`). */
+export type SendClass = 'new' | 'retransmission' | 'keepalive' | 'window-probe' | 'dup-ack' | 'rst-reply' | 'old-duplicate' | 'spoofed';
 
 export interface Delivery {
   /** Offsets of the statement at which the segment arrived (the segment itself, or `deliver`). */

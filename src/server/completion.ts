@@ -20,10 +20,10 @@ import { t } from './l10n';
 
 const NAME = String.raw`[\p{L}_][\p{L}\p{N}_]*`;
 const FLAGS: ast.FlagName[] = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'];
-const STATEMENT_KEYWORDS = ['client', 'server', 'endpoint', 'title', 'note', 'phase', 'wait', 'deliver', 'msl', 'numbers'];
+const STATEMENT_KEYWORDS = ['client', 'server', 'endpoint', 'attacker', 'title', 'note', 'phase', 'wait', 'deliver', 'msl', 'numbers'];
 const CALLS = ['open', 'connect', 'listen', 'close', 'shutdown', 'abort'];
-const FIELDS = ['len=', 'win=', 'mss=', 'wscale=', 'ts=', 'sackOK'];
-const MODIFIERS = ['lost', 'dup', 'dropped', 'rtx', 'old', 'delay='];
+const FIELDS = ['len=', 'win=', 'mss=', 'wscale=', 'ts=', 'sackOK', 'tfo'];
+const MODIFIERS = ['lost', 'dup', 'dropped', 'rtx', 'old', 'cross', 'delay='];
 const DURATIONS = ['2MSL', 'RTO', '30s', '200ms'];
 const FRESH_NAMES = ['x', 'y', 'u', 'v', 'w', 'p', 'q', 'a', 'b', 'c'];
 const WRITABLE = /^(?:\d+|[\p{L}_][\p{L}\p{N}_]*(?:[+-]\d+)?)$/u;

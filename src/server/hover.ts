@@ -130,6 +130,7 @@ const SEND_CLASS: Record<Exclude<SendClass, 'new'>, StringKey> = {
   'dup-ack': 'classDupAck',
   'rst-reply': 'classRstReply',
   'old-duplicate': 'classOldDuplicate',
+  spoofed: 'classSpoofed',
 };
 
 /** The hover text of a segment, seen from the statement hovered (the segment or its `deliver`). */

@@ -65,6 +65,7 @@ const strings = {
   classDupAck: ['duplicate ACK', '重复 ACK'],
   classRstReply: ['RST in reply', '作为应答的 RST'],
   classOldDuplicate: ['old duplicate', '旧的重复报文段'],
+  classSpoofed: ['spoofed source', '伪造源地址'],
 } satisfies Record<string, [string, string]>;
 
 export type StringKey = keyof typeof strings;

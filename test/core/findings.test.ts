@@ -43,6 +43,7 @@ const cases: Case[] = [
   { code: 'TF2009', text: established('C -> S ACK seq=1001 ack=5001 len=10 dropped'), at: '6:37', says: 'S accepts', near: established('C -> S ACK seq=1001 ack=5001 len=10') },
 
   { code: 'TF2010', text: established('C -> S PSH seq=1001 len=5'), at: '6:8', says: 'ack=5001', near: established('C -> S PSH ACK seq=1001 ack=5001 len=5'), fixes: true },
+  { code: 'TF2011', text: lines('server S acceptq=1', 'client A', 'client B', 'A -> S SYN seq=1', 'S -> A SYN ACK seq=1 ack=2', 'A -> S ACK seq=2 ack=2', 'B -> S SYN seq=1', 'S -> B SYN ACK seq=1 ack=2', 'B -> S ACK seq=2 ack=2'), at: '9:3', says: 'acceptq=1', near: lines('server S acceptq=1', 'client A', 'client B', 'A -> S SYN seq=1', 'S -> A SYN ACK seq=1 ack=2', 'A -> S ACK seq=2 ack=2', 'B -> S SYN seq=1', 'S -> B SYN ACK seq=1 ack=2', 'S accept', 'B -> S ACK seq=2 ack=2') },
 
   { code: 'TF3001', text: lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x'), at: '4:26', says: 'x+1', near: lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1'), fixes: true },
   { code: 'TF3002', text: established('C -> S ACK seq=1005 ack=5001'), at: '6:16', says: '1001', near: established('C -> S ACK seq=1001 ack=5001'), fixes: true },

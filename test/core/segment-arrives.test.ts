@@ -78,8 +78,14 @@ describe('LISTEN -> SYN_RCVD: data on a SYN without TCP Fast Open (RFC 9293 §3.
   it('the SYN,ACK acknowledges only the SYN, a bare third ACK, then the bytes again', () => {
     expectFindings(synWithData('S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1011 ack=5001', 'S -> C ACK seq=5001 ack=1001', 'C -> S ACK seq=1001 ack=5001 len=10', 'S -> C ACK seq=5001 ack=1011'), ['TF3008 @ 3:21']);
   });
-  it('the SYN,ACK acknowledges the data as well (queued, RFC 9293 §3.10.7.2; RFC 7413)', () => {
-    expectFindings(synWithData('S -> C SYN ACK seq=5000 ack=1011', 'C -> S ACK seq=1011 ack=5001', 'C -> S ACK seq=1011 ack=5001 len=5', 'S -> C ACK seq=5001 ack=1016'), ['TF3008 @ 3:21']);
+  it('the SYN,ACK may not acknowledge the data without a Fast Open cookie: expected 1001 (RFC 7413 §4.2.2)', () => {
+    const text = synWithData('S -> C SYN ACK seq=5000 ack=1011');
+    expectFindings(text, ['TF3008 @ 3:21', 'TF3001 @ 4:29']);
+    assert.equal(finding(text, 'TF3001').expected, '1001');
+  });
+  it('with a Fast Open cookie the SYN,ACK acknowledges the data as well (RFC 7413 §4.2.2)', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=1000 len=10 tfo=0x1f2e3d4c', 'S -> C SYN ACK seq=5000 ack=1011', 'C -> S ACK seq=1011 ack=5001', 'C -> S ACK seq=1011 ack=5001 len=5', 'S -> C ACK seq=5001 ack=1016');
+    expectFindings(text, []);
   });
   it('an ack inside the SYN data is still wrong: expected 1001', () => {
     const text = synWithData('S -> C SYN ACK seq=5000 ack=1005');

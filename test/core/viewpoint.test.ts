@@ -139,8 +139,15 @@ describe('retransmissions the sender makes from its own view', () => {
 });
 
 describe('what rides on a SYN, and TLS 1.3 compatibility', () => {
-  it('HTTP on a SYN (TCP Fast Open) is no application error, only the dataOnSyn note', () => {
-    const text = lines('client C', 'server S', 'C -> S SYN seq=0 len=18 http "GET / HTTP/1.1"', 'S -> C SYN ACK seq=0 ack=19', 'C -> S ACK seq=19 ack=1');
+  it('HTTP on a SYN with a Fast Open cookie (RFC 7413) is no application error and no note', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=0 len=18 tfo=0x5eed http "GET / HTTP/1.1"', 'S -> C SYN ACK seq=0 ack=19', 'C -> S ACK seq=19 ack=1');
+    assert.deepEqual(
+      analyze(text).findings.map((f) => f.key),
+      [],
+    );
+  });
+  it('HTTP on a SYN without a cookie: only the dataOnSyn note when the SYN,ACK acknowledges the SYN alone', () => {
+    const text = lines('client C', 'server S', 'C -> S SYN seq=0 len=18 http "GET / HTTP/1.1"', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1 len=18 rtx http "GET / HTTP/1.1"');
     assert.deepEqual(
       analyze(text).findings.map((f) => f.key),
       ['dataOnSyn'],

@@ -122,7 +122,8 @@ test('several connections: unique names, phases, filters by connection, port and
   assert.equal(r.connections, 3);
   for (const n of ['C1', 'S1', 'C2', 'S2', 'C3', 'S3']) assert.match(r.text, new RegExp(`^(client|server|endpoint) ${n} `, 'm'));
   assert.equal(r.text.split('\n').filter((l) => l.startsWith('phase "Connection ')).length, 3);
-  assert.match(r.text, /TFO cookie request/);
+  assert.match(r.text, /^C1 -> S1 SYN seq=0 win=1400 tfo  #/m); // RFC 7413: a cookie request
+  assert.match(r.text, /^S1 -> C1 SYN ACK .* tfo=0x090909090000  #/m);
   const only2 = importCapture(bytes, { conn: 2 });
   assert.equal(only2.connections, 1);
   assert.match(only2.text, /^client C 9\.9\.9\.9:13047/m);

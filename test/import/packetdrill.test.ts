@@ -116,8 +116,8 @@ test('remote ISN: the SYN is absolute, later numbers relative; absolute local AC
   const r = importPacketdrill(readFileSync(`${PKT_DIR}/google-packetdrill/tcp/fastopen/client/simultaneous-fast-open.pkt`, 'utf8'));
   assert.equal(r.connections, 2);
   const s = segs(r.text);
-  assert.ok(s.includes('R1 -> L1 SYN ACK seq=0 ack=1 win=14600 mss=1460 wscale=6 sackOK'));
-  assert.ok(s.includes('R2 -> L2 SYN seq=0 len=500 win=14600 mss=1040 wscale=6 sackOK'));
+  assert.ok(s.includes('R1 -> L1 SYN ACK seq=0 ack=1 win=14600 mss=1460 wscale=6 sackOK tfo=0xabcd1234'), 'FO cookie becomes tfo=0x… (RFC 7413)');
+  assert.ok(s.includes('R2 -> L2 SYN seq=0 len=500 win=14600 mss=1040 wscale=6 sackOK tfo=0x87654321'));
   assert.ok(s.includes('L2 -> R2 SYN ACK seq=0 ack=1 mss=1460 wscale=8 sackOK'), 'ack 1235 written absolute becomes 1');
   assert.match(r.text, /^client L2$/m);
   assert.match(r.text, /^client R2$/m, 'simultaneous open: the peer sends a SYN too');

@@ -9,6 +9,8 @@ import { LineIndex } from '../syntax/text';
 import { Finding, FindingKey, FINDINGS, Fix, Locale, Related, TextEdit, formatMessage } from './findings';
 import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
+import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
+import { completesHandshake, queued } from '../tcp/accept';
 import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
@@ -22,6 +24,8 @@ interface Endpoint {
   idle: TcpState;
   isn?: number;
   backlog?: number;
+  /** Bound of the accept queue (`acceptq=`, tcp/accept.ts). */
+  acceptq?: number;
   win?: number;
   wscale?: number;
   lastConn?: Connection;
@@ -188,6 +192,10 @@ class Checker {
   private readonly symbols: SymbolInfo[] = [];
   private readonly endpointRefs = new Map<string, ast.Span[]>();
   private readonly inflight = new Map<string, Sent>();
+  /** Segments of the current run of `cross` lines still in flight. */
+  private crossing = 0;
+  /** Fast Open cookies handed out so far (RFC 7413 §4.1.2), append-only. */
+  private readonly tfoIssued: IssuedCookie[] = [];
   private readonly rootNames: string[] = [''];
   private readonly pendingRst: PendingRst[] = [];
   /** Arrivals redrawn after the fact (see `answerUnacceptableAck`), with what they showed before. */
@@ -291,6 +299,7 @@ class Checker {
 
   /** After the last statement: segments still in flight, then the findings (see `finalFindings`). */
   finish(base: number): Finding[] {
+    if (this.crossing > 0) this.landCrossing();
     for (const [id, f] of this.inflight) {
       this.report('undelivered', f.st.delay!.valueSpan, [id]);
     }
@@ -325,6 +334,7 @@ class Checker {
       symbols: this.symbols.length,
       rootNames: this.rootNames.length,
       pendingRst: this.pendingRst.length,
+      tfoIssued: this.tfoIssued.length,
       redrawn: this.redrawn.length,
       flagged: this.flagged.length,
       symbolRefs,
@@ -350,6 +360,7 @@ class Checker {
     this.symbols.length = cp.symbols;
     this.rootNames.length = cp.rootNames;
     this.pendingRst.length = cp.pendingRst;
+    this.tfoIssued.length = cp.tfoIssued;
     while (this.redrawn.length > cp.redrawn) {
       const r = this.redrawn.pop()!;
       r.d.after = r.after;
@@ -382,11 +393,13 @@ class Checker {
       k.c.frozen = undefined;
     }
     this.inflight.clear();
+    this.crossing = 0;
     for (const { id, f, deliveries, raw } of cp.inflight) {
       const ev = f.event!;
       ev.deliveries.length = deliveries;
       if (ev.raw.length > raw) ev.raw.length = raw;
       this.inflight.set(id, f);
+      if (id.startsWith(CROSS_ID)) this.crossing++;
     }
     this.lastViews.clear();
     this.relative = cp.relative;
@@ -460,6 +473,7 @@ class Checker {
       idle: start,
       isn: st.isn?.value,
       backlog: st.backlog?.value,
+      acceptq: st.acceptq?.value,
       win: st.win?.value,
       wscale: st.wscale?.value,
       conns: new Map(),
@@ -666,6 +680,8 @@ class Checker {
   // ---- statements ------------------------------------------------------------------------
 
   private statement(st: ast.Statement): void {
+    // A run of `cross` lines has sent all its segments: they arrive, in order, before this.
+    if (this.crossing > 0 && !(st.kind === 'segment' && st.modifiers.some((m) => m.name === 'cross'))) this.landCrossing();
     switch (st.kind) {
       case 'endpoint':
         this.push({ kind: 'other', stmt: st });
@@ -809,12 +825,36 @@ class Checker {
     const before = t && conn && !this.lean ? this.view(t, e.info.name, peer, conn) : undefined;
     const idleBefore = e.idle;
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
+    if (st.call === 'accept') return this.accept(st, e, conn, t, before, idleBefore, state);
     const verdict = userCall(st.call, t, e);
     if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
     else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
     if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle });
+  }
+
+  /**
+   * `S accept` / `S accept C`: the application takes a connection from the listener's accept
+   * queue, the oldest or the one named (tcp/accept.ts); the TCB itself does not change.
+   */
+  private accept(st: ast.CallStmt, e: Endpoint, named: Connection | undefined, t: Tcb | undefined, before: TcbView | undefined, idleBefore: TcpState, state: TcpState): void {
+    let conn: Connection | undefined;
+    if (e.info.role !== 'server' && e.idle !== TcpState.LISTEN) {
+      this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p('callAcceptNotListener'), RULE.open]);
+    } else {
+      if (st.peer) conn = named && t && queued(t) ? named : undefined;
+      else for (const c of e.conns.values()) if (queued(c.tcbs.get(e.info.name)!)) { conn = c; break; }
+      if (conn) {
+        conn.tcbs.get(e.info.name)!.accepted = true;
+        e.lastConn = conn;
+      } else this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p('callAcceptEmpty'), RULE.open]);
+    }
+    const got = conn ?? named;
+    const tt = got?.tcbs.get(e.info.name);
+    const peer = got ? (got.a === e.info.name ? got.b : got.a) : '';
+    if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
+    else this.events.push({ kind: 'call', stmt: st, before: conn ? undefined : before, after: tt && got ? this.view(tt, e.info.name, peer, got) : undefined, idleBefore, idleAfter: e.idle });
   }
 
   // ---- segments --------------------------------------------------------------------------
@@ -830,12 +870,14 @@ class Checker {
   }
 
   private segment(st: ast.SegmentStmt): void {
-    const from = this.endpoint(st.from);
+    // `as NAME` (a spoofed source): the line is the writer's, the segment is judged as NAME's.
+    const writer = this.endpoint(st.from);
+    const from = st.as ? this.endpoint(st.as) : writer;
     const to = st.to.text ? this.endpoint(st.to) : undefined;
-    if (!from || !to) return;
+    if (!writer || !from || !to) return;
     this.senderFault = 0;
-    if (from === to) {
-      this.report('selfSegment', st.to, [from.info.name]);
+    if (from === to || writer === to) {
+      this.report('selfSegment', st.to, [to.info.name]);
       return;
     }
     const c = this.connection(from, to);
@@ -844,7 +886,7 @@ class Checker {
     const s = this.tcb(c, from);
     // A server's TCB that ended returns to its listener for the next SYN.
     if (s.state === TcpState.CLOSED && from.idle === TcpState.LISTEN && s.used) setState(s, TcpState.LISTEN);
-    const held = s.unacceptableAck;
+    const held = st.as ? undefined : s.unacceptableAck;
     if (held) {
       s.unacceptableAck = undefined;
       if (st.flags.some((f) => f.set && f.flag === 'RST')) {
@@ -894,7 +936,7 @@ class Checker {
     // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
     // as if it did, with the expected ack.
     let ackAdded = false;
-    if (!(modifiers & MOD_BIT.old) && lacksAck(s, seg) && this.receiverSynchronized(c, to)) {
+    if (!(modifiers & MOD_BIT.old) && !st.as && lacksAck(s, seg) && this.receiverSynchronized(c, to)) {
       const expText = this.expectedAckText(s, c);
       const last = st.flags[st.flags.length - 1];
       const edits: TextEdit[] = [last ? { start: st.flagsSpan.end, end: st.flagsSpan.end, newText: last.bitStyle ? ', ACK=1' : ' ACK' } : { start: st.to.end, end: st.to.end, newText: ' ACK' }];
@@ -911,10 +953,12 @@ class Checker {
 
     // An old duplicate from an earlier incarnation: the network delivers it, its sender's
     // current connection has nothing to do with it (RFC 9293 §3.5, Figure 8).
-    if (modifiers & MOD_BIT.old) {
+    // A spoofed segment (RFC 5961 §1: a blind attacker guesses the numbers) is the same: the
+    // receiver judges it against its TCB for the spoofed endpoint, whose own TCB is untouched.
+    if (modifiers & MOD_BIT.old || st.as) {
       seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss) : undefined;
       seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs) : undefined;
-      this.emit(from, st, c, s, seg, flags, 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
+      this.emit(from, st, c, s, seg, flags, st.as ? 'spoofed' : 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
 
@@ -1036,7 +1080,7 @@ class Checker {
     if (seg.ack && ackField) {
       const written = this.evaluate(ackField.value, c, expectedAck, s.irs);
       ackValue = written;
-      if (expectedAck && !equal(written, expectedAck) && !(s.synText && equal(written, synTextAck(s)))) {
+      if (expectedAck && !equal(written, expectedAck) && !(synTextMayBeAcked(s) && equal(written, synTextAck(s)))) {
         const expText = this.writeAs(expectedAck, s.irs, c);
         const writtenText = this.file.text.slice(ackField.valueSpan.start, ackField.valueSpan.end);
         const fix: Fix = { title: this.fixTitle(`Set ack to ${expText}`, `将 ack 改为 ${expText}`), edits: [{ start: ackField.valueSpan.start, end: ackField.valueSpan.end, newText: expText }] };
@@ -1070,7 +1114,7 @@ class Checker {
     if (sendClass === 'new' && isDuplicateAck(s, c.tcbs.get(to.info.name), seg)) sendClass = 'dup-ack';
 
     // ---- data checks ----
-    if (seg.syn && len > 0) this.report('dataOnSyn', st.len ?? st.label?.span ?? st.flagsSpan, [String(len), RULE.synSent]);
+    if (seg.syn && len > 0 && !st.tfo?.cookie) this.report('dataOnSyn', st.len ?? st.label?.span ?? st.flagsSpan, [String(len), RULE.synSent]);
     if (len > 0 && seg.seq && s.sndUna && s.sndWnd !== undefined && !seg.syn) {
       const limit = add(s.sndUna, s.sndWnd);
       const end = add(seg.seq, len);
@@ -1091,28 +1135,37 @@ class Checker {
     // ---- apply ----
     applySend(s, seg, why);
     if (seg.ack) s.lastAckSent = ackValue;
+    // RFC 7413 §4.1.2: a SYN,ACK with a cookie hands it out.
+    if (seg.syn && seg.ack && st.tfo?.cookie) this.tfoIssued.push({ server: from.info.name, cookie: st.tfo.cookie });
     this.emit(from, st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
   private emit(sender: Endpoint, st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
-    const from = st.from.text;
+    // (A spoofed segment is drawn from its writer and arrives as the spoofed endpoint's.)
+    const from = st.as ? st.as.text : st.from.text;
     const to = st.to.text;
-    const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
+    // `cross`: in flight with the other segments of its run of `cross` lines (see `landCrossing`).
+    const crossing = !(modifiers & MOD_BIT.lost) && !st.delay && (modifiers & MOD_BIT.cross) !== 0;
+    const fate: SegmentEvent['fate'] = modifiers & MOD_BIT.lost ? 'lost' : st.delay || crossing ? 'delayed' : modifiers & MOD_BIT.dup ? 'duplicated' : 'delivered';
     let ev: SegmentRecord | undefined;
     if (this.lean) {
-      noteLast(sender, st, LastEventKind.Segment, from, to, flags, s.state);
+      noteLast(st.as ? this.endpoints.get(st.from.text)! : sender, st, LastEventKind.Segment, st.from.text, to, flags, s.state);
       // Only the segments after a delayed one or after a pending RST can decide a pending RST
       // (see `finalFindings`): a clean flow keeps no trail.
-      if (this.inflight.size > 0 || this.pendingRst.length > 0) {
+      // (A spoofed segment is no reply of the spoofed endpoint's: the full check keys it by its writer.)
+      if (!st.as && (this.inflight.size > 0 || this.pendingRst.length > 0)) {
         const trail = (c.trail ??= [[], []]);
         trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
     } else {
-      ev = new SegmentRecord(this, st, from, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
+      ev = new SegmentRecord(this, st, st.from.text, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
       this.events.push(ev);
     }
     if (fate === 'lost') {
       // Nothing arrives.
+    } else if (crossing) {
+      this.inflight.set(CROSS_ID + st.start, { event: ev, st, from, to, flags, sendClass, seg, conn: c, wroteAck: this.wroteAck, fault: this.senderFault });
+      this.crossing++;
     } else if (fate === 'delayed') {
       const id = st.delay!.value.text;
       if (this.inflight.has(id)) this.report('duplicateDelay', st.delay!.valueSpan, [id]);
@@ -1173,6 +1226,19 @@ class Checker {
         }
       }
     }
+    // The accept queue is full: Linux drops the ACK that would complete the handshake (accept.ts).
+    if (to.acceptq !== undefined && completesHandshake(r, seg)) {
+      let waiting = 0;
+      for (const cc of to.conns.values()) if (cc !== c && queued(cc.tcbs.get(to.info.name) ?? r)) waiting++;
+      if (waiting >= to.acceptq) {
+        if (!marked && !duplicate) this.report('acceptQueueFull', st.arrow, [to.info.name, String(to.acceptq), String(waiting), RULE.other]);
+        if (ev) {
+          const held = this.view(r, to.info.name, from.info.name, c);
+          ev.deliveries.push({ at, before: held, after: held, outcome: 'dropped', note: this.p('acceptqRule'), duplicate });
+        } else this.arrived(sent, to, at, r.state);
+        return;
+      }
+    }
     if (seg.syn && !seg.ack && r.state === TcpState.TIME_WAIT && !duplicate) {
       this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
       setState(r, to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
@@ -1189,6 +1255,10 @@ class Checker {
     // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
     if (r.unacceptableAck) r.unacceptableAck = undefined;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    // A new connection of a listener has not been accepted yet (tcp/accept.ts).
+    if (stateBefore === TcpState.LISTEN && r.state === TcpState.SYN_RCVD) r.accepted = false;
+    // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.
+    if (st.tfo?.cookie && r.synText && r.passive && seg.syn && !seg.ack) r.synText = { ...r.synText, fastOpen: cookieValid(this.tfoIssued, to.info.name, st.tfo.cookie) };
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments
     if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
     else this.arrived(sent, to, at, r.state);
@@ -1232,18 +1302,39 @@ class Checker {
   /** Findings-only check: the receiver's last event is this arrival (see `lastEventFor`). */
   private arrived(sent: Sent, to: Endpoint, at: ast.Statement, state: TcpState): void {
     if (at.kind === 'deliver') noteLast(to, at, LastEventKind.Deliver, '', '', 0, state);
-    else noteLast(to, sent.st, LastEventKind.Segment, sent.from, sent.to, sent.flags, state);
+    else noteLast(to, sent.st, LastEventKind.Segment, sent.st.from.text, sent.to, sent.flags, state);
   }
 
   private deliver(st: ast.DeliverStmt): void {
     const f = this.inflight.get(st.id.text);
     if (!f) {
-      const ids = shortList([...this.inflight.keys()], this.locale);
+      const ids = shortList([...this.inflight.keys()].filter((k) => !k.startsWith(CROSS_ID)), this.locale);
       this.report('unknownDelay', st.id, [st.id.text, ids ? (this.locale === 'zh-cn' ? `（传输中：${ids}）` : ` (in flight: ${ids})`) : '']);
       this.push({ kind: 'deliver', stmt: st });
       return;
     }
     this.inflight.delete(st.id.text);
+    this.land(f, st);
+  }
+
+  /**
+   * The segments of a run of `cross` lines arrive, in the order written: exactly as if each had
+   * been written `delay=ID` and a `deliver ID` for each followed the run (RFC 9293 §3.5, Figure 7
+   * and §3.6, Figure 13 draw them crossing). Each arrival is drawn at its own line.
+   */
+  private landCrossing(): void {
+    const run: [string, Sent][] = [];
+    for (const [id, f] of this.inflight) if (id.startsWith(CROSS_ID)) run.push([id, f]);
+    this.crossing = 0;
+    for (const [id, f] of run) {
+      this.inflight.delete(id);
+      const span = { start: f.st.start, end: f.st.end };
+      this.land(f, { kind: 'deliver', id: { text: id, ...span }, ...span });
+    }
+  }
+
+  /** A segment held in flight arrives at `st`. */
+  private land(f: Sent, st: ast.DeliverStmt): void {
     const from = this.endpoints.get(f.from)!;
     const to = this.endpoints.get(f.to)!;
     from.lastConn = f.conn;
@@ -1341,6 +1432,7 @@ interface Checkpoint {
   symbols: number;
   rootNames: number;
   pendingRst: number;
+  tfoIssued: number;
   redrawn: number;
   flagged: number;
   symbolRefs: number[];
@@ -1375,7 +1467,9 @@ function restoreTcb(t: Tcb, saved: Tcb): void {
 
 /** Bits of the flags the checker tests by name (`flagBit` is the one table). */
 const FLAG_BIT = { SYN: flagBit('SYN'), ACK: flagBit('ACK'), FIN: flagBit('FIN'), RST: flagBit('RST') } as const;
-const MOD_BIT: Record<ast.Modifier, number> = { lost: 1, dup: 2, dropped: 4, rtx: 8, old: 16 };
+const MOD_BIT: Record<ast.Modifier, number> = { lost: 1, dup: 2, dropped: 4, rtx: 8, old: 16, cross: 32 };
+/** Ids of the segments of a run of `cross` lines in flight (no name can start with NUL). */
+const CROSS_ID = '\u0000cross@';
 /** One frozen flag list per combination: events share them instead of holding a list each. */
 const FLAG_LISTS: (readonly ast.FlagName[])[] = [];
 

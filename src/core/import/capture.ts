@@ -364,7 +364,7 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
     const blocks = op.sack.map(([l, r]) => (abs ? `${l}-${r}` : `${relative(l, c.base[o])}-${relative(r, c.base[o])}`));
     cm.push(`SACK ${blocks.join(' ')}`);
   }
-  if (op.tfo) cm.push(op.tfo.length === 0 ? 'TFO cookie request' : `TFO cookie ${Array.from(op.tfo, (x) => x.toString(16).padStart(2, '0')).join('')}`);
+  if (op.tfo) line.tfo = Array.from(op.tfo, (x) => x.toString(16).padStart(2, '0')).join('');
   if (op.other && op.other.length > 0) cm.push(`TCP options ${op.other.join(',')}`);
   if (s.flags & TCP_AE) cm.push('AE flag');
   if (s.flags & TCP_RESERVED) cm.push(`reserved flag bits 0x${(s.flags & TCP_RESERVED).toString(16)}`);

@@ -15,6 +15,8 @@ export interface LineSegment {
   wscale?: number;
   sackOk?: boolean;
   ts?: { val: number; ecr: number };
+  /** TCP Fast Open option (RFC 7413): '' a cookie request, else the cookie in hex digits. */
+  tfo?: string;
   http?: { startLine: string; connection?: 'close' | 'keep-alive' };
   tls?: { version?: '1.2' | '1.3'; messages: string[] };
   /** A quoted payload label (used when there is no http/tls message). */
@@ -56,6 +58,7 @@ export function segmentLine(s: LineSegment): string {
   if (s.wscale !== undefined) parts.push(`wscale=${Math.min(s.wscale, 14)}`);
   if (s.sackOk) parts.push('sackOK');
   if (s.ts) parts.push(`ts=${s.ts.val >>> 0}/${s.ts.ecr >>> 0}`);
+  if (s.tfo !== undefined) parts.push(s.tfo ? `tfo=0x${s.tfo}` : 'tfo');
   if (s.http) {
     parts.push(`http ${quote(s.http.startLine)}`);
     if (s.http.connection) parts.push(s.http.connection);

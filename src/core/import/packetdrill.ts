@@ -669,7 +669,9 @@ export function importPacketdrill(text: string, opts: PacketdrillImportOptions =
     if (p.ts) line.ts = p.ts;
     const cm = line.comment as string[];
     if (p.sack) cm.push(`SACK ${p.sack.map(([a, b]) => `${a}-${b}`).join(' ')}`);
-    if (p.tfo !== undefined) cm.push(p.tfo ? `TFO cookie ${p.tfo}` : 'TFO cookie request');
+    // RFC 7413: a cookie written in hex digits becomes `tfo=0x…`; any other spelling stays a comment.
+    if (p.tfo !== undefined && /^[0-9a-f]*$/i.test(p.tfo)) line.tfo = p.tfo.toLowerCase();
+    else if (p.tfo !== undefined) cm.push(`TFO cookie ${p.tfo}`);
     if (p.urg !== undefined) cm.push(`urgent pointer ${p.urg}`);
     if (p.otherOptions.length > 0) cm.push(`options ${p.otherOptions.join(', ')}`);
     lines.push(segmentLine(line));

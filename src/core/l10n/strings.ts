@@ -37,6 +37,9 @@ const phrases = {
   callListenNotClosed: ['fails: it needs a CLOSED endpoint', '失败：需要端点处于 CLOSED'],
   callOpenExists: ['fails: the connection already exists', '失败：连接已经存在'],
   callCloseClosing: ['fails: the connection is already closing', '失败：连接已在关闭中'],
+  callAcceptNotListener: ['takes only the connections of a listener (a server)', '只能取出监听端点（server）的连接'],
+  callAcceptEmpty: ['finds no connection in the accept queue (none has completed its handshake and waits to be accepted)', '在全连接队列中找不到连接（没有已完成握手、等待 accept 的连接）'],
+  acceptqRule: ['the accept queue is full: Linux drops the ACK that completes the handshake', '全连接队列已满：Linux 丢弃完成握手的 ACK'],
   callNoConnection: ['fails: the connection does not exist', '失败：连接不存在'],
 
   whySyn: ["{0}'s SYN at line {1} takes one sequence number", '{0} 在第 {1} 行的 SYN 占用一个序号'],
@@ -96,8 +99,8 @@ const SYNTAX_ZH: Record<string, string> = {
   string: '字符串',
   address: '地址',
   'a number or a name': '数字或名称',
-  "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call":
-    "client、server、endpoint、title、note、phase、wait、deliver、msl、numbers，或端点名后接 '->'、':' 或调用",
+  "client, server, endpoint, attacker, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call":
+    "client、server、endpoint、attacker、title、note、phase、wait、deliver、msl、numbers，或端点名后接 '->'、':' 或调用",
   'the note text': 'note 的文本',
   'the title text': 'title 的文本',
   'the phase text': 'phase 的文本',
@@ -107,7 +110,7 @@ const SYNTAX_ZH: Record<string, string> = {
   "'relative' or 'absolute'": "'relative' 或 'absolute'",
   'an endpoint name': '端点名',
   'a port number': '端口号',
-  'an address, a start state, isn=, backlog=, win=, mss= or wscale=': '地址、起始状态、isn=、backlog=、win=、mss= 或 wscale=',
+  'an address, a start state, isn=, backlog=, acceptq=, win=, mss= or wscale=': '地址、起始状态、isn=、backlog=、acceptq=、win=、mss= 或 wscale=',
   'sequence number': '序号',
   port: '端口',
   timestamp: '时间戳',
@@ -115,8 +118,10 @@ const SYNTAX_ZH: Record<string, string> = {
   'at most 32 nested parentheses': '最多 32 层嵌套括号',
   'a name added, not subtracted (write x+1 or x-1)': '加上名称而不是减去（写作 x+1 或 x-1）',
   'the receiving endpoint': '接收端点',
-  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=':
-    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、"标签"、http、tls、lost、dup、dropped、rtx、old 或 delay=',
+  'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross, as or delay=':
+    '标志（SYN ACK FIN RST PSH URG）、seq=、ack=、len=、win=、mss=、wscale=、sackOK、ts=、tfo、"标签"、http、tls、lost、dup、dropped、rtx、old、cross、as 或 delay=',
+  'the endpoint whose address is spoofed (as C)': '被冒充地址的端点（as C）',
+  'a Fast Open cookie (tfo=0x4f1c2a9e)': '快速打开（TFO）cookie（tfo=0x4f1c2a9e）',
   label: '标签',
   'a timestamp value': '时间戳值',
   'the echoed timestamp': '回显的时间戳',

@@ -334,7 +334,9 @@ class Renderer {
   private deliverOut(ev: DeliverEvent, seg: SegmentEvent, index: number): Out[] {
     const line = this.line(ev.stmt.start);
     const out: Out[] = [this.arrow(seg, '->>', line, index, [], true)];
-    out.push(this.note([seg.from, seg.to], [word('sentAtLine', this.locale, this.line(seg.stmt.start) + 1)], line));
+    // (A `cross` segment arrives at its own line, after the other sends of its run.)
+    const crossed = ev.stmt.start === seg.stmt.start;
+    out.push(this.note([seg.from, seg.to], [word(crossed ? 'crossedInFlight' : 'sentAtLine', this.locale, this.line(seg.stmt.start) + 1)], line));
     out.push(...seg.findings.map((i) => this.findingNote(i, [seg.from, seg.to]))); // bounded: one event's notes
     const d = seg.deliveries.find((x) => x.at.start === ev.stmt.start) ?? seg.deliveries[0];
     if (d) out.push(...this.deliveryNotes(d, line)); // bounded: one event's notes
@@ -389,6 +391,8 @@ class Renderer {
         return [phrase('dupAck', this.locale)];
       case 'old-duplicate':
         return [word('oldDuplicate', this.locale)];
+      case 'spoofed':
+        return [word('spoofedAs', this.locale, ev.stmt.as?.text ?? '')];
       default:
         return [];
     }

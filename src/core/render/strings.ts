@@ -7,8 +7,10 @@ const words = {
   phaseTeardown: ['Teardown', '挥手'],
   phaseTls: ['TLS handshake', 'TLS 握手'],
   sentAtLine: ['sent at line {0}', '第 {0} 行发出'],
+  crossedInFlight: ['crossed in flight (sent at line {0})', '传输中交叉（第 {0} 行发出）'],
   duplicateCopy: ['duplicate', '重复'],
   oldDuplicate: ['old duplicate', '旧的重复报文段'],
+  spoofedAs: ['as {0}', '冒充 {0}'],
   neverDelivered: ['never delivered', '从未送达'],
   leftOut: ['… {0} more statements are not drawn', '……另有 {0} 条语句未绘出'],
 } satisfies Record<string, [string, string]>;

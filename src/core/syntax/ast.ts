@@ -43,7 +43,7 @@ export type AppMessage =
   | { kind: 'http'; span: Span; startLine: string; connection?: 'close' | 'keep-alive' }
   | { kind: 'tls'; span: Span; version?: '1.2' | '1.3'; messages: { name: string; span: Span }[] };
 
-export type Modifier = 'lost' | 'dup' | 'dropped' | 'rtx' | 'old';
+export type Modifier = 'lost' | 'dup' | 'dropped' | 'rtx' | 'old' | 'cross';
 
 export interface SegmentStmt extends Span {
   kind: 'segment';
@@ -67,9 +67,20 @@ export interface SegmentStmt extends Span {
   app?: AppMessage;
   modifiers: { name: Modifier; span: Span }[];
   delay?: Field<Name>;
+  /**
+   * The TCP Fast Open option (RFC 7413 §4.1.1): `tfo` alone is a cookie request (an empty
+   * cookie), `tfo=COOKIE` carries one (its text, lower case).
+   */
+  tfo?: { span: Span; cookie?: string; cookieSpan?: Span };
+  /**
+   * `as NAME`: a spoofed source (a third party sends, the receiver takes the segment as NAME's,
+   * RFC 5961 §1): the sender writes the line, NAME's own TCB is untouched.
+   */
+  as?: Name;
 }
 
-export type EndpointRole = 'client' | 'server' | 'endpoint';
+/** `attacker`: a third party that only sends, spoofing another endpoint's address (`as NAME`). */
+export type EndpointRole = 'client' | 'server' | 'endpoint' | 'attacker';
 
 export interface EndpointStmt extends Span {
   kind: 'endpoint';
@@ -80,6 +91,8 @@ export interface EndpointStmt extends Span {
   startState?: { text: string; span: Span };
   isn?: Field<number>;
   backlog?: Field<number>;
+  /** Bound of the accept queue (connections established, not yet accepted), see tcp/accept.ts. */
+  acceptq?: Field<number>;
   win?: Field<number>;
   mss?: Field<number>;
   wscale?: Field<number>;
@@ -96,7 +109,7 @@ export interface AssertStmt extends Span {
   items: StateRef[];
 }
 
-export type CallName = 'open' | 'listen' | 'close' | 'shutdown' | 'abort';
+export type CallName = 'open' | 'listen' | 'close' | 'shutdown' | 'abort' | 'accept';
 
 export interface CallStmt extends Span {
   kind: 'call';

@@ -111,11 +111,12 @@ const CALLS = new Map<string, ast.CallName>([
   ['open', 'open'],
   ['connect', 'open'],
   ['listen', 'listen'],
+  ['accept', 'accept'],
   ['close', 'close'],
   ['shutdown', 'shutdown'],
   ['abort', 'abort'],
 ]);
-const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx', 'old']);
+const MODIFIERS = new Set<ast.Modifier>(['lost', 'dup', 'dropped', 'rtx', 'old', 'cross']);
 // Maps, not plain objects: a word such as `constructor` must not find Object.prototype's.
 const MODIFIER_ALIASES = new Map<string, ast.Modifier>([['duplicate', 'dup'], ['retransmit', 'rtx'], ['retransmission', 'rtx'], ['drop', 'dropped'], ['loss', 'lost']]);
 export const TLS_MESSAGES = [
@@ -124,8 +125,8 @@ export const TLS_MESSAGES = [
   'Finished', 'NewSessionTicket', 'ApplicationData', 'Alert',
 ];
 const TLS_LOOKUP = new Map(TLS_MESSAGES.map((m) => [m.toLowerCase(), m]));
-const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, a "label", http, tls, lost, dup, dropped, rtx, old or delay=';
-const STATEMENT_WORDS = "client, server, endpoint, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
+const SEGMENT_WORDS = 'a flag (SYN ACK FIN RST PSH URG), seq=, ack=, len=, win=, mss=, wscale=, sackOK, ts=, tfo, a "label", http, tls, lost, dup, dropped, rtx, old, cross, as or delay=';
+const STATEMENT_WORDS = "client, server, endpoint, attacker, title, note, phase, wait, deliver, msl, numbers, or an endpoint name followed by '->', ':' or a call";
 const MAX32 = 0xffffffff;
 const NO_FLAGS: ast.FlagItem[] = [];
 const NO_SPAN: Span = { start: 0, end: 0 };
@@ -133,7 +134,7 @@ const NO_SPAN: Span = { start: 0, end: 0 };
 /** Units of a duration, in milliseconds. (A plain object, looked up with the lower-case unit.) */
 const DURATION_FACTORS = new Map<string, number>([['ms', 1], ['s', 1000], ['sec', 1000], ['m', 60000], ['min', 60000], ['h', 3600000], ['us', 0.001]]);
 /** Numeric options of an endpoint statement and the field each one sets. */
-const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
+const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['acceptq', 'acceptq'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
 
 /**
  * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
@@ -155,7 +156,7 @@ export interface ParseOptions {
 const NO_COMMENTS = { comments: false };
 
 /** The words that begin an endpoint declaration (in any case). */
-const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host'];
+const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host', 'attacker'];
 
 /**
  * The endpoint declarations of `text`, as `parse(text)` gives them, without parsing the rest:
@@ -329,6 +330,10 @@ class Parser {
       case 'endpoint':
       case 'host':
         return this.parseEndpoint(word === 'host' ? 'endpoint' : (word as ast.EndpointRole));
+      case 'attacker':
+        // (Only with a name after it: `attacker -> S ...` is an endpoint named attacker.)
+        if (this.peekIsName()) return this.parseEndpoint('attacker');
+        break;
       case 'title':
         return this.parseTextStatement('title');
       case 'phase':
@@ -590,7 +595,7 @@ class Parser {
           continue;
         }
       }
-      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, win=, mss= or wscale=']);
+      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, acceptq=, win=, mss= or wscale=']);
       this.advance();
     }
     return stmt;
@@ -1015,6 +1020,41 @@ class Parser {
         seg.ts = { key, valueSpan: { start: valueStart, end }, value: { val, ecr }, start: key.start, end };
         return end;
       }
+      case 'as': {
+        // `as NAME`: the spoofed source of a third party's segment.
+        const key = { start: tStart, end: tEnd };
+        this.advance();
+        if (this.k() !== TokenKind.Ident) {
+          this.expectedHere('the endpoint whose address is spoofed (as C)');
+          return key.end;
+        }
+        const who = this.name();
+        this.advance();
+        if (seg.as) this.error('duplicateField', tStart, who.end, [w]);
+        else seg.as = who;
+        return who.end;
+      }
+      case 'tfo':
+      case 'fastopen': {
+        // RFC 7413 §4.1.1: `tfo` (cookie request) or `tfo=COOKIE` (a number or a name).
+        const key = { start: tStart, end: tEnd };
+        this.advance();
+        if (seg.tfo) this.error('duplicateField', tStart, tEnd, [w]);
+        if (this.k() !== TokenKind.Equals) {
+          seg.tfo ??= { span: key };
+          return key.end;
+        }
+        this.advance();
+        if (this.atLineEnd() || (this.k() !== TokenKind.Number && this.k() !== TokenKind.Ident)) {
+          this.expectedHere('a Fast Open cookie (tfo=0x4f1c2a9e)');
+          return key.end;
+        }
+        const cs = sc.tokenStart;
+        const ce = sc.tokenEnd;
+        this.advance();
+        seg.tfo ??= { span: { start: tStart, end: ce }, cookie: this.text.slice(cs, ce).toLowerCase(), cookieSpan: { start: cs, end: ce } };
+        return ce;
+      }
       case 'delay':
       case 'delayed': {
         const key = { start: tStart, end: tEnd };
@@ -1059,6 +1099,14 @@ class Parser {
   }
 
   /** Whether `=` follows the current token (after optional spaces). */
+  /** Is the next token (after blanks) a name? (The raw text, as `peekIsEquals` reads it.) */
+  private peekIsName(): boolean {
+    const text = this.text;
+    let p = this.scanner.tokenEnd;
+    while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    return p > this.scanner.tokenEnd && p < text.length && /[\p{L}_]/u.test(text[p]);
+  }
+
   private peekIsEquals(): boolean {
     // The scanner has no lookahead buffer; peek at the raw text.
     let p = this.scanner.tokenEnd;

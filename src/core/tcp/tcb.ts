@@ -28,6 +28,8 @@ export interface Tcb {
   state: TcpState;
   /** Created by a SYN arriving at a listener (returns to LISTEN on RST, RFC 9293 §3.10.7.4). */
   passive: boolean;
+  /** A listener's connection the application has taken from the accept queue (`accept.ts`). */
+  accepted: boolean;
   iss?: SeqValue;
   irs?: SeqValue;
   sndUna?: SeqValue;
@@ -59,9 +61,10 @@ export interface Tcb {
    * §3.10.7.2: "any other control or text should be queued for processing later"): RCV.NXT stays
    * at the SYN's ISN+1 until this side acknowledges the text or the peer sends it again. Without
    * TCP Fast Open Linux drops it and the peer resends it; with it (RFC 7413) the SYN,ACK
-   * acknowledges it. Both are legal, so the listener's next ack decides.
+   * acknowledges it. A listener takes it only after a valid Fast Open cookie (`fastOpen`, see
+   * `tfo.ts`); after a simultaneous open the next ack decides.
    */
-  synText?: { start: SeqValue; end: SeqValue; why: Why };
+  synText?: { start: SeqValue; end: SeqValue; why: Why; fastOpen?: boolean };
   /** Where this side's last window probe into a zero window started (RFC 9293 §3.8.6.1). */
   probeAt?: SeqValue;
   /**
@@ -137,6 +140,7 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     sndShiftUnknown: undefined,
     rcvShiftUnknown: undefined,
     ackedBeforeRcv: undefined,
+    accepted: false,
   };
   if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
     // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
