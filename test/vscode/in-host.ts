@@ -420,6 +420,44 @@ step(19, async () => {
   await closeEverything();
 });
 
+step(20, async () => {
+  // The squiggle on a mermaid diagram's wrong ack, at its own line and column of the note.
+  const doc = await vscode.workspace.openTextDocument(fileUri('mermaid.md'));
+  assert.equal(doc.languageId, 'markdown');
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const diags = await until('the diagnostic of the mermaid diagram', () => {
+    const ds = vscode.languages.getDiagnostics(doc.uri);
+    return ds.length > 0 && ds;
+  });
+  assert.equal(diags.length, 1, describe(diags));
+  const d = diags[0];
+  assert.equal(codeOf(d), 'TF3001');
+  assert.equal(d.source, 'tcpflow');
+  assert.match(d.message, /^ack should be x\+1: C's SYN at line 7 takes one sequence number \(RFC 9293 §3\.4\)/);
+  assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [7, 34, 7, 35]);
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: d.range });
+  await askBrowser({ kind: 'restricted', shot: 'mermaid-diagnostic' });
+  // The quick fix edits the mermaid text in the note's own notation.
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  const fix = actions.filter((a): a is vscode.CodeAction => 'edit' in a || 'isPreferred' in a).find((a) => a.isPreferred);
+  assert.ok(fix?.edit, `a preferred quick fix; got ${actions.map((a) => a.title).join(', ')}`);
+  assert.equal(fix.title, 'Set ack to x+1');
+  assert.ok(await vscode.workspace.applyEdit(fix.edit));
+  assert.equal(doc.lineAt(7).text, '  S->>C: SYN=1, ACK=1, seq=y, ack=x+1');
+  await until('the diagnostic to go away', () => vscode.languages.getDiagnostics(doc.uri).length === 0);
+  // Convert to tcpflow: the diagram becomes an equivalent, clean ```tcpflow block.
+  const refactors = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(3, 0, 3, 0), vscode.CodeActionKind.RefactorRewrite.value);
+  const convert = refactors.find((a): a is vscode.CodeAction => 'edit' in a && a.title === 'Convert to tcpflow');
+  assert.ok(convert?.edit, `Convert to tcpflow is offered; got ${refactors.map((a) => a.title).join(', ')}`);
+  assert.ok(await vscode.workspace.applyEdit(convert.edit));
+  assert.equal(doc.lineAt(2).text, '```tcpflow');
+  assert.match(doc.getText(), /S -> C SYN ACK seq=y ack=x\+1/);
+  await sleep(500);
+  await until('the converted block to check clean', () => vscode.languages.getDiagnostics(doc.uri).length === 0);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await closeEverything();
+});
+
 // ---- the zh-cn run ----
 
 stepZh(0, async () => {

@@ -98,11 +98,27 @@ export const CAPTURED = [
   '',
 ].join('\n');
 
+/** A note that draws the handshake in Mermaid, the way real notes do, with the wrong ack. */
+export const MERMAID_NOTE = [
+  '# 三次握手（Mermaid）',
+  '',
+  '```mermaid',
+  'sequenceDiagram',
+  '  participant C as 客户端',
+  '  participant S as 服务端',
+  '  C->>S: SYN=1, seq=x',
+  '  S->>C: SYN=1, ACK=1, seq=y, ack=x',
+  '  C->>S: ACK=1, seq=x+1, ack=y+1',
+  '```',
+  '',
+].join('\n');
+
 export const FILES: Record<string, string> = {
   'flow.tcpflow': FLOW,
   'notes.md': NOTES,
   'messy.tcpflow': MESSY,
   'mixed.md': MIXED,
+  'mermaid.md': MERMAID_NOTE,
 };
 
 /** Every check in-host.ts runs, in order: the outer test requires all of them to have passed. */
@@ -127,6 +143,7 @@ export const CHECKS = [
   'CodeLens over a ```tcpflow block: Open Preview draws that block, Copy Mermaid copies it and says so',
   'the walkthrough opens; its example\'s error gets the quick fix menu from Fix the First Error',
   'when the language server is killed, an error notification offers Show Log, and the server comes back',
+  'a TCP handshake drawn as a ```mermaid diagram in a note: the wrong ack squiggled, fixed in the note\'s notation, converted to tcpflow',
 ] as const;
 
 /** The checks of the run with the display language zh-cn (`--locale zh-cn` and a language pack). */
