@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALL_FINDINGS } from '../../src/core/index';
+import { ALL_FINDINGS, ALL_STATES, stateDoc } from '../../src/core/index';
 import { PHRASES } from '../../src/core/l10n/strings';
 import { strayEnglish } from '../helpers';
 import { findingsDoc } from '../../scripts/findings-doc';
@@ -44,4 +44,10 @@ test('every finding with a rule names it in its message, in both locales', () =>
 test('no Chinese message or phrase holds English words besides names (the allow-list)', () => {
   for (const d of ALL_FINDINGS) assert.deepEqual(strayEnglish(d.zh), [], `${d.code}: ${d.zh}`);
   for (const [key, [, zh]] of Object.entries(PHRASES)) assert.deepEqual(strayEnglish(zh), [], `${key}: ${zh}`);
+});
+
+test('a state named in a hover gives the RFC spelling only where it differs', () => {
+  assert.match(stateDoc('ESTABLISHED' as never, 'en'), /^ESTABLISHED: /);
+  assert.match(stateDoc('SYN_SENT' as never, 'en'), /^SYN_SENT \(SYN-SENT\): /);
+  for (const s of ALL_STATES) assert.doesNotMatch(stateDoc(s, 'zh-cn'), /^(\S+) \(\1\)/, s);
 });

@@ -87,5 +87,7 @@ export const STATE_DOCS: Record<TcpState, StateDoc> = {
 
 export function stateDoc(s: TcpState, locale: Locale): string {
   const d = STATE_DOCS[s];
-  return `${s} (${rfcName(s)}): ${locale === 'zh-cn' ? d.zh : d.en} (${d.section})`;
+  // The RFC's spelling only where it differs (SYN_SENT (SYN-SENT), not ESTABLISHED (ESTABLISHED)).
+  const name = rfcName(s) === s ? s : `${s} (${rfcName(s)})`;
+  return `${name}: ${locale === 'zh-cn' ? d.zh : d.en} (${d.section})`;
 }
