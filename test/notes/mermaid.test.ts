@@ -210,7 +210,7 @@ describe('mermaid diagrams checked', () => {
     assert.equal(r.findings[0].expected, 'y+1');
   });
 
-  it('the seeds\' third handshake segment with the client\'s ISN as its seq', { todo: 'the checker does not yet flag a final handshake ACK whose seq is the ISN (being fixed in src/core/check by another change)' }, () => {
+  it('the seeds\' third handshake segment with the client\'s ISN as its seq', () => {
     assert.deepEqual(codes(diagram('C->>S: SYN=1, seq=x', 'S->>C: SYN=1, ACK=1, seq=y, ack=x+1', 'C->>S: ACK=1, seq=x, ack=y+1')), ['TF3002']);
   });
 
