@@ -35,6 +35,11 @@ test('vsce packages the extension with its bundles and nothing else', { timeout:
     const webview = execFileSync('unzip', ['-p', out, f], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.ok(!/cdn\.jsdelivr|unpkg\.com/.test(webview), `mermaid is bundled, not fetched from a CDN (${f})`);
   }
+  // The README is the Marketplace page: every file it links to or shows ships with it.
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const linked = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/i.test(l));
+  assert.ok(linked.length > 5, 'the README links its docs');
+  for (const l of linked) assert.ok(listing.includes(`extension/${l}`), `${l}, linked from the README, is in the package`);
   const size = fs.statSync(out).size;
   assert.ok(size < 20 * 1024 * 1024, `package is ${size} bytes`);
 });
