@@ -104,7 +104,11 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
   if (typeof ih.states === 'boolean') out.inlayHints.states = ih.states;
   if (typeof ih.values === 'boolean') out.inlayHints.values = ih.values;
   const d = group('diagnostics');
-  if (d.delay === 'auto' || (typeof d.delay === 'number' && Number.isFinite(d.delay) && d.delay >= 0)) out.diagnostics.delay = d.delay;
+  // The settings editor writes a string (`auto` or a number of milliseconds); settings.json may hold a number.
+  const delay = typeof d.delay === 'string' ? d.delay.trim() : d.delay;
+  if (delay === 'auto') out.diagnostics.delay = 'auto';
+  else if (typeof delay === 'string' && /^[0-9]+$/.test(delay)) out.diagnostics.delay = Number(delay);
+  else if (typeof delay === 'number' && Number.isFinite(delay) && delay >= 0) out.diagnostics.delay = delay;
   if (typeof d.maxProblems === 'number' && Number.isFinite(d.maxProblems) && d.maxProblems >= 1) out.diagnostics.maxProblems = Math.floor(d.maxProblems);
   const md = group('markdown');
   if (typeof md.enable === 'boolean') out.markdown.enable = md.enable;
