@@ -3,8 +3,9 @@
  * number, the value the checker computed for it (absolute when known, otherwise in terms of
  * the name of its ISN). A number that has a finding gets no hint: the diagnostic says more.
  *
- * On a mermaid message (a line of a note, which the editor wraps like prose) everything goes
- * into one short hint at the end of the line, never inside the text: the states that changed
+ * On a mermaid message, and on a segment of a ```tcpflow block (lines of a note, which the
+ * editor wraps like prose), everything goes into one short hint at the end of the line, never
+ * inside the text: the states that changed
  * (`⇒ C: SYN_SENT, S: SYN_RCVD`), then the computed numbers that differ from the written ones
  * (`· seq=x+2`).
  */
@@ -27,17 +28,28 @@ export function inlayHints(u: Unit, from: number, to: number, settings: Settings
     const ev = eventOf(a, s);
     if (!ev) continue;
     if (ev.kind === 'segment') {
+      // In a Markdown note the editor wraps lines like prose: everything goes into one hint at the
+      // end of the line, never between the words of a segment.
+      const values: InlayHint[] = [];
       if (settings.values) {
-        valueHint(a, ev, s as ast.SegmentStmt, 'seq', ev.seq, out);
-        valueHint(a, ev, s as ast.SegmentStmt, 'ack', ev.ack, out);
+        valueHint(a, ev, s as ast.SegmentStmt, 'seq', ev.seq, values);
+        valueHint(a, ev, s as ast.SegmentStmt, 'ack', ev.ack, values);
       }
+      let states: string | undefined;
       if (settings.states) {
         const parts = [`${ev.from}: ${ev.send.after.state}`];
         const d = ev.deliveries.filter((x) => x.at.start === s.start && !x.duplicate).pop();
         if (d) parts.push(`${ev.to}: ${d.after.state}`);
         else if (ev.fate === 'lost') parts.push(`${ev.to}: ${t(locale, 'lostShort')}`);
         else if (ev.fate === 'delayed') parts.push(`${ev.to}: ${t(locale, 'delayedShort')}`);
-        out.push({ position: pos(s.end), label: `⇒ ${parts.join(', ')}`, paddingLeft: true });
+        states = `⇒ ${parts.join(', ')}`;
+      }
+      if (u.fence) {
+        const label = [states, values.map((v) => v.label).join(' ')].filter((x) => x).join(' · ');
+        if (label) out.push({ position: pos(s.end), label, paddingLeft: true });
+      } else {
+        for (const v of values) out.push(v);
+        if (states) out.push({ position: pos(s.end), label: states, paddingLeft: true });
       }
     } else if (settings.states && ev.kind === 'deliver' && ev.segment) {
       const seg = ev.segment;
@@ -62,7 +74,7 @@ export function inlayHints(u: Unit, from: number, to: number, settings: Settings
     const shown = n.absolute !== undefined ? String(n.absolute) : canonicalValue(a, ev.connection, n.value, n.text);
     const written = a.text.slice(span.start, span.end).replace(/\s+/g, '');
     if (shown === written) return;
-    sink.push({ position: a.lines.positionAt(span.end), label: `= ${shown}`, paddingLeft: true });
+    sink.push({ position: a.lines.positionAt(span.end), label: u.fence ? `${field}=${shown}` : `= ${shown}`, paddingLeft: true });
   }
 }
 

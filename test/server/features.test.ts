@@ -182,6 +182,16 @@ describe('inlay hints', () => {
     assert.ok(!hints.some((h) => h.startsWith('7:19 ')), 'y is written as it is: no hint');
   });
 
+  it('in a ```tcpflow block of a note, one hint at the end of each segment line, never inside it', async () => {
+    const note = ['# 挥手', '', '```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1', 'C -> S ACK seq=x+1 ack=y+1', 'C -> S FIN ACK seq=u ack=y+1', '```', ''].join('\n');
+    const uri = await open('hints.md', note, 'markdown');
+    const hints = await c.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole });
+    const lines = note.split('\n');
+    for (const h of hints) assert.equal(h.position.character, lines[h.position.line].length, `at the end of line ${h.position.line}: ${h.label}`);
+    assert.deepEqual(labels(hints).filter((l) => l.startsWith('8:')), ['8:28 ⇒ C: FIN_WAIT_1, S: CLOSE_WAIT · seq=x+1']);
+    assert.equal(new Set(hints.map((h) => h.position.line)).size, hints.length, 'one hint per line');
+  });
+
   it('the absolute value of relative numbers', async () => {
     const uri = await open('relative.tcpflow', RELATIVE);
     const hints = labels(await c.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole }));
