@@ -373,7 +373,8 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
   if (s.fillsGap) cm.push('fills the earlier gap (out of order, or retransmitted after a loss before the capture point)');
   if (s.keepAlive) cm.push('keep-alive');
   if (s.ackedUnseen) cm.push('ACKs data the capture did not see');
-  if (dl?.fate === 'late') cm.push('in flight while the receiver acknowledged less');
+  if (dl?.why) cm.push(dl.why);
+  else if (dl?.fate === 'late') cm.push('in flight while the receiver acknowledged less');
   else if (dl?.fate === 'lost') cm.push('not taken by the receiver: it acknowledged less until the bytes came again');
   if (lab?.serverHello?.version) cm.push(`TLS ${lab.serverHello.version}`);
   if (lab?.tls?.records.some((r) => r.inferred)) cm.push('TLS 1.3 encrypted handshake (names inferred)');

@@ -50,6 +50,8 @@ export interface Delivery {
    * acknowledges it: a stand-in SYN,ACK goes just before it.
    */
   synAckBefore?: boolean;
+  /** Why the fate was inferred, when it is not the data rule's (the SYN and FIN tells). */
+  why?: string;
 }
 
 export interface Deliveries {
@@ -71,6 +73,7 @@ interface Item {
   seg: FlowSegment;
   fate?: 'late' | 'lost';
   id?: string;
+  why?: string;
 }
 
 /**
@@ -153,6 +156,7 @@ export function inferDeliveries(c: Connection): Deliveries {
     deliverAt.set(x, at);
     pending[x.dir] = Math.max(pending[x.dir], at);
   }
+  controlSegments(items, nextAck, deliverAt);
   for (const x of items) {
     if (!x.fate) continue;
     if (x.fate === 'late') x.id = `${x.index >= 0 ? 'p' : 'g'}${x.seg.packet}`;
@@ -161,6 +165,7 @@ export function inferDeliveries(c: Connection): Deliveries {
     else {
       slot.fate = x.fate;
       slot.delayId = x.id;
+      if (x.why) slot.why = x.why;
     }
   }
   for (const x of items) {
@@ -190,4 +195,88 @@ export function inferDeliveries(c: Connection): Deliveries {
     (slot.deliverBefore ??= []).push(x.id as string);
   }
   return out;
+}
+
+/**
+ * SYNs and FINs without data, which the passes above leave to the checker, have two tells of
+ * their own in the capture (RFC 9293 §3.8.1: a SYN or FIN occupies sequence space and is
+ * retransmitted until acknowledged):
+ * - the sender sent the same SYN or FIN again (same sequence number) before the receiver sent
+ *   anything that acknowledges it: the first copy was lost (the retransmission timer fired);
+ * - the sender sent its FIN again after the receiver's pure ACK of it was captured, with nothing
+ *   else from the receiver in between: that ACK never arrived (the sender would not have
+ *   resent an acknowledged FIN), so it is lost;
+ * - a pure ACK of the receiver's SYN followed at once by the receiver's SYN again (it was still
+ *   in SYN-RECEIVED) had not arrived yet: it is delivered just after that SYN;
+ * - a SYN,ACK the receiver answered with a bare SYN (its own retransmitted SYN: it was still in
+ *   SYN-SENT, §3.10.7.3) had not arrived yet: it is delivered just before the receiver's first
+ *   ACK that covers it.
+ */
+function controlSegments(items: Item[], nextAck: Int32Array[], deliverAt: Map<Item, number>): void {
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    const f = x.seg.flags;
+    if (x.index >= 0 && !x.fate && x.seg.payloadLength === 0 && (f & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) === TCP_ACK) {
+      // A pure ACK of the receiver's SYN, after which the receiver sent that SYN again (before
+      // anything else of the sender's): it was still in SYN-RECEIVED, so the ACK had not arrived.
+      let last = -1;
+      for (let k = i + 1; k < items.length; k++) {
+        const y = items[k];
+        if (y.dir === x.dir || !(y.seg.flags & TCP_SYN) || y.end !== x.seg.ack) break;
+        last = k;
+      }
+      if (last >= 0) {
+        x.fate = 'late';
+        x.why = 'in flight: the receiver sent its SYN again after it (still SYN-RECEIVED), so it had not arrived';
+        deliverAt.set(x, last + 1);
+      }
+      continue;
+    }
+    if (x.index < 0 || x.fate || x.seg.payloadLength !== 0 || f & TCP_RST || !(f & (TCP_SYN | TCP_FIN))) continue;
+    const d = x.dir === 0 ? 1 : 0;
+    // The receiver's first ACK that covers it.
+    let z = nextAck[d][i + 1];
+    while (z < items.length && z - i <= HORIZON && !atOrBefore(x.end, items[z].seg.ack)) z = nextAck[d][z + 1];
+    if (z - i > HORIZON) continue;
+    // The sender's next copy of it.
+    let r = i + 1;
+    const limit = Math.min(items.length, i + HORIZON);
+    const same = (y: Item): boolean =>
+      y.index >= 0 && y.dir === x.dir && y.seq === x.seq && y.end === x.end && (y.seg.flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) === (f & (TCP_SYN | TCP_FIN | TCP_ACK));
+    while (r < limit && !same(items[r])) r++;
+    if (r < limit && r < z) {
+      x.fate = 'lost';
+      x.why = `not taken by the receiver: sent again before anything acknowledged it`;
+      continue;
+    }
+    if (r < limit && z < items.length && f & TCP_FIN) {
+      // Everything the receiver sent between its ACK and the copy must be pure ACKs of the FIN.
+      const acks: Item[] = [];
+      let pure = true;
+      for (let k = z; k < r && pure; k++) {
+        const y = items[k];
+        if (y.dir !== d) continue;
+        pure = y.index >= 0 && !y.fate && y.seg.payloadLength === 0 && (y.seg.flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && (y.seg.flags & TCP_ACK) !== 0;
+        acks.push(y);
+      }
+      if (pure)
+        for (const y of acks) {
+          y.fate = 'lost';
+          y.why = 'never arrived: the peer sent the FIN it acknowledges again';
+        }
+      continue;
+    }
+    if ((f & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && z < items.length) {
+      let answered = false;
+      for (let k = i + 1; k < z && !answered; k++) {
+        const y = items[k];
+        answered = y.index >= 0 && y.dir === d && (y.seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN;
+      }
+      if (answered) {
+        x.fate = 'late';
+        x.why = 'in flight: the receiver sent its SYN again after it (still SYN-SENT), so it had not arrived';
+        deliverAt.set(x, z);
+      }
+    }
+  }
 }
