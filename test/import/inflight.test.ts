@@ -172,3 +172,30 @@ test('a SYN sent again with the same ISN before any answer: the earlier copies a
   assert.deepEqual(r.lines, ['C -> S SYN seq=0 lost', 'C -> S SYN seq=0 rtx lost', 'C -> S SYN seq=0 rtx', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1']);
   assert.deepEqual(r.findings, []);
 });
+
+test('a simultaneous open: the SYNs cross, then the SYN,ACKs cross; the second opener starts CLOSED', () => {
+  const r = imported([
+    seg(C, ['SYN'], 0, 0, 0, 0),
+    seg(S, ['SYN'], 0, 0, 0, 0.001),
+    seg(S, ['SYN', 'ACK'], 0, 1, 0, 0.01),
+    seg(C, ['SYN', 'ACK'], 0, 1, 0, 0.011),
+    seg(S, ['ACK'], 1, 1, 0, 0.02),
+    seg(C, ['ACK'], 1, 1, 0, 0.021),
+    seg(C, ['FIN', 'ACK'], 1, 1, 0, 10),
+    seg(S, ['FIN', 'ACK'], 1, 2, 0, 11),
+    seg(C, ['ACK'], 2, 2, 0, 12),
+  ]);
+  assert.match(r.text, /^client C 10\.7\.0\.1:40000 /m);
+  assert.match(r.text, /^endpoint S CLOSED 10\.7\.0\.2:80 {2}# also sent a SYN of its own: a simultaneous open/m);
+  assert.deepEqual(r.lines.slice(0, 8), [
+    'C -> S SYN seq=0 delay=p1',
+    'S -> C SYN seq=0',
+    'deliver p1',
+    'S -> C SYN ACK seq=0 ack=1 rtx delay=p3',
+    'C -> S SYN ACK seq=0 ack=1 rtx',
+    'deliver p3',
+    'S -> C ACK seq=1 ack=1',
+    'C -> S ACK seq=1 ack=1',
+  ]);
+  assert.deepEqual(r.findings, []);
+});
