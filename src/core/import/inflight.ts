@@ -217,10 +217,11 @@ export function inferDeliveries(c: Connection): Deliveries {
  * as a loss too; the checker reaches the same states either way.
  */
 function controlSegments(items: Item[], nextAck: Int32Array[], deliverAt: Map<Item, number>): void {
+  const synEnd = [firstSyn(items, 0), firstSyn(items, 1)];
   for (let i = 0; i < items.length; i++) {
     const x = items[i];
     const f = x.seg.flags;
-    if (x.index >= 0 && !x.fate && x.seg.payloadLength === 0 && (f & (TCP_FIN | TCP_RST | TCP_ACK)) === TCP_ACK && x.seg.ack === firstSyn(items, x.dir === 0 ? 1 : 0)) {
+    if (x.index >= 0 && !x.fate && x.seg.payloadLength === 0 && (f & (TCP_FIN | TCP_RST | TCP_ACK)) === TCP_ACK && x.seg.ack === synEnd[x.dir === 0 ? 1 : 0]) {
       // An ACK (or SYN,ACK) of the receiver's SYN, after which the receiver sent a SYN-bearing
       // segment again at once: it was still in SYN-SENT or SYN-RECEIVED, so the ACK had not
       // arrived (a synchronized endpoint never sends SYN, RFC 9293 §3.10.7.4).
