@@ -114,3 +114,88 @@ test('a SYN,ACK the capture missed, which the client\'s next segment acknowledge
   assert.match(r.text, /S -> C SYN ACK {2}# not captured: the next segment acknowledges this SYN,ACK/);
   assert.deepEqual(r.findings.filter((f) => !f.startsWith('dataOnSyn')), []);
 });
+
+test('a FIN sent again before anything acknowledged it: the first copy is lost', () => {
+  const r = imported([...open(), seg(C, ['FIN', 'ACK'], 1, 1, 0, 30), seg(C, ['FIN', 'ACK'], 1, 1, 0, 230), seg(S, ['ACK'], 1, 2, 0, 231), seg(S, ['FIN', 'ACK'], 1, 2, 0, 300), seg(C, ['ACK'], 2, 2, 0, 301)]);
+  assert.deepEqual(r.lines.slice(3), ['C -> S FIN ACK seq=1 ack=1 lost', 'C -> S FIN ACK seq=1 ack=1 rtx', 'S -> C ACK seq=1 ack=2', 'S -> C FIN ACK seq=1 ack=2', 'C -> S ACK seq=2 ack=2']);
+  assert.match(r.text, /lost {2}# pkt 4, [^\n]*not taken by the receiver: sent again before anything acknowledged it/);
+  assert.deepEqual(r.findings, []);
+});
+
+test('a FIN sent again after its ACK was captured: that ACK never arrived', () => {
+  const r = imported([
+    ...open(),
+    seg(C, ['FIN', 'ACK'], 1, 1, 0, 30),
+    seg(S, ['ACK'], 1, 2, 0, 31),
+    seg(S, ['FIN', 'ACK'], 1, 2, 0, 40),
+    seg(C, ['ACK'], 2, 2, 0, 41),
+    seg(S, ['FIN', 'ACK'], 1, 2, 0, 250),
+    seg(C, ['ACK'], 2, 2, 0, 251),
+  ]);
+  assert.deepEqual(r.lines.slice(3), ['C -> S FIN ACK seq=1 ack=1', 'S -> C ACK seq=1 ack=2', 'S -> C FIN ACK seq=1 ack=2', 'C -> S ACK seq=2 ack=2 lost', 'S -> C FIN ACK seq=1 ack=2 rtx', 'C -> S ACK seq=2 ack=2']);
+  assert.match(r.text, /never arrived: the peer sent the FIN it acknowledges again/);
+  assert.deepEqual(r.findings, []);
+  // The same close with the ACK taken (no FIN again) keeps every segment delivered.
+  const plain = imported([...open(), seg(C, ['FIN', 'ACK'], 1, 1, 0, 30), seg(S, ['ACK'], 1, 2, 0, 31), seg(S, ['FIN', 'ACK'], 1, 2, 0, 40), seg(C, ['ACK'], 2, 2, 0, 41)]);
+  assert.equal(plain.lines.filter((l) => / lost$| delay=/.test(l)).length, 0);
+});
+
+test('a SYN,ACK sent again crosses the client\'s SYN sent again; the client\'s ACK crosses the server\'s next SYN,ACK', () => {
+  const r = imported([
+    seg(C, ['SYN'], 0, 0, 0, 0),
+    seg(S, ['SYN', 'ACK'], 0, 1, 0, 1),
+    seg(S, ['SYN', 'ACK'], 0, 1, 0, 1000),
+    seg(C, ['SYN'], 0, 0, 0, 1000.02),
+    seg(C, ['ACK'], 1, 1, 0, 1000.03),
+    seg(S, ['SYN', 'ACK'], 0, 1, 0, 1000.05),
+    seg(C, ['ACK'], 1, 1, 0, 1000.06),
+    seg(C, ['FIN', 'ACK'], 1, 1, 0, 1010),
+    seg(S, ['FIN', 'ACK'], 1, 2, 0, 1011),
+    seg(C, ['ACK'], 2, 2, 0, 1012),
+  ]);
+  assert.deepEqual(r.lines.slice(0, 9), [
+    'C -> S SYN seq=0',
+    'S -> C SYN ACK seq=0 ack=1 lost',
+    'S -> C SYN ACK seq=0 ack=1 rtx delay=p3',
+    'C -> S SYN seq=0 rtx',
+    'deliver p3',
+    'C -> S ACK seq=1 ack=1 delay=p5',
+    'S -> C SYN ACK seq=0 ack=1 rtx',
+    'deliver p5',
+    'C -> S ACK seq=1 ack=1',
+  ]);
+  assert.deepEqual(r.findings, []);
+});
+
+test('a SYN sent again with the same ISN before any answer: the earlier copies are lost', () => {
+  const r = imported([seg(C, ['SYN'], 0, 0, 0, 0), seg(C, ['SYN'], 0, 0, 0, 1000), seg(C, ['SYN'], 0, 0, 0, 3000), seg(S, ['SYN', 'ACK'], 0, 1, 0, 3001), seg(C, ['ACK'], 1, 1, 0, 3002)]);
+  assert.deepEqual(r.lines, ['C -> S SYN seq=0 lost', 'C -> S SYN seq=0 rtx lost', 'C -> S SYN seq=0 rtx', 'S -> C SYN ACK seq=0 ack=1', 'C -> S ACK seq=1 ack=1']);
+  assert.deepEqual(r.findings, []);
+});
+
+test('a simultaneous open: the SYNs cross, then the SYN,ACKs cross; the second opener starts CLOSED', () => {
+  const r = imported([
+    seg(C, ['SYN'], 0, 0, 0, 0),
+    seg(S, ['SYN'], 0, 0, 0, 0.001),
+    seg(S, ['SYN', 'ACK'], 0, 1, 0, 0.01),
+    seg(C, ['SYN', 'ACK'], 0, 1, 0, 0.011),
+    seg(S, ['ACK'], 1, 1, 0, 0.02),
+    seg(C, ['ACK'], 1, 1, 0, 0.021),
+    seg(C, ['FIN', 'ACK'], 1, 1, 0, 10),
+    seg(S, ['FIN', 'ACK'], 1, 2, 0, 11),
+    seg(C, ['ACK'], 2, 2, 0, 12),
+  ]);
+  assert.match(r.text, /^client C 10\.7\.0\.1:40000 /m);
+  assert.match(r.text, /^endpoint S CLOSED 10\.7\.0\.2:80 {2}# also sent a SYN of its own: a simultaneous open/m);
+  assert.deepEqual(r.lines.slice(0, 8), [
+    'C -> S SYN seq=0 delay=p1',
+    'S -> C SYN seq=0',
+    'deliver p1',
+    'S -> C SYN ACK seq=0 ack=1 rtx delay=p3',
+    'C -> S SYN ACK seq=0 ack=1 rtx',
+    'deliver p3',
+    'S -> C ACK seq=1 ack=1',
+    'C -> S ACK seq=1 ack=1',
+  ]);
+  assert.deepEqual(r.findings, []);
+});

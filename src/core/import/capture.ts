@@ -16,7 +16,7 @@
 import { Connection, ConnectionTracker, FlowSegment, relative } from './connections';
 import { LineSegment, commentText, formatDuration, quote, segmentLine } from './emit';
 import { Delivery, Uncaptured, inferDeliveries } from './inflight';
-import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_RESERVED, TCP_SYN, TCP_URG } from './pcap';
+import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_RESERVED, TCP_RST, TCP_SYN, TCP_URG } from './pcap';
 
 export type { ImportWarning } from './pcap';
 
@@ -275,7 +275,15 @@ function declarations(c: Connection, n: [string, string]): string[] {
   };
   if (c.opening === 'syn') {
     out.push(decl(cl, 'client', undefined, `client: ${why}`));
-    out.push(decl(sv, 'server', undefined, 'server'));
+    // A side that sends a bare SYN of its own called connect() too (a simultaneous open, RFC 9293
+    // §3.5 Figure 7): it starts CLOSED, not LISTEN.
+    let active = false;
+    for (const s of c.segments) {
+      if (s.dir === sv && (s.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) active = true;
+      if (active || (s.dir === sv && !(s.flags & TCP_SYN))) break;
+    }
+    if (active) out.push(decl(sv, 'server', 'CLOSED', 'also sent a SYN of its own: a simultaneous open (both called connect)'));
+    else out.push(decl(sv, 'server', undefined, 'server'));
   } else if (c.opening === 'synack') {
     out.push(decl(cl, 'client', 'SYN_SENT', `client: ${why}`));
     out.push(decl(sv, 'server', 'SYN_RCVD', 'server'));
@@ -373,7 +381,8 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
   if (s.fillsGap) cm.push('fills the earlier gap (out of order, or retransmitted after a loss before the capture point)');
   if (s.keepAlive) cm.push('keep-alive');
   if (s.ackedUnseen) cm.push('ACKs data the capture did not see');
-  if (dl?.fate === 'late') cm.push('in flight while the receiver acknowledged less');
+  if (dl?.why) cm.push(dl.why);
+  else if (dl?.fate === 'late') cm.push('in flight while the receiver acknowledged less');
   else if (dl?.fate === 'lost') cm.push('not taken by the receiver: it acknowledged less until the bytes came again');
   if (lab?.serverHello?.version) cm.push(`TLS ${lab.serverHello.version}`);
   if (lab?.tls?.records.some((r) => r.inferred)) cm.push('TLS 1.3 encrypted handshake (names inferred)');

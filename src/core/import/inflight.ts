@@ -8,8 +8,8 @@
  * first byte but not its end shows the segment had not arrived yet (it was in flight: the two
  * crossed), or never arrived.
  *
- * For every segment that occupies sequence space (data or FIN; SYNs and RSTs are left alone) this
- * module decides one of three fates from the receiver's next ACKs:
+ * For every segment that occupies sequence space (data or FIN; SYNs and RSTs are left to
+ * controlSegments, below) this module decides one of three fates from the receiver's next ACKs:
  * - delivered at once (nothing says otherwise): no annotation;
  * - late: an ACK of the receiver sent after it, and before the first one that covers it, lies
  *   inside it (SEG.SEQ <= ACK < SEG.SEQ+SEG.LEN): the receiver had everything before it but not
@@ -50,6 +50,8 @@ export interface Delivery {
    * acknowledges it: a stand-in SYN,ACK goes just before it.
    */
   synAckBefore?: boolean;
+  /** Why the fate was inferred, when it is not the data rule's (the SYN and FIN tells). */
+  why?: string;
 }
 
 export interface Deliveries {
@@ -71,6 +73,7 @@ interface Item {
   seg: FlowSegment;
   fate?: 'late' | 'lost';
   id?: string;
+  why?: string;
 }
 
 /**
@@ -153,6 +156,7 @@ export function inferDeliveries(c: Connection): Deliveries {
     deliverAt.set(x, at);
     pending[x.dir] = Math.max(pending[x.dir], at);
   }
+  controlSegments(items, nextAck, deliverAt);
   for (const x of items) {
     if (!x.fate) continue;
     if (x.fate === 'late') x.id = `${x.index >= 0 ? 'p' : 'g'}${x.seg.packet}`;
@@ -161,6 +165,7 @@ export function inferDeliveries(c: Connection): Deliveries {
     else {
       slot.fate = x.fate;
       slot.delayId = x.id;
+      if (x.why) slot.why = x.why;
     }
   }
   for (const x of items) {
@@ -190,4 +195,100 @@ export function inferDeliveries(c: Connection): Deliveries {
     (slot.deliverBefore ??= []).push(x.id as string);
   }
   return out;
+}
+
+/**
+ * SYNs and FINs without data, which the passes above leave alone, have tells of their own in
+ * the capture (RFC 9293 §3.8.1: a SYN or FIN occupies sequence space and is retransmitted until
+ * acknowledged):
+ * - the sender sent the same SYN, SYN,ACK or FIN again (same sequence number and flags) before
+ *   the receiver sent anything that acknowledges it: the first copy was lost (the retransmission
+ *   timer fired);
+ * - the sender sent its FIN again after the receiver's pure ACK of it was captured, with only
+ *   such ACKs from the receiver in between: those ACKs never arrived (the sender would not have
+ *   resent an acknowledged FIN), so they are lost;
+ * - an ACK or SYN,ACK of the receiver's SYN followed at once by a segment of the receiver's
+ *   carrying that SYN again (it was still SYN-SENT or SYN-RECEIVED; a synchronized endpoint never
+ *   sends SYN, §3.10.7.4) had not arrived yet: it is delivered just after those segments;
+ * - a bare SYN followed at once by the receiver's own bare SYN (still SYN-SENT: with this SYN it
+ *   would have answered SYN,ACK, §3.10.7.3) crossed it: it is delivered just before the
+ *   receiver's first ACK of it (a simultaneous open, §3.5 Figure 7).
+ * A spurious retransmission (the acknowledgment still in flight past the capture point) reads
+ * as a loss too; the checker reaches the same states either way.
+ */
+function controlSegments(items: Item[], nextAck: Int32Array[], deliverAt: Map<Item, number>): void {
+  const synEnd = [firstSyn(items, 0), firstSyn(items, 1)];
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    const f = x.seg.flags;
+    if (x.index >= 0 && !x.fate && x.seg.payloadLength === 0 && (f & (TCP_FIN | TCP_RST | TCP_ACK)) === TCP_ACK && x.seg.ack === synEnd[x.dir === 0 ? 1 : 0]) {
+      // An ACK (or SYN,ACK) of the receiver's SYN, after which the receiver sent a SYN-bearing
+      // segment again at once: it was still in SYN-SENT or SYN-RECEIVED, so the ACK had not
+      // arrived (a synchronized endpoint never sends SYN, RFC 9293 §3.10.7.4).
+      let last = -1;
+      for (let k = i + 1; k < items.length; k++) {
+        const y = items[k];
+        if (y.dir === x.dir || !(y.seg.flags & TCP_SYN) || y.end !== x.seg.ack) break;
+        last = k;
+      }
+      if (last >= 0) {
+        x.fate = 'late';
+        x.why = `in flight: the receiver sent its SYN again after it (still ${f & TCP_SYN ? 'SYN-SENT or SYN-RECEIVED' : 'SYN-RECEIVED'}), so it had not arrived`;
+        deliverAt.set(x, last + 1);
+        continue;
+      }
+      if (!(f & TCP_SYN)) continue;
+    }
+    if (x.index < 0 || x.fate || x.seg.payloadLength !== 0 || f & TCP_RST || !(f & (TCP_SYN | TCP_FIN))) continue;
+    const d = x.dir === 0 ? 1 : 0;
+    // The receiver's first ACK that covers it.
+    let z = nextAck[d][i + 1];
+    while (z < items.length && z - i <= HORIZON && !atOrBefore(x.end, items[z].seg.ack)) z = nextAck[d][z + 1];
+    if (z - i > HORIZON) continue;
+    // The sender's next copy of it.
+    let r = i + 1;
+    const limit = Math.min(items.length, i + HORIZON);
+    const same = (y: Item): boolean =>
+      y.index >= 0 && y.dir === x.dir && y.seq === x.seq && y.end === x.end && (y.seg.flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) === (f & (TCP_SYN | TCP_FIN | TCP_ACK));
+    while (r < limit && !same(items[r])) r++;
+    if (r < limit && r < z) {
+      x.fate = 'lost';
+      x.why = `not taken by the receiver: sent again before anything acknowledged it`;
+      continue;
+    }
+    if (r < limit && z < items.length && f & TCP_FIN) {
+      // Everything the receiver sent between its ACK and the copy must be pure ACKs of the FIN.
+      const acks: Item[] = [];
+      let pure = true;
+      for (let k = z; k < r && pure; k++) {
+        const y = items[k];
+        if (y.dir !== d) continue;
+        pure = y.index >= 0 && !y.fate && y.seg.payloadLength === 0 && (y.seg.flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && (y.seg.flags & TCP_ACK) !== 0;
+        acks.push(y);
+      }
+      if (pure)
+        for (const y of acks) {
+          y.fate = 'lost';
+          y.why = 'never arrived: the peer sent the FIN it acknowledges again';
+        }
+      continue;
+    }
+    if ((f & (TCP_SYN | TCP_ACK)) === TCP_SYN && i + 1 < items.length) {
+      // A bare SYN followed at once by the receiver's own bare SYN: the receiver was still in
+      // SYN-SENT (had it had this SYN it would have answered SYN,ACK, §3.10.7.3): the SYNs crossed
+      // (a simultaneous open); it arrives just before the receiver's first ACK of it.
+      const y = items[i + 1];
+      if (y.index >= 0 && y.dir === d && (y.seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN) {
+        x.fate = 'late';
+        x.why = 'in flight: the receiver sent its own SYN after it (still SYN-SENT), so the SYNs crossed';
+        deliverAt.set(x, z);
+      }
+    }
+  }
+}
+
+/** The end (sequence number after) of side d's first captured SYN, or undefined. */
+function firstSyn(items: Item[], d: number): number | undefined {
+  for (const y of items) if (y.index >= 0 && y.dir === d && y.seg.flags & TCP_SYN) return y.end;
+  return undefined;
 }
