@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
+import { runCli } from './helpers';
 import { MATERIALIZE_BEGIN } from '../src/core/materialize';
 
 const WRONG = '# 握手\n\n```tcpflow\nclient C\nserver S\nC -> S SYN seq=x\nS -> C SYN ACK seq=y ack=x\n```\n\n正文。\n';
@@ -16,12 +16,7 @@ const PLAIN = '# 没有流程\n\n```mermaid\nsequenceDiagram\nA->>B: hello\n```\
 
 let dir: string;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir, env: {} });
-  return { code, out, err };
-}
+const run = (...argv: string[]): ReturnType<typeof runCli> => runCli(dir, argv);
 
 describe('render --materialize', () => {
   before(() => {

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { main } from '../src/cli/main';
+import { runCli } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
 const CAPTURE = path.join(ROOT, 'test', 'oracle', 'fixtures');
@@ -18,12 +18,7 @@ const FLOW = 'client C\nserver S\nC -> S SYN seq=x\nS -> C SYN ACK seq=y ack=x+1
 
 let dir: string;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd: dir, env: {} });
-  return { code, out, err };
-}
+const run = (...argv: string[]): ReturnType<typeof runCli> => runCli(dir, argv);
 
 const read = (f: string): string => fs.readFileSync(path.join(dir, f), 'utf8');
 const leftovers = (): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));

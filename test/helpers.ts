@@ -65,3 +65,12 @@ export function strayEnglish(zh: string, alsoAllowed: ReadonlySet<string> = new 
   // (A word with a digit, or an ISN's generated name `ISN_C`, is a name.)
   return words.filter((w) => !ZH_ALLOWED.has(w) && !alsoAllowed.has(w) && !/\d|^ISN_/.test(w));
 }
+
+/** The command line through `main(argv, io)`, its output captured, in the folder `cwd`. */
+export async function runCli(cwd: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../src/cli/main');
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd, env: {} });
+  return { code, out, err };
+}
