@@ -9,11 +9,6 @@ if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else echo "install-chromium: run as root or install sudo" >&2; exit 1; fi
-fi
-
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk
+. "$(dirname "$0")/apt.sh"
+apt_install install-chromium --recommends chromium fonts-noto-cjk
 /usr/bin/chromium --version | head -n 1

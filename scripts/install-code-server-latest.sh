@@ -24,23 +24,9 @@ if [ -f "$STAMP" ] && [ -x "$DIR/node_modules/.bin/code-server" ] && [ -x "$NODE
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else echo "install-code-server-latest: run as root or install sudo" >&2; exit 1; fi
-fi
-
 # Debian packages for the native modules that may build from source, only those missing.
-wanted=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
-command -v python3 >/dev/null 2>&1 || wanted+=(python3)
-{ command -v make && command -v g++; } >/dev/null 2>&1 || wanted+=(build-essential)
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. scripts/apt.sh
+apt_install install-code-server-latest libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config python3 build-essential
 
 started=$(date +%s)
 rm -f "$STAMP"

@@ -20,35 +20,18 @@ RIPGREP_ASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
 DIR=$PWD/.cache/code-server
 STAMP=$DIR/installed-$VERSION
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+. scripts/apt.sh
 
 # Chinese text in the test's screenshots (many notes are Chinese) needs a CJK font: Debian's Noto CJK.
-if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then
-  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then echo "install-code-server: run as root or install sudo" >&2; exit 1; fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-noto-cjk
-fi
+apt_install install-code-server fonts-noto-cjk
 
 if [ -f "$STAMP" ] && [ -x "$DIR/node_modules/.bin/code-server" ]; then
   echo "code-server $VERSION already installed in .cache/code-server"
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then echo "install-code-server: run as root or install sudo" >&2; exit 1; fi
-
-# Debian packages, only those missing.
-wanted=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep)
-command -v python3 >/dev/null 2>&1 || wanted+=(python3)
-{ command -v make && command -v g++; } >/dev/null 2>&1 || wanted+=(build-essential)
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# Debian packages for the native modules that build from source, only those missing.
+apt_install install-code-server libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep python3 build-essential
 
 # A private TMPDIR holding the ripgrep archive where @vscode/ripgrep looks before downloading.
 tmp=$DIR/tmp

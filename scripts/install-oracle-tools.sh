@@ -6,15 +6,6 @@
 set -eu
 cd "$(dirname "$0")"
 sh ./install-tshark.sh
-missing=""
-command -v ss >/dev/null 2>&1 || missing="$missing iproute2"
-command -v python3 >/dev/null 2>&1 || missing="$missing python3"
-command -v nft >/dev/null 2>&1 || missing="$missing nftables"
-if [ -n "$missing" ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  # shellcheck disable=SC2086
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
-fi
+. ./apt.sh
+apt_install install-oracle-tools iproute2 python3 nftables
 echo "oracle tools: $(command -v dumpcap) $(command -v ss) $(command -v python3) $(command -v nft)"

@@ -10,12 +10,6 @@ if [ -x /usr/bin/tshark ]; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else echo "install-tshark: run as root or install sudo" >&2; exit 1; fi
-fi
-
-echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends tshark
+. "$(dirname "$0")/apt.sh"
+apt_install install-tshark --debconf "wireshark-common wireshark-common/install-setuid boolean false" tshark
 /usr/bin/tshark --version | head -n 1
