@@ -7,6 +7,7 @@ import type * as ast from '../syntax/ast';
 import { SeqValue, diff, equal } from '../tcp/seq';
 import type { TcpState } from '../tcp/states';
 import type { Seg, Tcb, Why } from '../tcp/tcb';
+import { rcvUser } from '../tcp/buffer';
 import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../model';
 
 /** Most segments have no finding; they share this empty (frozen) list. */
@@ -21,6 +22,8 @@ export class TcbSnapshot implements TcbView {
   readonly state: TcpState;
   readonly sndWnd?: number;
   readonly rcvWnd: number;
+  readonly rcvBuf?: number;
+  readonly rcvUser?: number;
   private readonly una?: SeqValue;
   private readonly nxt?: SeqValue;
   private readonly rnxt?: SeqValue;
@@ -36,6 +39,8 @@ export class TcbSnapshot implements TcbView {
     this.state = t.state;
     this.sndWnd = t.sndWnd;
     this.rcvWnd = t.rcvWnd;
+    this.rcvBuf = t.rcvBuf;
+    this.rcvUser = bufferUser(t);
     this.una = t.sndUna;
     this.nxt = t.sndNxt;
     this.rnxt = t.rcvNxt;
@@ -49,6 +54,8 @@ export class TcbSnapshot implements TcbView {
       this.state === t.state &&
       this.sndWnd === t.sndWnd &&
       this.rcvWnd === t.rcvWnd &&
+      this.rcvBuf === t.rcvBuf &&
+      this.rcvUser === bufferUser(t) &&
       same(this.una, t.sndUna) &&
       same(this.nxt, t.sndNxt) &&
       same(this.rnxt, t.rcvNxt) &&
@@ -76,8 +83,13 @@ export class TcbSnapshot implements TcbView {
     return this.show(this.ir);
   }
   toJSON(): TcbView {
-    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd };
+    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd, rcvBuf: this.rcvBuf, rcvUser: this.rcvUser };
   }
+}
+
+/** RCV.USER for the model, only where the flow speaks of the buffer (a `rcvbuf=` or a read). */
+function bufferUser(t: Tcb): number | undefined {
+  return t.rcvBuf === undefined && t.rcvRead === undefined ? undefined : rcvUser(t);
 }
 
 function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {
