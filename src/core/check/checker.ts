@@ -872,8 +872,9 @@ class Checker {
   private read(st: ast.CallStmt, e: Endpoint, conn: Connection | undefined, t: Tcb | undefined, peer: string, before: TcbView | undefined, idleBefore: TcpState, state: TcpState): void {
     let read: { bytes?: number; eof: boolean } | undefined;
     if (!t || !conn || t.state === TcpState.CLOSED || t.state === TcpState.LISTEN) {
-      // RFC 9293 §3.10.3: RECEIVE in CLOSED: "error: connection does not exist".
-      this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p('callNoConnection'), RULE.receive]);
+      // RFC 9293 §3.10.3: RECEIVE in CLOSED: "error: connection does not exist". (A listener's
+      // data arrive on the connections it has, not on the listener.)
+      this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(state === TcpState.LISTEN ? 'callReadNoConnection' : 'callNoConnection'), RULE.receive]);
     } else {
       const asked = st.bytes?.value;
       const v = readVerdict(t, asked);

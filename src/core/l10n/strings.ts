@@ -41,6 +41,7 @@ const phrases = {
   callAcceptEmpty: ['finds no connection in the accept queue (none has completed its handshake and waits to be accepted)', '在全连接队列中找不到连接（没有已完成握手、等待 accept 的连接）'],
   acceptqRule: ['the accept queue is full: Linux drops the ACK that completes the handshake', '全连接队列已满：Linux 丢弃完成握手的 ACK'],
   callNoConnection: ['fails: the connection does not exist', '失败：连接不存在'],
+  callReadNoConnection: ['fails: there is no connection to read from', '失败：没有可读取的连接'],
   readTooMany: ['cannot read {0} bytes', '无法读取 {0} 字节'],
   readNothing: ['has nothing to read (the read would wait)', '没有可读取的数据（读取会一直等待）'],
   readAtMost: ['expected read {0} at most', '最多只能读取 {0} 字节'],
