@@ -163,6 +163,17 @@ describe('hover', () => {
   it('nothing on a blank line or a comment', async () => {
     assert.equal(await hover('# handshake', 3), undefined);
   });
+
+  it('on a read: the bytes the application takes, RCV.USER and the window it may advertise now', async () => {
+    const text = ['client C', 'server S rcvbuf=1000', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', 'C -> S PSH ACK seq=1001 ack=5001 len=800', 'S read 300', 'S -> C ACK seq=5001 ack=1801 win=500', ''].join('\n');
+    const u3 = await open('read.tcpflow', text);
+    const at = async (needle: string, d = 0) => (await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: u3 }, position: positionOf(text, needle, d) })).contents.value;
+    const read = await at('S read', 3);
+    assert.match(read, /S's application reads 300 bytes from its receive buffer \(RFC 9293 §3\.10\.3\)/);
+    assert.match(read, /RCV\.USER 800 → 500 \/ RCV\.BUFF 1000/);
+    assert.match(read, /at most 500 \(RCV\.BUFF - RCV\.USER, RFC 9293 §3\.8\.6\.2\.2\)/);
+    assert.match(await at('C -> S PSH', 1), /\*\*S\*\* \(receives\): ESTABLISHED → ESTABLISHED · .* · RCV\.USER 0 → 800 \/ RCV\.BUFF 1000/);
+  });
 });
 
 describe('inlay hints', () => {
@@ -309,6 +320,8 @@ describe('completion', () => {
     assert.deepEqual((await complete([...HS, 'C -> '].join('\n'))).map((i) => i.label), ['S']);
     const call = (await complete([...HS, 'C '].join('\n'))).map((i) => i.label);
     assert.ok(call.includes('->') && call.includes('close'));
+    assert.ok(call.includes('read') && call.includes('accept'));
+    assert.ok((await complete(['client C', 'server S rcv'].join('\n'))).some((i) => i.label === 'rcvbuf='));
     const delayed = (await complete(['client C', 'server S', 'C -> S SYN seq=1 delay=first', 'deliver '].join('\n'))).map((i) => i.label);
     assert.deepEqual(delayed, ['first']);
   });
