@@ -173,6 +173,8 @@ describe('hover', () => {
     assert.match(read, /RCV\.USER 800 → 500 \/ RCV\.BUFF 1000/);
     assert.match(read, /at most 500 \(RCV\.BUFF - RCV\.USER, RFC 9293 §3\.8\.6\.2\.2\)/);
     assert.match(await at('C -> S PSH', 1), /\*\*S\*\* \(receives\): ESTABLISHED → ESTABLISHED · .* · RCV\.USER 0 → 800 \/ RCV\.BUFF 1000/);
+    const hints = await c.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', { textDocument: { uri: u3 }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    assert.deepEqual(hints.filter((h) => h.position.line === 6).map((h) => `${h.position.line} ${h.label}`), ['6 ⇒ S: RCV.USER 500 / RCV.BUFF 1000']);
   });
 });
 
