@@ -57,6 +57,7 @@ const cases: Case[] = [
   { code: 'TF3009', text: established('S -> C ACK seq=5001 ack=1001 win=100', 'C -> S ACK seq=1001 ack=5001 len=200'), at: '7:30', says: '1101', near: established('S -> C ACK seq=5001 ack=1001 win=100', 'C -> S ACK seq=1001 ack=5001 len=100') },
   { code: 'TF3010', text: established('C -> S ACK seq=1001 ack=6000'), at: '6:25', says: '5001', near: established('C -> S ACK seq=1001 ack=5001'), fixes: true },
   { code: 'TF3011', text: established('C -> S ACK seq=1001 ack=5001 len=100', 'S -> C ACK seq=5001 ack=1101 win=50').replace('server S', 'server S rcvbuf=100'), at: '7:34', says: 'win=0', near: established('C -> S ACK seq=1001 ack=5001 len=100', 'S read 50', 'S -> C ACK seq=5001 ack=1101 win=50').replace('server S', 'server S rcvbuf=100'), fixes: true },
+  { code: 'TF3012', text: established('C -> S ACK seq=1001 ack=5001 len=1000', 'S -> C ACK seq=5001 ack=2001 win=0', 'S read 100', 'S -> C ACK seq=5001 ack=2001 win=100').replace('server S', 'server S rcvbuf=1000'), at: '9:34', says: 'win=0', near: established('C -> S ACK seq=1001 ack=5001 len=1000', 'S -> C ACK seq=5001 ack=2001 win=0', 'S read 600', 'S -> C ACK seq=5001 ack=2001 win=100').replace('server S', 'server S rcvbuf=1000'), fixes: true },
 
   { code: 'TF4001', text: lines('client C', 'C -> X SYN seq=1'), at: '2:6', says: "'X'", near: lines('client C', 'server X', 'C -> X SYN seq=1') },
   { code: 'TF4002', text: lines('client C', 'server C'), at: '2:8', says: "'C'", near: lines('client C', 'server S') },

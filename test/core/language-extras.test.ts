@@ -315,6 +315,19 @@ describe('the receive buffer: `rcvbuf=N` and `S read [N]` (RFC 9293 §3.8.6, §3
     expectFindings(filled('S -> C ACK seq=5001 ack=2001', 'S read', 'S -> C ACK seq=5001 ack=2001', 'C -> S PSH ACK seq=2001 ack=5001 len=1000'), []);
   });
 
+  it('receiver SWS avoidance (§3.8.6.2.2): a small read keeps the right edge; TF3012 names the window that keeps it', () => {
+    const full = (...more: string[]) => filled('S -> C ACK seq=5001 ack=2001 win=0', ...more).replace('seq=1000', 'seq=1000 mss=400');
+    // min(1000/2, 400) = 400: 100 bytes freed are too few, 400 are enough.
+    const a = expectFindings(full('S read 100', 'S -> C ACK seq=5001 ack=2001 win=100'), ['TF3012 @ 9:34']);
+    assert.equal(a.findings[0].expected, '0');
+    assert.match(a.findings[0].message, /only 100 more bytes are free beyond it.*= 400; expected win=0/);
+    expectFindings(full('S read 400', 'S -> C ACK seq=5001 ack=2001 win=400'), []);
+    // Unwritten, the window keeps the edge: the 100 freed bytes are not offered.
+    expectFindings(full('S read 100', 'S -> C ACK seq=5001 ack=2001', 'C -> S PSH ACK seq=2001 ack=5001 len=100'), ['TF3009 @ 10:34']);
+    // Without the MSS option the threshold is min(500, 536) = 500.
+    expectFindings(filled('S -> C ACK seq=5001 ack=2001 win=0', 'S read 450', 'S -> C ACK seq=5001 ack=2001 win=450'), ['TF3012 @ 9:34']);
+  });
+
   it('reading more than arrived, or nothing before the FIN, is TF2012 naming RCV.USER; the read takes what there is', () => {
     const a = expectFindings(filled('S read 1500', 'S read 1'), ['TF2012 @ 7:8', 'TF2012 @ 8:8']);
     assert.equal(a.findings[0].expected, '1000');

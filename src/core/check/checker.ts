@@ -11,7 +11,7 @@ import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
 import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
 import { completesHandshake, queued } from '../tcp/accept';
-import { applyRead, freeSpace, largestWindowField, rcvUser, readVerdict } from '../tcp/buffer';
+import { applyRead, effectiveSendMss, freeSpace, heldWindow, largestWindowField, noteAdvertised, rcvUser, readVerdict } from '../tcp/buffer';
 import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
@@ -896,26 +896,40 @@ class Checker {
   }
 
   /**
-   * The window the data receiver `s` writes on a segment, against its free buffer space when
-   * `rcvbuf=` declares one (tcp/buffer.ts): a larger window is reported; an unwritten one is the
-   * free space, so that the peer's send window follows what the application has read.
+   * The window the data receiver `s` writes on a segment, against its buffer when `rcvbuf=`
+   * declares one (tcp/buffer.ts): more than the free space is reported (RFC 9293 §3.8.6), and so
+   * is a right edge moved by less than receiver SWS avoidance waits for (§3.8.6.2.2). An
+   * unwritten window is the one the RFC's algorithm gives, so that the peer's send window follows
+   * what the application has read.
    */
-  private receiveWindow(st: ast.SegmentStmt, s: Tcb, seg: Seg, from: Endpoint): void {
+  private receiveWindow(st: ast.SegmentStmt, s: Tcb, seg: Seg, from: Endpoint, c: Connection): void {
     const most = largestWindowField(s, seg.syn);
     if (most === undefined) return;
-    if (!st.win) {
-      seg.win = most;
-      return;
+    const unit = 2 ** (seg.syn ? 0 : s.rcvShift);
+    const peer = c.tcbs.get(c.a === from.info.name ? c.b : c.a);
+    const hold = seg.syn ? undefined : heldWindow(s, effectiveSendMss(peer?.mssOffered, from.info.address?.startsWith('[') ?? false));
+    const heldField = hold && Math.min(Math.floor(hold.window / unit), most);
+    const w = st.win;
+    if (!w) seg.win = heldField ?? most;
+    else if (w.value > most) {
+      // RFC 9293 §3.8.6: the window is what the receiver "is currently prepared to accept", the
+      // buffer space RCV.BUFF - RCV.USER (§3.8.6.2.2). (The peer acts on the window written.)
+      const expected = String(most);
+      this.report('windowBeyondBuffer', w.valueSpan, [String(w.value), from.info.name, String(s.rcvBuf), String(rcvUser(s)), String(freeSpace(s)), expected, RULE.window], {
+        fix: { title: this.fixTitle(`Set win to ${expected}`, `将 win 改为 ${expected}`), edits: [{ start: w.valueSpan.start, end: w.valueSpan.end, newText: expected }] },
+        expected,
+        actual: String(w.value),
+      });
+    } else if (hold && heldField !== undefined && w.value > Math.ceil(hold.window / unit)) {
+      // RFC 9293 §3.8.6.2.2: the right edge stays until it can move by min(RCV.BUFF/2, Eff.snd.MSS).
+      const expected = String(heldField);
+      this.report('windowSilly', w.valueSpan, [String(w.value), from.info.name, String(hold.reduction), String(hold.threshold), expected, RULE.receiveBuffer], {
+        fix: { title: this.fixTitle(`Set win to ${expected}`, `将 win 改为 ${expected}`), edits: [{ start: w.valueSpan.start, end: w.valueSpan.end, newText: expected }] },
+        expected,
+        actual: String(w.value),
+      });
     }
-    if (st.win.value <= most) return;
-    // RFC 9293 §3.8.6: the window is what the receiver "is currently prepared to accept", the
-    // buffer space RCV.BUFF - RCV.USER (§3.8.6.2.2). (The peer acts on the window written.)
-    const expected = String(most);
-    this.report('windowBeyondBuffer', st.win.valueSpan, [String(st.win.value), from.info.name, String(s.rcvBuf), String(rcvUser(s)), String(freeSpace(s)), expected, RULE.window], {
-      fix: { title: this.fixTitle(`Set win to ${expected}`, `将 win 改为 ${expected}`), edits: [{ start: st.win.valueSpan.start, end: st.win.valueSpan.end, newText: expected }] },
-      expected,
-      actual: String(st.win.value),
-    });
+    noteAdvertised(s, seg.ack ? seg.ackNo : undefined, seg.win! * unit);
   }
 
   // ---- segments --------------------------------------------------------------------------
@@ -1173,7 +1187,8 @@ class Checker {
     }
     seg.ackNo = ackValue;
     // ---- the window against the receive buffer (rcvbuf=, tcp/buffer.ts) ----
-    if (s.rcvBuf !== undefined && !seg.rst) this.receiveWindow(st, s, seg, from);
+    if (seg.syn) s.mssOffered = st.mss?.value;
+    if (s.rcvBuf !== undefined && !seg.rst) this.receiveWindow(st, s, seg, from, c);
     if (sendClass === 'new' && isDuplicateAck(s, c.tcbs.get(to.info.name), seg)) sendClass = 'dup-ack';
 
     // ---- data checks ----

@@ -70,6 +70,7 @@ const defs = {
   httpNoRequest: { code: 'TF5005', id: 'http-response-without-request', severity: 'warning', rule: 'RFC 9112 §9.3', en: '{0} sends a response but no request is waiting for one ({1}).', zh: '{0} 发送了响应，但没有等待响应的请求（{1}）。' },
   readBeyondBuffer: { code: 'TF2012', id: 'read-beyond-buffer', severity: 'error', rule: 'RFC 9293 §3.10.3', en: '{0} {1}: {2} bytes have arrived in order and not been read yet (RCV.USER={2}); {3} ({4}).', zh: '{0} {1}：按序到达且尚未被读取的数据只有 {2} 字节（RCV.USER={2}）；{3}（{4}）。' },
   windowBeyondBuffer: { code: 'TF3011', id: 'window-beyond-buffer', severity: 'warning', rule: 'RFC 9293 §3.8.6', en: "win={0} offers more than {1} can take: rcvbuf={2} holds {3} bytes not yet read, {4} are free; expected win={5} at most, or '{1} read' before it ({6}).", zh: 'win={0} 超出了 {1} 能接收的范围：rcvbuf={2} 中有 {3} 字节尚未被应用读取，空闲 {4} 字节；应为 win={5} 或更小，或在此之前先写“{1} read”（{6}）。' },
+  windowSilly: { code: 'TF3012', id: 'silly-window', severity: 'warning', rule: 'RFC 9293 §3.8.6.2.2', en: "win={0} moves {1}'s right window edge although only {2} more bytes are free beyond it: receiver SWS avoidance keeps RCV.NXT+RCV.WND where it was until it can move by min(RCV.BUFF/2, Eff.snd.MSS) = {3}; expected win={4} ({5}).", zh: 'win={0} 移动了 {1} 的窗口右边界，但右边界之外新空出的只有 {2} 字节：接收方的糊涂窗口综合征（SWS）避免算法会保持 RCV.NXT+RCV.WND 不变，直到它能移动 min(RCV.BUFF/2, Eff.snd.MSS) = {3} 字节；应为 win={4}（{5}）。' },
 } satisfies Record<string, FindingDef>;
 
 export type FindingKey = keyof typeof defs;

@@ -65,6 +65,42 @@ export function largestWindowField(t: Tcb, syn: boolean): number | undefined {
   return Math.min(Math.floor(free / 2 ** (syn ? 0 : t.rcvShift)), MAX_FIELD);
 }
 
+/**
+ * RFC 9293 §3.7.1 (MUST-15): without an MSS option a TCP implementation assumes a send MSS of
+ * 536 octets over IPv4, 1220 over IPv6.
+ */
+export function effectiveSendMss(peerOption: number | undefined, ipv6: boolean): number {
+  return peerOption ?? (ipv6 ? 1220 : 536);
+}
+
+/**
+ * RFC 9293 §3.8.6.2.2, receiver SWS avoidance: "keep RCV.NXT+RCV.WND fixed until the reduction
+ * satisfies: RCV.BUFF - RCV.USER - RCV.WND >= min( Fr * RCV.BUFF, Eff.snd.MSS )" (Fr = 1/2);
+ * then RCV.WND is set to RCV.BUFF - RCV.USER. Returns the window, in bytes, that keeps the right
+ * edge this side advertised last where it is, when the edge may not move yet (more than nothing
+ * but less than the threshold has been freed beyond it); undefined when it may move to the whole
+ * free space, or nothing is known to judge by.
+ */
+export function heldWindow(t: Tcb, effMss: number): { window: number; threshold: number; reduction: number } | undefined {
+  const free = freeSpace(t);
+  if (free === undefined || t.rcvBuf === undefined || !t.rcvEdge || !t.rcvNxt) return undefined;
+  const held = diff(t.rcvEdge, t.rcvNxt);
+  if (Number.isNaN(held)) return undefined;
+  const window = Math.max(held, 0);
+  const reduction = free - window;
+  const threshold = Math.min(Math.floor(t.rcvBuf / 2), effMss);
+  return reduction > 0 && reduction < threshold ? { window, threshold, reduction } : undefined;
+}
+
+/**
+ * The window this side has just advertised (bytes, after scaling) with the acknowledgment it
+ * sent (RCV.NXT when it sent none) sets the right edge it holds.
+ */
+export function noteAdvertised(t: Tcb, ack: SeqValue | undefined, bytes: number): void {
+  const from = ack ?? t.rcvNxt;
+  t.rcvEdge = from && add(from, bytes);
+}
+
 /** What a read (`S read [N]`) finds. */
 export interface ReadVerdict {
   /** Bytes the read takes (the ones asked for, or all there are when too many were asked). */

@@ -85,6 +85,13 @@ export interface Tcb {
    * read, which means "from IRS+1" (nothing read yet).
    */
   rcvRead?: SeqValue;
+  /**
+   * The right edge of the window this side advertised last, RCV.NXT + RCV.WND, kept while the
+   * flow declares its buffer: receiver SWS avoidance holds it (RFC 9293 §3.8.6.2.2, buffer.ts).
+   */
+  rcvEdge?: SeqValue;
+  /** The MSS option on this side's SYN (RFC 9293 §3.7.1), the peer's send MSS. */
+  mssOffered?: number;
   /** Out-of-order data queued for reassembly: [start, end) ranges. */
   ooo: { start: SeqValue; end: SeqValue }[];
   /** Clock (ms) when TIME_WAIT was entered. */
@@ -140,6 +147,8 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     unacceptableAck: undefined,
     rcvBuf: undefined,
     rcvRead: undefined,
+    rcvEdge: undefined,
+    mssOffered: undefined,
     ooo: [],
     timeWaitAt: undefined,
     closePending: false,
@@ -226,7 +235,7 @@ export function segLen(seg: Seg): number {
 /** Forget one incarnation's sequence variables. */
 export function resetSequence(t: Tcb): void {
   t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
-  t.synText = t.probeAt = t.sndWl1 = t.sndWl2 = t.rcvRead = undefined;
+  t.synText = t.probeAt = t.sndWl1 = t.sndWl2 = t.rcvRead = t.rcvEdge = undefined;
   t.sndNxtWhy = t.rcvNxtWhy = undefined;
   t.finReceived = false;
   t.ooo = [];
