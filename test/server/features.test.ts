@@ -453,4 +453,22 @@ describe('semantic tokens', () => {
       'S:class', 'SYN_RCVD:enum',
     ]);
   });
+
+  it('classifies rcvbuf= and a read with its count and peer', async () => {
+    const text = 'client C\nserver S rcvbuf=100\nS read 10 C\n';
+    const uri = await open('tokens-read.tcpflow', text);
+    const legend = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'];
+    const r = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const lines = text.split('\n');
+    const out: string[] = [];
+    let line = 0;
+    let ch = 0;
+    for (let i = 0; i < r.data.length; i += 5) {
+      const [dl, dc, len, type] = r.data.slice(i, i + 5);
+      line += dl;
+      ch = dl ? dc : ch + dc;
+      out.push(`${lines[line].slice(ch, ch + len)}:${legend[type]}`);
+    }
+    assert.deepEqual(out.slice(4), ['rcvbuf:property', '100:number', 'S:class', 'read:function', '10:number', 'C:class']);
+  });
 });
