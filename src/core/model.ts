@@ -20,6 +20,13 @@ export interface TcbView {
   irs?: string;
   sndWnd?: number;
   rcvWnd: number;
+  /** The receive buffer, RCV.BUFF (`rcvbuf=`), when the flow declares one. */
+  rcvBuf?: number;
+  /**
+   * RCV.USER: bytes received in order and not yet read by the application (tcp/buffer.ts), when
+   * the flow declares a buffer or reads (`S read`) and it is known.
+   */
+  rcvUser?: number;
 }
 
 /** `spoofed`: a third party's segment with another endpoint's source (`as NAME`). */
@@ -82,6 +89,11 @@ export interface CallEvent {
   after?: TcbView;
   idleBefore?: TcpState;
   idleAfter?: TcpState;
+  /**
+   * `S read`: the bytes the application took (undefined when what it had is unknown), and
+   * whether it found the end of the stream (nothing left, the peer's FIN taken).
+   */
+  read?: { bytes?: number; eof: boolean };
 }
 
 export interface WaitEvent {

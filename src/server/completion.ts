@@ -21,7 +21,7 @@ import { t } from './l10n';
 const NAME = String.raw`[\p{L}_][\p{L}\p{N}_]*`;
 const FLAGS: ast.FlagName[] = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'];
 const STATEMENT_KEYWORDS = ['client', 'server', 'endpoint', 'attacker', 'title', 'note', 'phase', 'wait', 'deliver', 'msl', 'numbers'];
-const CALLS = ['open', 'connect', 'listen', 'close', 'shutdown', 'abort'];
+const CALLS = ['open', 'connect', 'listen', 'close', 'shutdown', 'abort', 'accept', 'read'];
 const FIELDS = ['len=', 'win=', 'mss=', 'wscale=', 'ts=', 'sackOK', 'tfo'];
 const MODIFIERS = ['lost', 'dup', 'dropped', 'rtx', 'old', 'cross', 'delay='];
 const DURATIONS = ['2MSL', 'RTO', '30s', '200ms'];
@@ -125,12 +125,12 @@ export function completions(u: FlowUnit, offset: number, locale: Locale, cancell
   if (decl) {
     const role = decl[1].toLowerCase();
     const items: CompletionItem[] = [];
-    const opts = ['isn=', 'win=', 'mss=', 'wscale=', ...(role === 'client' ? [] : ['backlog='])];
+    const opts = ['isn=', 'win=', 'rcvbuf=', 'mss=', 'wscale=', ...(role === 'client' ? [] : ['backlog=', 'acceptq='])];
     opts.forEach((o, i) => items.push(item(o, CompletionItemKind.Field, t(locale, 'fieldItem'), `1${pad(i)}`, ctx.word)));
     if (role === 'endpoint' || role === 'host') ALL_STATES.forEach((s, i) => items.push(item(s, CompletionItemKind.Enum, t(locale, 'stateItem'), `0${pad(i)}`, ctx.word)));
     return items;
   }
-  const call = new RegExp(String.raw`^\s*(${NAME})\s+(?:open|connect|listen|close|shutdown|abort)\s+(${NAME})?$`, 'iu').exec(prefix);
+  const call = new RegExp(String.raw`^\s*(${NAME})\s+(?:open|connect|listen|close|shutdown|abort|accept|read|recv)\s+(?:\d+\s+)?(${NAME})?$`, 'iu').exec(prefix);
   if (call && isEndpoint(call[1])) {
     return endpoints.filter((n) => n !== call[1]).map((n, i) => item(n, CompletionItemKind.Class, t(locale, 'endpointItem', roleOf(a, n, locale)), `1${pad(i)}`, ctx.word));
   }

@@ -57,6 +57,7 @@ export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
       if (within(st.callSpan, offset)) {
         const ev = eventOf(a, st);
         if (!ev || ev.kind !== 'call') return null;
+        if (ev.read) return md(readHover(ev.read, ev.before, ev.after, st.endpoint.text, locale), st.callSpan);
         const before = ev.before?.state ?? ev.idleBefore;
         const after = ev.after?.state ?? ev.idleAfter;
         if (!before || !after) return null;
@@ -69,6 +70,14 @@ export function hoverAt(u: Unit, offset: number, locale: Locale): Hover | null {
     default:
       return null;
   }
+}
+
+/** `S read`: what the application took and what is left in the buffer (RFC 9293 §3.8.6.2.2). */
+function readHover(read: { bytes?: number; eof: boolean }, before: TcbView | undefined, after: TcbView | undefined, who: string, locale: Locale): string {
+  const lines = [read.eof ? t(locale, 'readEofHover', who) : read.bytes !== undefined ? t(locale, 'readHover', who, read.bytes) : t(locale, 'readUnknownHover', who)];
+  if (after?.rcvUser !== undefined) lines.push(bufferText(before, after));
+  if (after?.rcvBuf !== undefined && after.rcvUser !== undefined) lines.push(t(locale, 'readWindowHover', who, Math.max(after.rcvBuf - after.rcvUser, 0)));
+  return lines.join('\n\n');
 }
 
 type Md = (value: string, span: ast.Span) => Hover;
@@ -112,7 +121,15 @@ function stateText(written: string, locale: Locale): string {
 
 function tcbLine(who: string, role: string, before: TcbView, after: TcbView, locale: Locale): string {
   const seqVar = (name: string, b: string | undefined, x: string | undefined): string => (b === x ? `${name} ${x ?? '?'}` : `${name} ${b ?? '?'} → ${x ?? '?'}`);
-  return `- ${t(locale, 'tcbRole', who, role)}${before.state} → ${after.state} · ${seqVar('SND.NXT', before.sndNxt, after.sndNxt)} · ${seqVar('RCV.NXT', before.rcvNxt, after.rcvNxt)}`;
+  const line = `- ${t(locale, 'tcbRole', who, role)}${before.state} → ${after.state} · ${seqVar('SND.NXT', before.sndNxt, after.sndNxt)} · ${seqVar('RCV.NXT', before.rcvNxt, after.rcvNxt)}`;
+  return after.rcvUser === undefined ? line : `${line} · ${bufferText(before, after)}`;
+}
+
+/** RCV.USER (and RCV.BUFF when declared) of a TCB whose flow speaks of its receive buffer. */
+function bufferText(before: TcbView | undefined, after: TcbView): string {
+  const b = before?.rcvUser;
+  const user = b === undefined || b === after.rcvUser ? `RCV.USER ${after.rcvUser}` : `RCV.USER ${b} → ${after.rcvUser}`;
+  return after.rcvBuf === undefined ? user : `${user} / RCV.BUFF ${after.rcvBuf}`;
 }
 
 function numberSentence(field: string, n: NumberView | undefined, locale: Locale): string | undefined {

@@ -59,6 +59,11 @@ export function inlayHints(u: Unit, from: number, to: number, settings: Settings
       const before = ev.before?.state ?? ev.idleBefore;
       const after = ev.after?.state ?? ev.idleAfter;
       if (after && before !== after) out.push({ position: pos(s.end), label: `⇒ ${ev.stmt.endpoint.text}: ${after}`, paddingLeft: true });
+      // A read changes no state: what is left in the buffer (RFC 9293 §3.8.6.2.2's names).
+      else if (ev.read && ev.after?.rcvUser !== undefined) {
+        const buf = ev.after.rcvBuf !== undefined ? ` / RCV.BUFF ${ev.after.rcvBuf}` : '';
+        out.push({ position: pos(s.end), label: `⇒ ${ev.stmt.endpoint.text}: RCV.USER ${ev.after.rcvUser}${buf}`, paddingLeft: true });
+      }
     }
   }
   return out;

@@ -65,7 +65,7 @@ const RESERVED = new Set(
     'client server endpoint host title phase note wait msl deliver numbers relative absolute ' +
     'syn ack fin rst psh urg ece cwr seq len win window mss wscale ts tsval sackok sack_perm sackperm isn iss backlog state start ' +
     'lost dup dropped rtx old duplicate retransmit retransmission drop loss delay delayed ' +
-    'open connect listen close shutdown abort http https tls tls12 tls13 keep keepalive'
+    'open connect listen close shutdown abort accept read recv rcvbuf acceptq http https tls tls12 tls13 keep keepalive'
   ).split(' '),
 );
 

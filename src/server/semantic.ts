@@ -107,7 +107,7 @@ function collect(a: Analysis, from: number, to: number): Tok[] {
         push(st.name.start, st.name.end, 'class', true);
         if (st.address) numbersIn(st.address.span.start, st.address.span.end);
         if (st.startState) push(st.startState.span.start, st.startState.span.end, 'enum');
-        for (const field of [st.isn, st.backlog, st.win, st.mss, st.wscale]) {
+        for (const field of [st.isn, st.backlog, st.acceptq, st.rcvbuf, st.win, st.mss, st.wscale]) {
           if (!field) continue;
           push(field.key.start, field.key.end, 'property');
           numbersIn(field.valueSpan.start, field.valueSpan.end);
@@ -124,6 +124,7 @@ function collect(a: Analysis, from: number, to: number): Tok[] {
         push(st.endpoint.start, st.endpoint.end, 'class');
         push(st.callSpan.start, st.callSpan.end, 'function');
         if (st.peer) push(st.peer.start, st.peer.end, 'class');
+        if (st.bytes) numbersIn(st.bytes.span.start, st.bytes.span.end);
         break;
       case 'wait': {
         word(st.start, 'keyword');

@@ -16,7 +16,7 @@ import { analyze, analyzeFindings, extractFences, Locale } from '../../src/core/
 import { importCapture } from '../../src/core/import/capture';
 import { importPacketdrill } from '../../src/core/import/packetdrill';
 import { CORPUS, pcapFiles, pktFiles, prng, readPcap } from '../import/helpers';
-import { RICH_FLOW, edit } from './mutate';
+import { BUFFER_FLOW, RICH_FLOW, edit } from './mutate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -46,6 +46,7 @@ const AIMED = [
 function corpusTexts(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
   out.push({ name: 'RICH_FLOW', text: RICH_FLOW });
+  out.push({ name: 'BUFFER_FLOW', text: BUFFER_FLOW });
   AIMED.forEach((text, i) => out.push({ name: `aimed ${i}`, text }));
   for (const f of fs.readdirSync(path.join(ROOT, 'examples')).sort()) if (f.endsWith('.tcpflow')) out.push({ name: f, text: fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8') });
   extractFences(fs.readFileSync(path.join(ROOT, 'docs', 'language.md'), 'utf8')).forEach((fence, i) => out.push({ name: `docs/language.md block ${i}`, text: fence.content }));
@@ -108,7 +109,7 @@ describe('analyzeFindings (the findings-only check)', () => {
   });
 
   it('reads texts with CR and CRLF line ends and none at the end', () => {
-    for (const text of [RICH_FLOW, ...AIMED]) {
+    for (const text of [RICH_FLOW, BUFFER_FLOW, ...AIMED]) {
       for (const eol of ['\r\n', '\r']) same(text.replace(/\n/g, eol), `line ends ${JSON.stringify(eol)}`, 'en');
       same(`${text}\n`, 'final line end', 'en');
     }

@@ -44,6 +44,7 @@ const cases: Case[] = [
 
   { code: 'TF2010', text: established('C -> S PSH seq=1001 len=5'), at: '6:8', says: 'ack=5001', near: established('C -> S PSH ACK seq=1001 ack=5001 len=5'), fixes: true },
   { code: 'TF2011', text: lines('server S acceptq=1', 'client A', 'client B', 'A -> S SYN seq=1', 'S -> A SYN ACK seq=1 ack=2', 'A -> S ACK seq=2 ack=2', 'B -> S SYN seq=1', 'S -> B SYN ACK seq=1 ack=2', 'B -> S ACK seq=2 ack=2'), at: '9:3', says: 'acceptq=1', near: lines('server S acceptq=1', 'client A', 'client B', 'A -> S SYN seq=1', 'S -> A SYN ACK seq=1 ack=2', 'A -> S ACK seq=2 ack=2', 'B -> S SYN seq=1', 'S -> B SYN ACK seq=1 ack=2', 'S accept', 'B -> S ACK seq=2 ack=2') },
+  { code: 'TF2012', text: established('C -> S ACK seq=1001 ack=5001 len=10', 'S read 20'), at: '7:8', says: 'read 10', near: established('C -> S ACK seq=1001 ack=5001 len=10', 'S read 10'), fixes: true },
 
   { code: 'TF3001', text: lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x'), at: '4:26', says: 'x+1', near: lines('client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x+1'), fixes: true },
   { code: 'TF3002', text: established('C -> S ACK seq=1005 ack=5001'), at: '6:16', says: '1001', near: established('C -> S ACK seq=1001 ack=5001'), fixes: true },
@@ -55,6 +56,8 @@ const cases: Case[] = [
   { code: 'TF3008', text: lines('client C', 'server S', 'C -> S SYN seq=1000 len=10'), at: '3:21', says: '10 bytes', near: lines('client C', 'server S', 'C -> S SYN seq=1000') },
   { code: 'TF3009', text: established('S -> C ACK seq=5001 ack=1001 win=100', 'C -> S ACK seq=1001 ack=5001 len=200'), at: '7:30', says: '1101', near: established('S -> C ACK seq=5001 ack=1001 win=100', 'C -> S ACK seq=1001 ack=5001 len=100') },
   { code: 'TF3010', text: established('C -> S ACK seq=1001 ack=6000'), at: '6:25', says: '5001', near: established('C -> S ACK seq=1001 ack=5001'), fixes: true },
+  { code: 'TF3011', text: established('C -> S ACK seq=1001 ack=5001 len=100', 'S -> C ACK seq=5001 ack=1101 win=50').replace('server S', 'server S rcvbuf=100'), at: '7:34', says: 'win=0', near: established('C -> S ACK seq=1001 ack=5001 len=100', 'S read 50', 'S -> C ACK seq=5001 ack=1101 win=50').replace('server S', 'server S rcvbuf=100'), fixes: true },
+  { code: 'TF3012', text: established('C -> S ACK seq=1001 ack=5001 len=1000', 'S -> C ACK seq=5001 ack=2001 win=0', 'S read 100', 'S -> C ACK seq=5001 ack=2001 win=100').replace('server S', 'server S rcvbuf=1000'), at: '9:34', says: 'win=0', near: established('C -> S ACK seq=1001 ack=5001 len=1000', 'S -> C ACK seq=5001 ack=2001 win=0', 'S read 600', 'S -> C ACK seq=5001 ack=2001 win=100').replace('server S', 'server S rcvbuf=1000'), fixes: true },
 
   { code: 'TF4001', text: lines('client C', 'C -> X SYN seq=1'), at: '2:6', says: "'X'", near: lines('client C', 'server X', 'C -> X SYN seq=1') },
   { code: 'TF4002', text: lines('client C', 'server C'), at: '2:8', says: "'C'", near: lines('client C', 'server S') },

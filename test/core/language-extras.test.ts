@@ -272,3 +272,96 @@ describe('the accept queue: `acceptq=N` and `S accept`', () => {
     for (const t of [full('B -> S ACK seq=201 ack=701', 'S[B]: ESTABLISHED'), full('S accept', 'S accept', 'S: CLOSED')]) assert.deepEqual(analyzeFindings(t), analyze(t).findings);
   });
 });
+
+describe('the receive buffer: `rcvbuf=N` and `S read [N]` (RFC 9293 §3.8.6, §3.10.3)', () => {
+  const filled = (...more: string[]) =>
+    lines('client C', 'server S rcvbuf=1000', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', 'C -> S PSH ACK seq=1001 ack=5001 len=1000', ...more);
+  const callsOf = (text: string) => analyze(text).file.statements.filter((s) => s.kind === 'call');
+
+  it('parses rcvbuf=, read with a count and a peer in either order, and recv', () => {
+    const a = analyze(lines('server S rcvbuf=4096', 'S read', 'S read 10', 'S read 10 C', 'S read C 10', 'S recv 7'));
+    const decl = a.file.statements[0];
+    assert.equal(decl.kind === 'endpoint' ? decl.rcvbuf?.value : undefined, 4096);
+    assert.deepEqual(
+      callsOf(a.text).map((s) => (s.kind === 'call' ? `${s.call} ${s.bytes?.value ?? '-'} ${s.peer?.text ?? '-'}` : '')),
+      ['read - -', 'read 10 -', 'read 10 C', 'read 10 C', 'read 7 -'],
+    );
+    // A count on another call is no part of it.
+    assert.ok(analyze(lines('client C', 'C close 10')).findings.some((f) => f.code === 'TF1003'));
+  });
+
+  it('a window update after a read is legal, and the sender goes on from the probe (§3.8.6.1)', () => {
+    expectFindings(filled('S -> C ACK seq=5001 ack=2001 win=0', 'wait RTO', 'C -> S ACK seq=2001 ack=5001 len=1', 'S -> C ACK seq=5001 ack=2001 win=0', 'S read 600', 'S -> C ACK seq=5001 ack=2001 win=600', 'C -> S PSH ACK seq=2001 ack=5001 len=600', 'S -> C ACK seq=5001 ack=2601 win=0'), []);
+  });
+
+  it('a window beyond the free space is TF3011 naming the largest window; the peer acts on what was written', () => {
+    const a = expectFindings(filled('S -> C ACK seq=5001 ack=2001 win=400', 'C -> S PSH ACK seq=2001 ack=5001 len=400'), ['TF3011 @ 7:34']);
+    assert.equal(a.findings[0].expected, '0');
+    assert.match(a.findings[0].message, /1000 bytes not yet read, 0 are free; expected win=0/);
+    // After a read of 300 the window may say 300, not more.
+    const b = expectFindings(filled('S read 300', 'S -> C ACK seq=5001 ack=2001 win=301'), ['TF3011 @ 8:34']);
+    assert.equal(b.findings[0].expected, '300');
+  });
+
+  it('with window scaling the field is the free space shifted right (RFC 7323 §2.3)', () => {
+    const scaled = lines('client C', 'server S rcvbuf=4096', 'C -> S SYN seq=1000 wscale=2', 'S -> C SYN ACK seq=5000 ack=1001 wscale=4 win=4096', 'C -> S ACK seq=1001 ack=5001', 'C -> S PSH ACK seq=1001 ack=5001 len=1024');
+    expectFindings(lines(scaled, 'S -> C ACK seq=5001 ack=2025 win=192'), []);
+    const a = expectFindings(lines(scaled, 'S -> C ACK seq=5001 ack=2025 win=193'), ['TF3011 @ 8:34']);
+    assert.equal(a.findings[0].expected, '192');
+  });
+
+  it('an unwritten window is the free space: data beyond it is TF3009 until a read and a window update', () => {
+    expectFindings(filled('S -> C ACK seq=5001 ack=2001', 'C -> S PSH ACK seq=2001 ack=5001 len=100'), ['TF3009 @ 8:34']);
+    expectFindings(filled('S -> C ACK seq=5001 ack=2001', 'S read', 'S -> C ACK seq=5001 ack=2001', 'C -> S PSH ACK seq=2001 ack=5001 len=1000'), []);
+  });
+
+  it('receiver SWS avoidance (§3.8.6.2.2): a small read keeps the right edge; TF3012 names the window that keeps it', () => {
+    const full = (...more: string[]) => filled('S -> C ACK seq=5001 ack=2001 win=0', ...more).replace('seq=1000', 'seq=1000 mss=400');
+    // min(1000/2, 400) = 400: 100 bytes freed are too few, 400 are enough.
+    const a = expectFindings(full('S read 100', 'S -> C ACK seq=5001 ack=2001 win=100'), ['TF3012 @ 9:34']);
+    assert.equal(a.findings[0].expected, '0');
+    assert.match(a.findings[0].message, /only 100 more bytes are free beyond it.*= 400; expected win=0/);
+    expectFindings(full('S read 400', 'S -> C ACK seq=5001 ack=2001 win=400'), []);
+    // Unwritten, the window keeps the edge: the 100 freed bytes are not offered.
+    expectFindings(full('S read 100', 'S -> C ACK seq=5001 ack=2001', 'C -> S PSH ACK seq=2001 ack=5001 len=100'), ['TF3009 @ 10:34']);
+    // Without the MSS option the threshold is min(500, 536) = 500.
+    expectFindings(filled('S -> C ACK seq=5001 ack=2001 win=0', 'S read 450', 'S -> C ACK seq=5001 ack=2001 win=450'), ['TF3012 @ 9:34']);
+  });
+
+  it('reading more than arrived, or nothing before the FIN, is TF2012 naming RCV.USER; the read takes what there is', () => {
+    const a = expectFindings(filled('S read 1500', 'S read 1'), ['TF2012 @ 7:8', 'TF2012 @ 8:8']);
+    assert.equal(a.findings[0].expected, '1000');
+    assert.match(a.findings[1].message, /RCV\.USER=0/);
+    expectFindings(filled('S read', 'S read'), ['TF2012 @ 8:3']);
+    // Without rcvbuf= the reads are judged all the same.
+    expectFindings(filled('S read 1001').replace(' rcvbuf=1000', ''), ['TF2012 @ 7:8']);
+  });
+
+  it('after the FIN, a bare read finds the end of stream; the diagram and the model say what was read', () => {
+    const text = filled('C -> S FIN ACK seq=2001 ack=5001', 'S -> C ACK seq=5001 ack=2002 win=0', 'S read 1000', 'S read', 'S: CLOSE_WAIT');
+    const a = expectFindings(text, []);
+    const reads = a.model.events.filter((e) => e.kind === 'call').map((e) => (e.kind === 'call' ? e.read : undefined));
+    assert.deepEqual(reads, [{ bytes: 1000, eof: false }, { bytes: 0, eof: true }]);
+    const s = a.model.finalStates.find((v) => v.endpoint === 'S')!;
+    assert.equal(s.rcvUser, 0);
+    assert.equal(s.rcvBuf, 1000);
+    const en = renderMermaid(a).text;
+    assert.match(en, /Note over S: reads 1000 bytes \(1000 of 1000 free\)/);
+    assert.match(en, /Note over S: reads end of stream \(EOF\)/);
+    assert.match(renderMermaid(analyze(text, { locale: 'zh-cn' })).text, /应用读取 1000 字节/);
+  });
+
+  it('a read with no connection is TF2006 (§3.10.3); the findings-only check and a resumed one agree', () => {
+    expectFindings(lines('client C', 'server S', 'C read', 'S read 5'), ['TF2006 @ 3:3', 'TF2006 @ 4:3']);
+    const texts = [filled('S -> C ACK seq=5001 ack=2001 win=400', 'S read 1500', 'S read', 'S -> C ACK seq=5001 ack=2001 win=1000', 'C: ESTABLISHED'), filled('S read 10', 'S: CLOSED')];
+    for (const t of texts) for (const locale of ['en', 'zh-cn'] as const) assert.deepEqual(analyzeFindings(t, { locale }), analyze(t, { locale }).findings);
+    // Resuming after an edit above the reads: the read pointer is part of the TCB the checkpoints copy.
+    const before = filled('S read 300', 'S -> C ACK seq=5001 ack=2001 win=300', 'S read 700', 'S -> C ACK seq=5001 ack=2001 win=1000');
+    const after = before.replace('S read 300', 'S read 200');
+    const resumed = analyze(after, { checkpointEvery: 1, previous: analyze(before, { checkpointEvery: 1 }) });
+    const fresh = analyze(after, { checkpointEvery: 1 });
+    assert.deepEqual(resumed.findings, fresh.findings);
+    assert.deepEqual(JSON.parse(JSON.stringify(resumed.model.finalStates)), JSON.parse(JSON.stringify(fresh.model.finalStates)));
+    assert.deepEqual(fresh.findings.map((f) => f.code), ['TF3011', 'TF3011']);
+  });
+});

@@ -123,3 +123,30 @@ export const RICH_FLOW = [
   'numbers relative',
   'note C "the end"',
 ].join('\n');
+
+/**
+ * A receive buffer filled, probed and read (`rcvbuf=`, `S read`): the read pointer lives in the
+ * TCB, so the random edits of the resume and findings-only tests reach it too.
+ */
+export const BUFFER_FLOW = [
+  'client C',
+  'server S rcvbuf=3000',
+  'C -> S SYN seq=1000',
+  'S -> C SYN ACK seq=5000 ack=1001',
+  'C -> S ACK seq=1001 ack=5001',
+  'C -> S PSH ACK seq=1001 ack=5001 len=3000',
+  'S -> C ACK seq=5001 ack=4001 win=0',
+  'wait RTO',
+  'C -> S ACK seq=4001 ack=5001 len=1',
+  'S -> C ACK seq=5001 ack=4001',
+  'S read 1000',
+  'S -> C ACK seq=5001 ack=4001 win=1000',
+  'C -> S PSH ACK seq=4001 ack=5001 len=1000',
+  'S -> C ACK seq=5001 ack=5001',
+  'S read',
+  'S -> C ACK seq=5001 ack=5001 win=3000',
+  'C -> S FIN ACK seq=5001 ack=5001',
+  'S -> C ACK seq=5001 ack=5002',
+  'S read',
+  'S: CLOSE_WAIT',
+].join('\n');

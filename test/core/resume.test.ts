@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, Analysis, AnalyzeOptions } from '../../src/core/index';
 import { prng as rng } from '../import/helpers';
-import { RICH_FLOW, edit } from './mutate';
+import { BUFFER_FLOW, RICH_FLOW, edit } from './mutate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -38,7 +38,7 @@ function seen(a: Analysis): unknown {
 
 
 function texts(): string[] {
-  const out = [RICH_FLOW];
+  const out = [RICH_FLOW, BUFFER_FLOW];
   for (const f of fs.readdirSync(path.join(ROOT, 'examples')).sort()) if (f.endsWith('.tcpflow')) out.push(fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8'));
   return out;
 }

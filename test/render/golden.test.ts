@@ -41,6 +41,7 @@ const VARIANT_SOURCES: Record<string, string[]> = {
   'capture-relative': ['absolute', 'relative'],
   'fixture-network-events': ['relative', 'states-always'],
   'fixture-mistakes': ['zh'],
+  'fixture-receive-buffer': ['zh', 'states-always'],
 };
 
 function sources(): { name: string; file: string }[] {

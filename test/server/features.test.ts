@@ -163,6 +163,19 @@ describe('hover', () => {
   it('nothing on a blank line or a comment', async () => {
     assert.equal(await hover('# handshake', 3), undefined);
   });
+
+  it('on a read: the bytes the application takes, RCV.USER and the window it may advertise now', async () => {
+    const text = ['client C', 'server S rcvbuf=1000', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001', 'C -> S PSH ACK seq=1001 ack=5001 len=800', 'S read 300', 'S -> C ACK seq=5001 ack=1801 win=500', ''].join('\n');
+    const u3 = await open('read.tcpflow', text);
+    const at = async (needle: string, d = 0) => (await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: u3 }, position: positionOf(text, needle, d) })).contents.value;
+    const read = await at('S read', 3);
+    assert.match(read, /S's application reads 300 bytes from its receive buffer \(RFC 9293 §3\.10\.3\)/);
+    assert.match(read, /RCV\.USER 800 → 500 \/ RCV\.BUFF 1000/);
+    assert.match(read, /at most 500 \(RCV\.BUFF - RCV\.USER, RFC 9293 §3\.8\.6\.2\.2\)/);
+    assert.match(await at('C -> S PSH', 1), /\*\*S\*\* \(receives\): ESTABLISHED → ESTABLISHED · .* · RCV\.USER 0 → 800 \/ RCV\.BUFF 1000/);
+    const hints = await c.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', { textDocument: { uri: u3 }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    assert.deepEqual(hints.filter((h) => h.position.line === 6).map((h) => `${h.position.line} ${h.label}`), ['6 ⇒ S: RCV.USER 500 / RCV.BUFF 1000']);
+  });
 });
 
 describe('inlay hints', () => {
@@ -309,6 +322,8 @@ describe('completion', () => {
     assert.deepEqual((await complete([...HS, 'C -> '].join('\n'))).map((i) => i.label), ['S']);
     const call = (await complete([...HS, 'C '].join('\n'))).map((i) => i.label);
     assert.ok(call.includes('->') && call.includes('close'));
+    assert.ok(call.includes('read') && call.includes('accept'));
+    assert.ok((await complete(['client C', 'server S rcv'].join('\n'))).some((i) => i.label === 'rcvbuf='));
     const delayed = (await complete(['client C', 'server S', 'C -> S SYN seq=1 delay=first', 'deliver '].join('\n'))).map((i) => i.label);
     assert.deepEqual(delayed, ['first']);
   });
@@ -437,5 +452,23 @@ describe('semantic tokens', () => {
       'C:class', '->:operator', 'S:class', 'SYN:enumMember', 'seq:property', 'x:variable+decl', 'len:property', '2:number', '"hi":string', 'lost:modifier', '# c:comment',
       'S:class', 'SYN_RCVD:enum',
     ]);
+  });
+
+  it('classifies rcvbuf= and a read with its count and peer', async () => {
+    const text = 'client C\nserver S rcvbuf=100\nS read 10 C\n';
+    const uri = await open('tokens-read.tcpflow', text);
+    const legend = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'];
+    const r = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const lines = text.split('\n');
+    const out: string[] = [];
+    let line = 0;
+    let ch = 0;
+    for (let i = 0; i < r.data.length; i += 5) {
+      const [dl, dc, len, type] = r.data.slice(i, i + 5);
+      line += dl;
+      ch = dl ? dc : ch + dc;
+      out.push(`${lines[line].slice(ch, ch + len)}:${legend[type]}`);
+    }
+    assert.deepEqual(out.slice(4), ['rcvbuf:property', '100:number', 'S:class', 'read:function', '10:number', 'C:class']);
   });
 });

@@ -1,4 +1,7 @@
-/** The formatter lays out the Fast Open option (`tfo`, `tfo=COOKIE`) and `cross` like any other word. */
+/**
+ * The formatter lays out the Fast Open option (`tfo`, `tfo=COOKIE`) and `cross` like any other word,
+ * and `rcvbuf=` and `S read N` like the other declarations and calls.
+ */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -38,5 +41,12 @@ it('formats tfo and cross lines into the columns, and formatting twice changes n
       '',
     ].join('\n'),
   );
+  assert.equal(format(once), once);
+});
+
+it('formats rcvbuf= and read lines, keeping their comments, and formatting twice changes nothing', () => {
+  const text = ['client C', 'server  S   rcvbuf=1000', 'C -> S SYN seq=0', 'S   read    300   C   # the application reads', 'S read', '  S recv 5', ''].join('\n');
+  const once = format(text);
+  assert.equal(once, ['client C', 'server S rcvbuf=1000', 'C -> S  SYN  seq=0', 'S read 300 C  # the application reads', 'S read', 'S recv 5', ''].join('\n'));
   assert.equal(format(once), once);
 });

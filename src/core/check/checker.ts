@@ -11,6 +11,7 @@ import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
 import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
 import { completesHandshake, queued } from '../tcp/accept';
+import { applyRead, effectiveSendMss, freeSpace, heldWindow, largestWindowField, noteAdvertised, rcvUser, readVerdict } from '../tcp/buffer';
 import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
@@ -26,6 +27,8 @@ interface Endpoint {
   backlog?: number;
   /** Bound of the accept queue (`acceptq=`, tcp/accept.ts). */
   acceptq?: number;
+  /** Receive buffer, RCV.BUFF (`rcvbuf=`, tcp/buffer.ts). */
+  rcvbuf?: number;
   win?: number;
   wscale?: number;
   lastConn?: Connection;
@@ -474,6 +477,7 @@ class Checker {
       isn: st.isn?.value,
       backlog: st.backlog?.value,
       acceptq: st.acceptq?.value,
+      rcvbuf: st.rcvbuf?.value,
       win: st.win?.value,
       wscale: st.wscale?.value,
       conns: new Map(),
@@ -529,6 +533,8 @@ class Checker {
     let t = c.tcbs.get(e.info.name);
     if (!t) {
       t = newTcb(e.idle);
+      // RFC 9293 §3.8.6.2.2: a quiescent connection offers its whole buffer, RCV.WND = RCV.BUFF.
+      if (e.rcvbuf !== undefined) t.rcvBuf = t.rcvWnd = e.rcvbuf;
       if (e.win !== undefined) t.rcvWnd = e.win;
       c.tcbs.set(e.info.name, t);
     }
@@ -826,6 +832,7 @@ class Checker {
     const idleBefore = e.idle;
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
     if (st.call === 'accept') return this.accept(st, e, conn, t, before, idleBefore, state);
+    if (st.call === 'read') return this.read(st, e, conn, t, peer, before, idleBefore, state);
     const verdict = userCall(st.call, t, e);
     if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
     else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
@@ -855,6 +862,74 @@ class Checker {
     const peer = got ? (got.a === e.info.name ? got.b : got.a) : '';
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
     else this.events.push({ kind: 'call', stmt: st, before: conn ? undefined : before, after: tt && got ? this.view(tt, e.info.name, peer, got) : undefined, idleBefore, idleAfter: e.idle });
+  }
+
+  /**
+   * `S read [N] [C]`: S's application reads N bytes (or all there are) of what it has received
+   * and not yet read (tcp/buffer.ts, RFC 9293 §3.10.3); the free buffer space grows by as much,
+   * and S's next window may say so.
+   */
+  private read(st: ast.CallStmt, e: Endpoint, conn: Connection | undefined, t: Tcb | undefined, peer: string, before: TcbView | undefined, idleBefore: TcpState, state: TcpState): void {
+    let read: { bytes?: number; eof: boolean } | undefined;
+    if (!t || !conn || t.state === TcpState.CLOSED || t.state === TcpState.LISTEN) {
+      // RFC 9293 §3.10.3: RECEIVE in CLOSED: "error: connection does not exist". (A listener's
+      // data arrive on the connections it has, not on the listener.)
+      this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(state === TcpState.LISTEN ? 'callReadNoConnection' : 'callNoConnection'), RULE.receive]);
+    } else {
+      const asked = st.bytes?.value;
+      const v = readVerdict(t, asked);
+      if (v?.tooMany) {
+        const expected = String(v.user);
+        const n = st.bytes;
+        const fix: Fix | undefined =
+          n && v.user > 0 ? { title: this.fixTitle(`Read ${expected} bytes`, `改为读取 ${expected} 字节`), edits: [{ start: n.span.start, end: n.span.end, newText: expected }] } : undefined;
+        const what = asked !== undefined ? this.p('readTooMany', asked) : this.p('readNothing');
+        const then = v.user > 0 ? this.p('readAtMost', v.user) : this.p('readAfterData');
+        this.report('readBeyondBuffer', n?.span ?? st.callSpan, [e.info.name, what, expected, then, RULE.receive], { fix, expected, actual: n ? String(n.value) : undefined });
+      }
+      // (After a finding, the read takes what there is: one mistake, one finding.)
+      if (v) applyRead(t, v.take);
+      read = { bytes: v?.take ?? asked, eof: v?.eof ?? false };
+    }
+    if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
+    else this.events.push({ kind: 'call', stmt: st, before, after: t && conn ? this.view(t, e.info.name, peer, conn) : undefined, idleBefore, idleAfter: e.idle, read });
+  }
+
+  /**
+   * The window the data receiver `s` writes on a segment, against its buffer when `rcvbuf=`
+   * declares one (tcp/buffer.ts): more than the free space is reported (RFC 9293 §3.8.6), and so
+   * is a right edge moved by less than receiver SWS avoidance waits for (§3.8.6.2.2). An
+   * unwritten window is the one the RFC's algorithm gives, so that the peer's send window follows
+   * what the application has read.
+   */
+  private receiveWindow(st: ast.SegmentStmt, s: Tcb, seg: Seg, from: Endpoint, c: Connection): void {
+    const most = largestWindowField(s, seg.syn);
+    if (most === undefined) return;
+    const unit = 2 ** (seg.syn ? 0 : s.rcvShift);
+    const peer = c.tcbs.get(c.a === from.info.name ? c.b : c.a);
+    const hold = seg.syn ? undefined : heldWindow(s, effectiveSendMss(peer?.mssOffered, from.info.address?.startsWith('[') ?? false));
+    const heldField = hold && Math.min(Math.floor(hold.window / unit), most);
+    const w = st.win;
+    if (!w) seg.win = heldField ?? most;
+    else if (w.value > most) {
+      // RFC 9293 §3.8.6: the window is what the receiver "is currently prepared to accept", the
+      // buffer space RCV.BUFF - RCV.USER (§3.8.6.2.2). (The peer acts on the window written.)
+      const expected = String(most);
+      this.report('windowBeyondBuffer', w.valueSpan, [String(w.value), from.info.name, String(s.rcvBuf), String(rcvUser(s)), String(freeSpace(s)), expected, RULE.window], {
+        fix: { title: this.fixTitle(`Set win to ${expected}`, `将 win 改为 ${expected}`), edits: [{ start: w.valueSpan.start, end: w.valueSpan.end, newText: expected }] },
+        expected,
+        actual: String(w.value),
+      });
+    } else if (hold && heldField !== undefined && w.value > Math.ceil(hold.window / unit)) {
+      // RFC 9293 §3.8.6.2.2: the right edge stays until it can move by min(RCV.BUFF/2, Eff.snd.MSS).
+      const expected = String(heldField);
+      this.report('windowSilly', w.valueSpan, [String(w.value), from.info.name, String(hold.reduction), String(hold.threshold), expected, RULE.receiveBuffer], {
+        fix: { title: this.fixTitle(`Set win to ${expected}`, `将 win 改为 ${expected}`), edits: [{ start: w.valueSpan.start, end: w.valueSpan.end, newText: expected }] },
+        expected,
+        actual: String(w.value),
+      });
+    }
+    noteAdvertised(s, seg.ack ? seg.ackNo : undefined, seg.win! * unit);
   }
 
   // ---- segments --------------------------------------------------------------------------
@@ -1111,6 +1186,9 @@ class Checker {
       }
     }
     seg.ackNo = ackValue;
+    // ---- the window against the receive buffer (rcvbuf=, tcp/buffer.ts) ----
+    if (seg.syn) s.mssOffered = st.mss?.value;
+    if (s.rcvBuf !== undefined && !seg.rst) this.receiveWindow(st, s, seg, from, c);
     if (sendClass === 'new' && isDuplicateAck(s, c.tcbs.get(to.info.name), seg)) sendClass = 'dup-ack';
 
     // ---- data checks ----

@@ -7,6 +7,7 @@ import type * as ast from '../syntax/ast';
 import { SeqValue, diff, equal } from '../tcp/seq';
 import type { TcpState } from '../tcp/states';
 import type { Seg, Tcb, Why } from '../tcp/tcb';
+import { rcvUser } from '../tcp/buffer';
 import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../model';
 
 /** Most segments have no finding; they share this empty (frozen) list. */
@@ -21,6 +22,11 @@ export class TcbSnapshot implements TcbView {
   readonly state: TcpState;
   readonly sndWnd?: number;
   readonly rcvWnd: number;
+  /**
+   * RCV.BUFF and RCV.USER, only where the flow speaks of the buffer (`rcvbuf=` or a read): one
+   * field, undefined on every other snapshot, so that snapshots stay small (invariant 10).
+   */
+  private readonly buf?: { size?: number; user?: number };
   private readonly una?: SeqValue;
   private readonly nxt?: SeqValue;
   private readonly rnxt?: SeqValue;
@@ -36,6 +42,7 @@ export class TcbSnapshot implements TcbView {
     this.state = t.state;
     this.sndWnd = t.sndWnd;
     this.rcvWnd = t.rcvWnd;
+    this.buf = bufferOf(t);
     this.una = t.sndUna;
     this.nxt = t.sndNxt;
     this.rnxt = t.rcvNxt;
@@ -49,6 +56,7 @@ export class TcbSnapshot implements TcbView {
       this.state === t.state &&
       this.sndWnd === t.sndWnd &&
       this.rcvWnd === t.rcvWnd &&
+      sameBuffer(this.buf, t) &&
       same(this.una, t.sndUna) &&
       same(this.nxt, t.sndNxt) &&
       same(this.rnxt, t.rcvNxt) &&
@@ -75,9 +83,25 @@ export class TcbSnapshot implements TcbView {
   get irs(): string | undefined {
     return this.show(this.ir);
   }
-  toJSON(): TcbView {
-    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd };
+  get rcvBuf(): number | undefined {
+    return this.buf?.size;
   }
+  get rcvUser(): number | undefined {
+    return this.buf?.user;
+  }
+  toJSON(): TcbView {
+    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd, rcvBuf: this.rcvBuf, rcvUser: this.rcvUser };
+  }
+}
+
+/** RCV.BUFF and RCV.USER for the model, only where the flow speaks of the buffer (a `rcvbuf=` or a read). */
+function bufferOf(t: Tcb): { size?: number; user?: number } | undefined {
+  return t.rcvBuf === undefined && t.rcvRead === undefined ? undefined : { size: t.rcvBuf, user: rcvUser(t) };
+}
+
+function sameBuffer(b: { size?: number; user?: number } | undefined, t: Tcb): boolean {
+  if (t.rcvBuf === undefined && t.rcvRead === undefined) return b === undefined;
+  return b !== undefined && b.size === t.rcvBuf && b.user === rcvUser(t);
 }
 
 function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {

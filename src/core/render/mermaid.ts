@@ -355,9 +355,18 @@ class Renderer {
     const line = this.line(ev.stmt.start);
     const before = ev.before?.state ?? ev.idleBefore;
     const after = ev.after?.state ?? ev.idleAfter;
-    let text = `${ev.stmt.call}()`;
+    let text = ev.read ? this.readText(ev) : `${ev.stmt.call}()`;
     if (this.states !== 'off' && after !== undefined && (this.states === 'always' || after !== before)) text += ` → ${this.stateText(ev.after, after)}`;
     return [this.note([ev.stmt.endpoint.text].filter((n) => this.participantIndex.has(n)), [text], line)];
+  }
+
+  /** `S read`: what the application took, and the buffer space free after it when declared. */
+  private readText(ev: CallEvent): string {
+    const r = ev.read!;
+    let text = r.eof ? word('readEof', this.locale) : r.bytes !== undefined ? word(r.bytes === 1 ? 'readByte' : 'readBytes', this.locale, r.bytes) : word('readAll', this.locale);
+    const v = ev.after;
+    if (v?.rcvBuf !== undefined && v.rcvUser !== undefined) text += word('bufferFree', this.locale, Math.max(v.rcvBuf - v.rcvUser, 0), v.rcvBuf);
+    return text;
   }
 
   private waitOut(ev: WaitEvent): Out[] {

@@ -12,6 +12,11 @@ const words = {
   oldDuplicate: ['old duplicate', '旧的重复报文段'],
   spoofedAs: ['as {0}', '冒充 {0}'],
   neverDelivered: ['never delivered', '从未送达'],
+  readBytes: ['reads {0} bytes', '应用读取 {0} 字节'],
+  readByte: ['reads 1 byte', '应用读取 1 字节'],
+  readAll: ['reads what it has', '应用读取已到达的数据'],
+  readEof: ['reads end of stream (EOF)', '应用读到流末尾（EOF）'],
+  bufferFree: [' ({0} of {1} free)', '（空闲 {0}/{1}）'],
   leftOut: ['… {0} more statements are not drawn', '……另有 {0} 条语句未绘出'],
 } satisfies Record<string, [string, string]>;
 

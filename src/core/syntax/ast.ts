@@ -93,6 +93,8 @@ export interface EndpointStmt extends Span {
   backlog?: Field<number>;
   /** Bound of the accept queue (connections established, not yet accepted), see tcp/accept.ts. */
   acceptq?: Field<number>;
+  /** Receive buffer size, RCV.BUFF (RFC 9293 §3.8.6.2.2), see tcp/buffer.ts. */
+  rcvbuf?: Field<number>;
   win?: Field<number>;
   mss?: Field<number>;
   wscale?: Field<number>;
@@ -109,7 +111,7 @@ export interface AssertStmt extends Span {
   items: StateRef[];
 }
 
-export type CallName = 'open' | 'listen' | 'close' | 'shutdown' | 'abort' | 'accept';
+export type CallName = 'open' | 'listen' | 'close' | 'shutdown' | 'abort' | 'accept' | 'read';
 
 export interface CallStmt extends Span {
   kind: 'call';
@@ -117,6 +119,8 @@ export interface CallStmt extends Span {
   call: CallName;
   callSpan: Span;
   peer?: Name;
+  /** `S read N`: the number of bytes the application reads (none written: all it has). */
+  bytes?: { value: number; span: Span };
 }
 
 export interface Duration {

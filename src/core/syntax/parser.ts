@@ -112,6 +112,8 @@ const CALLS = new Map<string, ast.CallName>([
   ['connect', 'open'],
   ['listen', 'listen'],
   ['accept', 'accept'],
+  ['read', 'read'],
+  ['recv', 'read'],
   ['close', 'close'],
   ['shutdown', 'shutdown'],
   ['abort', 'abort'],
@@ -134,7 +136,7 @@ const NO_SPAN: Span = { start: 0, end: 0 };
 /** Units of a duration, in milliseconds. (A plain object, looked up with the lower-case unit.) */
 const DURATION_FACTORS = new Map<string, number>([['ms', 1], ['s', 1000], ['sec', 1000], ['m', 60000], ['min', 60000], ['h', 3600000], ['us', 0.001]]);
 /** Numeric options of an endpoint statement and the field each one sets. */
-const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['acceptq', 'acceptq'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
+const ENDPOINT_NUMBERS = new Map<string, keyof ast.EndpointStmt>([['isn', 'isn'], ['iss', 'isn'], ['backlog', 'backlog'], ['acceptq', 'acceptq'], ['rcvbuf', 'rcvbuf'], ['win', 'win'], ['window', 'win'], ['mss', 'mss'], ['wscale', 'wscale']]);
 
 /**
  * Parse `text`, or only its lines from `start` to `end` (both line starts): statements never
@@ -364,12 +366,18 @@ class Parser {
           const callSpan = this.span();
           this.advance();
           let peer: ast.Name | undefined;
+          let bytes: ast.CallStmt['bytes'];
+          // `S read [N] [PEER]`: a read may say how many bytes; the peer may come before or after.
+          if (call === 'read' && this.k() === TokenKind.Number) bytes = this.readBytes();
           if (this.k() === TokenKind.Ident) {
             peer = this.name();
             this.advance();
           }
-          const end = peer && peer.end > callSpan.end ? peer.end : callSpan.end;
-          return { kind: 'call', endpoint: name, call, callSpan, peer, start, end };
+          if (call === 'read' && !bytes && this.k() === TokenKind.Number) bytes = this.readBytes();
+          let end = callSpan.end;
+          if (peer && peer.end > end) end = peer.end;
+          if (bytes && bytes.span.end > end) end = bytes.span.end;
+          return bytes ? { kind: 'call', endpoint: name, call, callSpan, peer, bytes, start, end } : { kind: 'call', endpoint: name, call, callSpan, peer, start, end };
         }
         break;
       }
@@ -595,7 +603,7 @@ class Parser {
           continue;
         }
       }
-      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, acceptq=, win=, mss= or wscale=']);
+      this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, acceptq=, rcvbuf=, win=, mss= or wscale=']);
       this.advance();
     }
     return stmt;
@@ -626,6 +634,14 @@ class Parser {
       return 0;
     }
     return n;
+  }
+
+  /** The byte count of `S read N`, on the current token (a number). */
+  private readBytes(): { value: number; span: Span } {
+    const span = this.span();
+    const value = this.uint('byte count', MAX32);
+    this.advance();
+    return { value, span };
   }
 
   /** `key=NUMBER` with the current token on the key. */

@@ -69,6 +69,9 @@ export function userCall(call: CallName, t: Tcb | undefined, e: { idle: TcpState
     case 'accept':
       // (The accept queue spans the listener's connections: the checker judges it, accept.ts.)
       return OK;
+    case 'read':
+      // (RECEIVE, RFC 9293 §3.10.3, is judged against the receive buffer: buffer.ts.)
+      return OK;
     case 'abort':
       if (!t || t.state === TcpState.CLOSED) {
         // RFC 9293 §3.10.5: ABORT in LISTEN deletes the listener.

@@ -172,6 +172,7 @@ export function applySend(t: Tcb, seg: Seg, why: Why): void {
     t.sndNxt = seg.seq;
     t.rcvNxt = undefined;
     t.irs = undefined;
+    t.rcvRead = t.rcvEdge = undefined;
     t.finSeq = undefined;
     t.peerFin = undefined;
     t.probeAt = undefined;

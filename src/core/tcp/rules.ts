@@ -15,6 +15,8 @@ export const RULE = {
   states: 'RFC 9293 §3.3.2',
   open: 'RFC 9293 §3.10.1',
   send: 'RFC 9293 §3.10.2',
+  receive: 'RFC 9293 §3.10.3',
+  receiveBuffer: 'RFC 9293 §3.8.6.2.2',
   close: 'RFC 9293 §3.10.4',
   abort: 'RFC 9293 §3.10.5',
   closed: 'RFC 9293 §3.10.7.1',

@@ -74,6 +74,24 @@ export interface Tcb {
    * TCB goes back to `before`, still SYN-SENT. `delivery` is the arrival to redraw.
    */
   unacceptableAck?: { ack: SeqValue; before: Tcb; delivery?: object };
+  /**
+   * The receive buffer, RCV.BUFF (RFC 9293 §3.8.6.2.2), in bytes: the endpoint's `rcvbuf=`, or
+   * undefined when the flow does not say (then the window is whatever the notes write).
+   */
+  rcvBuf?: number;
+  /**
+   * The first byte the application has not read yet (`S read`, buffer.ts): RCV.USER, the data
+   * received in order and not yet read, runs from here to RCV.NXT. Undefined until the first
+   * read, which means "from IRS+1" (nothing read yet).
+   */
+  rcvRead?: SeqValue;
+  /**
+   * The right edge of the window this side advertised last, RCV.NXT + RCV.WND, kept while the
+   * flow declares its buffer: receiver SWS avoidance holds it (RFC 9293 §3.8.6.2.2, buffer.ts).
+   */
+  rcvEdge?: SeqValue;
+  /** The MSS option on this side's SYN (RFC 9293 §3.7.1), the peer's send MSS. */
+  mssOffered?: number;
   /** Out-of-order data queued for reassembly: [start, end) ranges. */
   ooo: { start: SeqValue; end: SeqValue }[];
   /** Clock (ms) when TIME_WAIT was entered. */
@@ -127,6 +145,10 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     synText: undefined,
     probeAt: undefined,
     unacceptableAck: undefined,
+    rcvBuf: undefined,
+    rcvRead: undefined,
+    rcvEdge: undefined,
+    mssOffered: undefined,
     ooo: [],
     timeWaitAt: undefined,
     closePending: false,
@@ -213,7 +235,7 @@ export function segLen(seg: Seg): number {
 /** Forget one incarnation's sequence variables. */
 export function resetSequence(t: Tcb): void {
   t.iss = t.irs = t.sndUna = t.sndNxt = t.rcvNxt = t.finSeq = t.peerFin = undefined;
-  t.synText = t.probeAt = t.sndWl1 = t.sndWl2 = undefined;
+  t.synText = t.probeAt = t.sndWl1 = t.sndWl2 = t.rcvRead = t.rcvEdge = undefined;
   t.sndNxtWhy = t.rcvNxtWhy = undefined;
   t.finReceived = false;
   t.ooo = [];
