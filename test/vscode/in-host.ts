@@ -237,7 +237,10 @@ function webviewTab(viewType: string): vscode.Tab | undefined {
 step(10, async () => {
   assert.equal(webviewTab('tcpflow.preview'), undefined, 'no preview yet');
   // The experiment: a bare webview opened (and closed) first takes the cost of the session's first webview.
-  if (mode.bareWebview) figures.bareWebviewFirstMs = await bareWebview();
+  if (mode.bareWebview) {
+    figures.bareAskedAt = Date.now();
+    figures.bareWebviewFirstMs = await bareWebview();
+  }
   await vscode.window.showTextDocument(flowDoc, vscode.ViewColumn.One);
   const asked = Date.now();
   await vscode.commands.executeCommand('tcpflow.openPreviewToSide');

@@ -170,6 +170,8 @@ export interface Figures {
   keystrokeToSvgMs?: number;
   /** When (Date.now()) Open Preview to the Side was invoked: the browser's timeline of the first preview is told from there. */
   previewAskedAt?: number;
+  /** When (Date.now()) the experiment's first bare webview was made. */
+  bareAskedAt?: number;
   bareWebviewFirstMs?: number;
   bareWebviewLaterMs?: number;
 }
