@@ -75,8 +75,13 @@ export class PreviewManager implements vscode.Disposable {
   /** In a Markdown note: a line of the ```tcpflow block the preview shows. */
   private blockLine: number | undefined;
   private ready = false;
-  /** When the panel's page was made and said ready, for the first render's line in the log. */
+  /**
+   * When the command that made the panel ran, the panel was made, its page's HTML was set, and the
+   * page said ready: the first render's line in the log tells where the time went.
+   */
+  private invokedAt = 0;
   private createdAt = 0;
+  private htmlSetAt = 0;
   private readyAt = 0;
   private firstRenderLogged = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,6 +150,7 @@ export class PreviewManager implements vscode.Disposable {
   }
 
   private async open(uri: vscode.Uri | undefined, toSide: boolean, line?: number): Promise<void> {
+    const invokedAt = Date.now();
     let doc: vscode.TextDocument | undefined;
     if (uri instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(uri);
     else doc = vscode.window.activeTextEditor?.document;
@@ -167,7 +173,7 @@ export class PreviewManager implements vscode.Disposable {
     }
     const column = toSide ? vscode.ViewColumn.Beside : (vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.Active);
     if (this.panel) this.panel.reveal(column, toSide);
-    else this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('tcpflow preview'), { viewColumn: column, preserveFocus: toSide }, this.webviewOptions()));
+    else this.attach(vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('tcpflow preview'), { viewColumn: column, preserveFocus: toSide }, this.webviewOptions()), invokedAt);
     this.show(doc, blockLine);
   }
 
@@ -200,9 +206,11 @@ export class PreviewManager implements vscode.Disposable {
     if (doc) this.show(doc);
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
+  /** `invokedAt`: when the command that made the panel ran (a restored panel: now). */
+  private attach(panel: vscode.WebviewPanel, invokedAt = Date.now()): void {
     this.panel = panel;
     this.ready = false;
+    this.invokedAt = invokedAt;
     this.createdAt = Date.now();
     this.firstRenderLogged = false;
     this.session.reset();
@@ -215,6 +223,7 @@ export class PreviewManager implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'preview.css')).toString(),
       locale: tcpflowLocale(),
     });
+    this.htmlSetAt = Date.now();
     this.panelDisposables.push(
       webview.onDidReceiveMessage((m: FromWebview) => this.receive(m)),
       panel.onDidChangeViewState(() => {
@@ -311,7 +320,11 @@ export class PreviewManager implements vscode.Disposable {
       case 'rendered':
         if (!this.firstRenderLogged && !m.skipped) {
           this.firstRenderLogged = true;
-          logChannel().info(`preview: page ready ${this.readyAt - this.createdAt} ms after the panel opened; first diagram ${Date.now() - this.createdAt} ms (Mermaid ${Math.round(m.mermaidMs)} ms, page ${Math.round(m.totalMs)} ms)`);
+          const since = (t: number): number => t - this.invokedAt;
+          logChannel().info(
+            `preview: first diagram ${since(Date.now())} ms after the command (panel made at ${since(this.createdAt)} ms, HTML set at ${since(this.htmlSetAt)} ms, ` +
+              `page ready at ${since(this.readyAt)} ms; in the page: Mermaid ${Math.round(m.mermaidMs)} ms, update ${Math.round(m.totalMs)} ms)`,
+          );
         }
         break;
     }

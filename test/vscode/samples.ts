@@ -121,42 +121,45 @@ export const FILES: Record<string, string> = {
   'mermaid.md': MERMAID_NOTE,
 };
 
-/** Every check in-host.ts runs, in order: the outer test requires all of them to have passed. */
+/**
+ * Every check in-host.ts runs, in order, in every run (each VS Code, each display language): the
+ * outer test requires all of them to have passed. What a check expects to read depends on the
+ * language only through the extension's own l10n sources (words.ts).
+ */
 export const CHECKS = [
-  'the folder is open in Restricted Mode and the extension is enabled there',
-  'a .tcpflow file activates the extension and the server reports the wrong ack',
-  'the quick fix applies and the diagnostic goes away',
-  'hover on a segment shows both endpoints\' states and SND.NXT',
+  'the folder is open in Restricted Mode, in the display language of the run, and the extension is enabled there',
+  'a .tcpflow file activates the extension and the server reports the wrong ack, in the run\'s language',
+  'the quick fix (titled in the run\'s language) applies and the diagnostic goes away',
+  'hover on a segment shows both endpoints\' states and SND.NXT, framed in the run\'s language',
   'completion offers the expected seq and ack first',
   'document symbols list the endpoints and the connection',
   'formatting aligns the columns and keeps every comment',
-  'a ```tcpflow fence in Markdown gets its diagnostic at the right line',
+  'a ```tcpflow fence in Markdown gets its diagnostic at the right line, in the run\'s language',
   'inlay hints show the states each segment reaches',
   'turning tcpflow.inlayHints.states off in the settings reaches the server',
-  'Open Preview to the Side opens the webview, which draws the flow',
+  'Open Preview to the Side opens the webview, titled and labelled in the run\'s language, which draws the flow fitted to its pane',
   'the preview follows an edit',
-  'VS Code\'s Markdown preview draws the fence and lists its finding',
+  'VS Code\'s Markdown preview draws the fence and lists its finding in the run\'s language',
   'a note with a ```tcpflow and a ```mermaid block: tcpflow draws its own, and leaves Mermaid to VS Code',
   'Import Capture reads a capture in the workspace through VS Code\'s file system',
   'typing the prefix handshake offers the snippet; inserted, it checks clean',
-  'the status bar shows each endpoint\'s state at the cursor line, and a click on it opens the preview',
-  'CodeLens over a ```tcpflow block: Open Preview draws that block, Copy Mermaid copies it and says so',
-  'the walkthrough opens; its example\'s error gets the quick fix menu from Fix the First Error',
-  'when the language server is killed, an error notification offers Show Log, and the server comes back',
+  'the status bar shows each endpoint\'s state at the cursor line with a tooltip in the run\'s language, and a click on it opens the preview',
+  'CodeLens over a ```tcpflow block: Open Preview draws that block, Copy Mermaid copies it and says so, in the run\'s language',
+  'the walkthrough opens with its steps in the run\'s language; its example\'s error gets the quick fix menu from Fix the First Error',
+  'when the language server is killed, an error notification offers Show Log, which shows the tcpflow output channel, and the server comes back',
   'a TCP handshake drawn as a ```mermaid diagram in a note: the wrong ack squiggled, fixed in the note\'s notation, converted to tcpflow',
-] as const;
-
-/** The checks of the run with the display language zh-cn (`--locale zh-cn` and a language pack). */
-export const CHECKS_ZH = [
-  'VS Code runs in zh-cn and the extension is enabled',
-  'a finding in Chinese, in the Problems panel',
-  'the preview\'s title is Chinese',
-  'the command palette lists tcpflow\'s commands in Chinese',
+  'the command palette lists tcpflow\'s commands titled in the run\'s language',
 ] as const;
 
 /** What the outer test tells in-host.ts through mode.json in the shared directory. */
 export interface RunMode {
   locale: 'en' | 'zh-cn';
+  /**
+   * An experiment, not a check (E2E_BARE_WEBVIEW=1): a bare webview of the test package is opened
+   * and closed before the first preview and again after it, and the times to its first script are
+   * reported (Figures.bareWebview*).
+   */
+  bareWebview?: boolean;
 }
 
 /** Timings measured in the extension host, in milliseconds, printed by the outer test. */
@@ -165,6 +168,12 @@ export interface Figures {
   firstDiagnosticMs?: number;
   previewFirstRenderMs?: number;
   keystrokeToSvgMs?: number;
+  /** When (Date.now()) Open Preview to the Side was invoked: the browser's timeline of the first preview is told from there. */
+  previewAskedAt?: number;
+  /** When (Date.now()) the experiment's first bare webview was made. */
+  bareAskedAt?: number;
+  bareWebviewFirstMs?: number;
+  bareWebviewLaterMs?: number;
 }
 
 /**
@@ -178,13 +187,26 @@ export type BrowserAsk = (
    * The tcpflow preview: its SVG has this many arrows, whose labels show these texts; `fitted`:
    * the whole diagram is within the pane's width (nothing to scroll sideways).
    */
-  | { kind: 'preview'; arrows: number; labels: string[]; fitted?: boolean }
-  /** A status bar item shows this text; `click`: then the test clicks it. */
-  | { kind: 'statusbar'; text: string; click?: boolean }
+  | {
+      kind: 'preview';
+      arrows: number;
+      labels: string[];
+      fitted?: boolean;
+      /** The toolbar's accessible name and the Fit button's tooltip (the page's language). */
+      toolbar?: string;
+      fitTitle?: string;
+      /** Date.now() when the preview was asked for: the outer test prints the page's loading from then on. */
+      since?: number;
+    }
+  /** A status bar item shows this text; `tooltip`: hovered, it shows this; `click`: then the test clicks it. */
+  | { kind: 'statusbar'; text: string; tooltip?: string; click?: boolean }
   /** A notification toast shows this text. */
   | { kind: 'toast'; text: string }
-  /** A menu or widget of the workbench (quick fix, walkthrough…) shows these texts; `escape`: then Escape is pressed. */
-  | { kind: 'workbench'; selector: string; texts: string[]; escape?: boolean }
+  /**
+   * A menu or widget of the workbench (quick fix, walkthrough…) shows these texts; `escape`: then
+   * Escape is pressed; `click`: then the element of `selector` holding this text is clicked.
+   */
+  | { kind: 'workbench'; selector: string; texts: string[]; escape?: boolean; click?: string }
   /** The test kills the language server's process (SIGKILL), as a crash would end it. */
   | { kind: 'killServer' }
   /** The test opens the command palette, types `query`, reads the entries (they include `titles`) and closes it. */
