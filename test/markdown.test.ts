@@ -79,8 +79,12 @@ test('a mermaid fence is never tcpflow\'s: without VS Code\'s Mermaid it stays c
 test('the Markdown preview script renders only tcpflow\'s blocks', async () => {
   const { readFileSync } = await import('node:fs');
   const source = readFileSync(`${__dirname}/../src/markdown/preview.ts`, 'utf8');
-  const selectors = [...source.matchAll(/querySelector(?:All)?(?:<[^>]*>)?\(\s*'([^']*)'/g)].map((m) => m[1]);
-  assert.deepEqual(selectors, ['pre[data-tcpflow-diagram]']);
+  // Every query and match names the one selector, BLOCKS, which is tcpflow's own block.
+  const blocks = /const BLOCKS = '([^']*)'/.exec(source)?.[1];
+  assert.equal(blocks, 'pre[data-tcpflow-diagram]');
+  const selectors = [...source.matchAll(/\b(?:querySelector(?:All)?|matches)(?:<[^>]*>)?\(\s*([^)]*)\)/g)].map((m) => m[1].trim());
+  assert.ok(selectors.length >= 2, 'the script queries the page');
+  assert.deepEqual([...new Set(selectors)], ['BLOCKS']);
   assert.match(source, /startOnLoad: false/, 'its Mermaid never scans the page for .mermaid on its own');
   const code = source.replace(/^import .*$/gm, '');
   assert.doesNotMatch(code, /['"`.]mermaid['"`\s]/, 'no mermaid class or fence named');
