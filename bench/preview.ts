@@ -55,9 +55,17 @@ interface Row {
   /** Document change to the page's answer back in the extension. */
   keystroke: number;
   alone: number;
+  /** Medians of the run-by-run ratios (each keystroke against the Mermaid render beside it). */
+  ratio: number;
+  ours: number;
+  transport: number;
+  /** Of `page`, Mermaid's render in the webview. */
+  pageMermaid: number;
+  /** Median run-by-run (extension + page - the webview's Mermaid) / Mermaid alone. */
+  added: number;
 }
 
-async function measure(browser: Browser, harness: Harness, label: string, base: string, config: Record<string, unknown>, cursorLine?: number): Promise<Row> {
+async function measure(browser: Browser, harness: Harness, label: string, base: string, config: Record<string, unknown>, runs: number, cursorLine?: number): Promise<Row> {
   const w = await openWired(browser, harness, base, { config });
   if (cursorLine !== undefined) w.editor.selection = new Selection(new Position(cursorLine, 0), new Position(cursorLine, 0));
   try {
@@ -70,7 +78,12 @@ async function measure(browser: Browser, harness: Harness, label: string, base: 
     const page: number[] = [];
     const keystroke: number[] = [];
     const alone: number[] = [];
-    for (let i = 0; i < WARM + RUNS; i++) {
+    const ratio: number[] = [];
+    const ours: number[] = [];
+    const transport: number[] = [];
+    const pageMermaid: number[] = [];
+    const added: number[] = [];
+    for (let i = 0; i < WARM + runs; i++) {
       const text = variant(base, i);
       const m = buildPreviewMessage(analyze(text), settings, { version: 0, cursorLine });
       if (m.command !== 'update') throw new Error(`${label}: not drawable`);
@@ -84,7 +97,7 @@ async function measure(browser: Browser, harness: Harness, label: string, base: 
           },
           [m.mermaid, `bare-${i}`] as const,
         );
-      const key = async (): Promise<{ total: number; extension: number; page: number; mermaid: string }> => {
+      const key = async (): Promise<{ total: number; extension: number; page: number; pageMermaid: number; mermaid: string }> => {
         const from = w.answers.length;
         const t0 = performance.now();
         w.edit(text);
@@ -92,9 +105,9 @@ async function measure(browser: Browser, harness: Harness, label: string, base: 
         if (a.message.command !== 'rendered' || a.message.skipped) throw new Error(`${label}: ${JSON.stringify(a.message)}`);
         const update = w.sent.find((x) => x.message.command === 'update' && x.message.version === a.message.version);
         if (!update) throw new Error(`${label}: no update for the answer`);
-        return { total: a.at - t0, extension: update.at - t0, page: Number(a.message.totalMs), mermaid: String(update.message.mermaid) };
+        return { total: a.at - t0, extension: update.at - t0, page: Number(a.message.totalMs), pageMermaid: Number(a.message.mermaidMs), mermaid: String(update.message.mermaid) };
       };
-      let k: { total: number; extension: number; page: number; mermaid: string };
+      let k: { total: number; extension: number; page: number; pageMermaid: number; mermaid: string };
       let own: number;
       if (i % 2 === 0) {
         k = await key();
@@ -109,8 +122,13 @@ async function measure(browser: Browser, harness: Harness, label: string, base: 
       page.push(k.page);
       keystroke.push(k.total);
       alone.push(own);
+      ratio.push(k.total / own);
+      ours.push((k.extension + k.page) / own);
+      transport.push(k.total - k.extension - k.page);
+      pageMermaid.push(k.pageMermaid);
+      added.push((k.extension + k.page - k.pageMermaid) / own);
     }
-    return { label, extension: median(extension), page: median(page), keystroke: median(keystroke), alone: median(alone) };
+    return { label, extension: median(extension), page: median(page), keystroke: median(keystroke), alone: median(alone), ratio: median(ratio), ours: median(ours), transport: median(transport), pageMermaid: median(pageMermaid), added: median(added) };
   } finally {
     await w.close();
   }
@@ -126,22 +144,23 @@ export async function benchPreview(): Promise<void> {
   try {
     const all = { 'tcpflow.preview.maxMessages': Number.MAX_SAFE_INTEGER };
     const rows: Row[] = [];
-    for (const n of [10, 100, 1000]) rows.push(await measure(browser, harness, `${n.toLocaleString('en-US')} messages`, bigFlow(n), all));
-    rows.push(await measure(browser, harness, '10,000 segments, window of 300', bigFlow(10_000), {}, 5000));
+    for (const n of [10, 100, 1000]) rows.push(await measure(browser, harness, `${n.toLocaleString('en-US')} messages`, bigFlow(n), all, n < 1000 ? RUNS * 2 - 1 : RUNS));
+    rows.push(await measure(browser, harness, '10,000 segments, window of 300', bigFlow(10_000), {}, RUNS, 5000));
 
-    const widths = [30, 9, 7, 9, 13, 13, 9, 9];
-    const header = ['flow', 'extension', 'page', 'transport', 'keystroke→SVG', 'Mermaid alone', 'ratio', 'ours'];
-    console.log(`\npreview: keystroke to new SVG in Chromium, beside Mermaid's own render in the same page (median of ${RUNS} runs each, ms)`);
+    const widths = [30, 9, 7, 8, 9, 13, 13, 6, 6, 6];
+    const header = ['flow', 'extension', 'page', 'Mermaid', 'transport', 'keystroke→SVG', 'Mermaid alone', 'ratio', 'ours', 'added'];
+    console.log(`\npreview: keystroke to new SVG in Chromium, beside Mermaid's own render in the same page (medians, ms; ${RUNS * 2 - 1} runs up to 100 messages, ${RUNS} above)`);
     console.log(pad(header, widths));
     console.log(pad(widths.map((x) => '-'.repeat(x)), widths));
-    for (const r of rows) {
-      const transport = r.keystroke - r.extension - r.page;
-      console.log(pad([r.label, ms(r.extension), ms(r.page), ms(transport), ms(r.keystroke), ms(r.alone), `${(r.keystroke / r.alone).toFixed(2)}x`, `${((r.extension + r.page) / r.alone).toFixed(2)}x`], widths));
-    }
-    console.log('extension = document change to the update posted (its wait, analysis, diagram text); page = message in to SVG');
-    console.log('in place (page clock); transport = the rest: Node to page and back through playwright (VS Code has its own);');
-    console.log('ratio = keystroke→SVG / Mermaid alone; ours = (extension + page) / Mermaid alone. Past 30 ms of build the');
-    console.log('extension waits for a typing pause as long as one build (at most 150 ms): the windowed row includes it.');
+    const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+    for (const r of rows) console.log(pad([r.label, ms(r.extension), ms(r.page), ms(r.pageMermaid), ms(r.transport), ms(r.keystroke), ms(r.alone), `${r.ratio.toFixed(2)}x`, `${r.ours.toFixed(2)}x`, pct(r.added)], widths));
+    console.log('extension = document change to the update posted (its wait, analysis, diagram text); page = message in to');
+    console.log('SVG in place (page clock), Mermaid = the webview\'s own Mermaid render within it; transport = the rest: Node');
+    console.log('to page and back through playwright (VS Code has its own); Mermaid alone = the yardstick, beside each keystroke.');
+    console.log('ratio = keystroke→SVG / Mermaid alone; ours = (extension + page) / Mermaid alone; added = (extension + page -');
+    console.log('Mermaid) / Mermaid alone, what the path adds to Mermaid\'s work. Each is the median of run-by-run values.');
+    console.log('Past 30 ms of build the extension waits for a typing pause as long as one build (at most 150 ms): the');
+    console.log('windowed row includes that wait.');
 
     await unchanged(browser, harness);
     await burst(browser, harness);

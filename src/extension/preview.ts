@@ -92,6 +92,8 @@ export class PreviewManager implements vscode.Disposable {
   private readyAt = 0;
   private firstRenderLogged = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts `schedule` calls: only the latest one's turn builds. */
+  private scheduled = 0;
   /**
    * The update the webview is drawing: until it answers, edits only mark `pending`, and the
    * latest text is built when the answer comes (one render at a time, none queued).
@@ -150,6 +152,7 @@ export class PreviewManager implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.scheduled++;
     this.answered();
     this.panel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -291,11 +294,24 @@ export class PreviewManager implements vscode.Disposable {
     } else this.pending = false;
   }
 
+  /**
+   * Build and post the update after `delay` ms; with no delay, as soon as the code that reported
+   * the change has finished (a microtask: after the other listeners of the same edit, such as the
+   * language client's, and without a timer's minimum wait). A later call replaces an earlier one.
+   */
   private schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const turn = ++this.scheduled;
+    if (delay <= 0) {
+      queueMicrotask(() => {
+        if (turn === this.scheduled) this.update();
+      });
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.update();
+      if (turn === this.scheduled) this.update();
     }, delay);
   }
 
