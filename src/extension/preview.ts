@@ -14,8 +14,9 @@ import { logChannel } from './log';
 
 const VIEW_TYPE = 'tcpflow.preview';
 /**
- * Edits redraw at once when the diagram is quick to build; past `QUICK_BUILD_MS` an edit waits
- * for a pause in typing as long as the last build took, at most `MAX_DEBOUNCE_MS`.
+ * Edits redraw at once when the diagram is quick to build (or its build is small beside the
+ * page's drawing); past `QUICK_BUILD_MS` an edit waits for a pause in typing as long as the last
+ * build took, at most `MAX_DEBOUNCE_MS`.
  */
 const QUICK_BUILD_MS = 30;
 const MAX_DEBOUNCE_MS = 150;
@@ -27,9 +28,14 @@ interface PanelState {
   uri?: string;
 }
 
-/** How long an edit waits before the diagram is rebuilt, given the last build's time (ms). */
-export function editDelay(lastBuildMs: number): number {
-  return lastBuildMs < QUICK_BUILD_MS ? 0 : Math.min(MAX_DEBOUNCE_MS, Math.round(lastBuildMs));
+/**
+ * How long an edit waits before the diagram is rebuilt, given how long the last build took and
+ * how long the page took to draw the last diagram (ms): no wait while the build is quick, or
+ * small beside the page's drawing (then the drawing paces the builds: one per answer).
+ */
+export function editDelay(lastBuildMs: number, lastDrawMs = 0): number {
+  if (lastBuildMs < QUICK_BUILD_MS || lastBuildMs * 4 <= lastDrawMs) return 0;
+  return Math.min(MAX_DEBOUNCE_MS, Math.round(lastBuildMs));
 }
 
 function isTcpflow(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
@@ -102,6 +108,8 @@ export class PreviewManager implements vscode.Disposable {
   private pending = false;
   /** How long the last update took to build (analysis and diagram text), ms. */
   private lastBuildMs = 0;
+  /** How long the page took to draw the last diagram, ms. */
+  private lastDrawMs = 0;
   private readonly session = new PreviewSession();
   private exportId = 0;
   private readonly exports = new Map<number, (m: ExportedMessage) => void>();
@@ -279,7 +287,7 @@ export class PreviewManager implements vscode.Disposable {
   // ---- updates ----
 
   private editDelay(): number {
-    return editDelay(this.lastBuildMs);
+    return editDelay(this.lastBuildMs, this.lastDrawMs);
   }
 
   /** The webview answered the update in flight (or will never): build what is pending. */
@@ -375,6 +383,7 @@ export class PreviewManager implements vscode.Disposable {
         void vscode.window.showWarningMessage(vscode.l10n.t('tcpflow: the diagram could not be drawn: {0}', m.message));
         break;
       case 'rendered':
+        if (!m.skipped) this.lastDrawMs = m.totalMs;
         this.answered(m.version);
         if (!this.firstRenderLogged && !m.skipped) {
           this.firstRenderLogged = true;

@@ -71,7 +71,7 @@ test('opens one panel with the page, the policy and a fresh nonce, then posts th
   manager.dispose();
 });
 
-test('an edit redraws at once when the build is quick; slow builds wait for a pause as long as one build', () => {
+test('an edit redraws at once when the build is quick or small beside the drawing; else it waits for a pause as long as one build', () => {
   const { fake } = setup();
   const { editDelay } = loadPreview(fake.api);
   assert.equal(editDelay(0), 0);
@@ -81,6 +81,11 @@ test('an edit redraws at once when the build is quick; slow builds wait for a pa
   assert.equal(editDelay(80.4), 80);
   assert.equal(editDelay(154), 150);
   assert.equal(editDelay(2_000), 150);
+  // A build that is small beside the page's drawing is paced by the drawing alone.
+  assert.equal(editDelay(50, 1_000), 0);
+  assert.equal(editDelay(50, 200), 0);
+  assert.equal(editDelay(50, 199), 50);
+  assert.equal(editDelay(154, 330), 150);
 });
 
 /** Wait until `pred` holds (at most 5 s). */
