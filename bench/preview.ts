@@ -6,7 +6,7 @@
  * against the vscode stand-in of the tests) wired to the real webview page: the clock starts
  * when the document changes and stops when the page's answer ("rendered": the new SVG is in the
  * page, sized and mapped to its lines) reaches the extension. It holds the wait the extension
- * chooses (none while a diagram builds in under 30 ms), the analysis and the diagram text
+ * chooses (`editDelay`: none while a diagram builds quickly), the analysis and the diagram text
  * (Node), both messages between Node and the page, and the page's work.
  * "Mermaid alone" is `mermaid.render` of the same text in the same page, by a second Mermaid
  * instance loaded there with the same configuration (src/webview/mermaid-config.ts), timed in
@@ -159,8 +159,8 @@ export async function benchPreview(): Promise<void> {
     console.log('to page and back through playwright (VS Code has its own); Mermaid alone = the yardstick, beside each keystroke.');
     console.log('ratio = keystroke→SVG / Mermaid alone; ours = (extension + page) / Mermaid alone; added = (extension + page -');
     console.log('Mermaid) / Mermaid alone, what the path adds to Mermaid\'s work. Each is the median of run-by-run values.');
-    console.log('Past 30 ms of build the extension waits for a typing pause as long as one build (at most 150 ms): the');
-    console.log('windowed row includes that wait.');
+    console.log('A build over 30 ms and over a quarter of the last drawing waits for a typing pause as long as one build');
+    console.log('(at most 150 ms): the windowed row includes that wait.');
 
     await unchanged(browser, harness);
     await burst(browser, harness);
