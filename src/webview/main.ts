@@ -5,8 +5,8 @@
  *
  * Safety: the page's policy allows only this (nonce-tagged) script; Mermaid runs with
  * `securityLevel: 'strict'`; text from the extension is only ever set with `textContent`, and
- * the one piece of markup inserted, the SVG, is Mermaid's own output, parsed in an inert
- * document and adopted.
+ * the one piece of markup inserted, the SVG, is Mermaid's own (sanitised) output, parsed in an
+ * inert `<template>` (nothing in it runs or loads) with any script removed, then moved in.
  */
 import mermaid from 'mermaid';
 import type { ErrorMessage, FromWebview, ThemeKind, ToWebview, UpdateMessage } from '../core/render/preview';
