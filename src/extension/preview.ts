@@ -13,11 +13,29 @@ import { LANGUAGE_SETTING, tcpflowLocale } from './locale';
 import { logChannel } from './log';
 
 const VIEW_TYPE = 'tcpflow.preview';
-const DEBOUNCE_MS = 150;
+/**
+ * Edits redraw at once when the diagram is quick to build (or its build is small beside the
+ * page's drawing); past `QUICK_BUILD_MS` an edit waits for a pause in typing as long as the last
+ * build took, at most `MAX_DEBOUNCE_MS`.
+ */
+const QUICK_BUILD_MS = 30;
+const MAX_DEBOUNCE_MS = 150;
+/** An update the webview has not answered within this long is taken as lost. */
+const ANSWER_TIMEOUT_MS = 10_000;
 const EXPORT_TIMEOUT_MS = 30_000;
 
 interface PanelState {
   uri?: string;
+}
+
+/**
+ * How long an edit waits before the diagram is rebuilt, given how long the last build took and
+ * how long the page took to draw the last diagram (ms): no wait while the build is quick, or
+ * small beside the page's drawing (then the drawing paces the builds: one per answer).
+ */
+export function editDelay(lastBuildMs: number, lastDrawMs = 0): number {
+  if (lastBuildMs < QUICK_BUILD_MS || lastBuildMs * 4 <= lastDrawMs) return 0;
+  return Math.min(MAX_DEBOUNCE_MS, Math.round(lastBuildMs));
 }
 
 function isTcpflow(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
@@ -85,6 +103,18 @@ export class PreviewManager implements vscode.Disposable {
   private readyAt = 0;
   private firstRenderLogged = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts `schedule` calls: only the latest one's turn builds. */
+  private scheduled = 0;
+  /**
+   * The update the webview is drawing: until it answers, edits only mark `pending`, and the
+   * latest text is built when the answer comes (one render at a time, none queued).
+   */
+  private inFlight: { version: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  private pending = false;
+  /** How long the last update took to build (analysis and diagram text), ms. */
+  private lastBuildMs = 0;
+  /** How long the page took to draw the last diagram, ms. */
+  private lastDrawMs = 0;
   private readonly session = new PreviewSession();
   private exportId = 0;
   private readonly exports = new Map<number, (m: ExportedMessage) => void>();
@@ -102,7 +132,7 @@ export class PreviewManager implements vscode.Disposable {
         deserializeWebviewPanel: (panel, state) => this.restore(panel, state as PanelState | undefined),
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (this.panel && e.document === this.document) this.schedule(DEBOUNCE_MS);
+        if (this.panel && e.document === this.document) this.schedule(this.editDelay());
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (this.panel && editor && isTcpflow(editor.document) && editor.document !== this.document) this.show(editor.document);
@@ -135,6 +165,8 @@ export class PreviewManager implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.scheduled++;
+    this.answered();
     this.panel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
@@ -234,6 +266,7 @@ export class PreviewManager implements vscode.Disposable {
         if (this.panel === panel) {
           this.panel = undefined;
           this.ready = false;
+          this.answered();
           for (const d of this.panelDisposables.splice(0)) d.dispose();
           for (const resolve of this.exports.values()) resolve({ command: 'exported', id: -1, format: 'svg', error: vscode.l10n.t('The preview was closed.') });
           this.exports.clear();
@@ -254,17 +287,48 @@ export class PreviewManager implements vscode.Disposable {
     this.schedule(0);
   }
 
-  private post(m: ToWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  private post(m: ToWebview): boolean {
+    if (!this.panel || !this.ready) return false;
+    void this.panel.webview.postMessage(m);
+    return true;
   }
 
   // ---- updates ----
 
+  private editDelay(): number {
+    return editDelay(this.lastBuildMs, this.lastDrawMs);
+  }
+
+  /** The webview answered the update in flight (or will never): build what is pending. */
+  private answered(version?: number): void {
+    const f = this.inFlight;
+    if (!f || (version !== undefined && version < f.version)) return;
+    clearTimeout(f.timer);
+    this.inFlight = undefined;
+    if (this.pending && version !== undefined) {
+      this.pending = false;
+      this.schedule(0);
+    } else this.pending = false;
+  }
+
+  /**
+   * Build and post the update after `delay` ms; with no delay, as soon as the code that reported
+   * the change has finished (a microtask: after the other listeners of the same edit, such as the
+   * language client's, and without a timer's minimum wait). A later call replaces an earlier one.
+   */
   private schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const turn = ++this.scheduled;
+    if (delay <= 0) {
+      queueMicrotask(() => {
+        if (turn === this.scheduled) this.update();
+      });
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.update();
+      if (turn === this.scheduled) this.update();
     }, delay);
   }
 
@@ -276,9 +340,17 @@ export class PreviewManager implements vscode.Disposable {
   private update(): void {
     const doc = this.document;
     if (!this.panel || !this.ready || !doc) return;
+    if (this.inFlight) {
+      this.pending = true;
+      return;
+    }
+    const started = performance.now();
     const analysis = analyze(this.sourceText(doc), { locale: tcpflowLocale() });
     const message = this.session.update(analysis, readSettings(doc.uri), { uri: doc.uri.toString(), cursorLine: this.cursorLine() });
-    if (message) this.post(message);
+    this.lastBuildMs = performance.now() - started;
+    if (!message || !this.post(message) || message.command !== 'update') return;
+    const version = message.version;
+    this.inFlight = { version, timer: setTimeout(() => this.answered(version), ANSWER_TIMEOUT_MS) };
   }
 
   /** The flow the preview draws: the file, or the note's block (padded to keep its line numbers). */
@@ -291,12 +363,13 @@ export class PreviewManager implements vscode.Disposable {
     const message = this.session.cursor(line);
     // In a windowed flow, a cursor outside the drawn part brings a new window.
     if (message) this.post(message);
-    else this.schedule(DEBOUNCE_MS);
+    else this.schedule(MAX_DEBOUNCE_MS);
   }
 
   private receive(m: FromWebview): void {
     switch (m.command) {
       case 'ready':
+        this.answered();
         this.ready = true;
         this.readyAt = Date.now();
         this.session.reset(true);
@@ -315,9 +388,12 @@ export class PreviewManager implements vscode.Disposable {
         break;
       }
       case 'renderFailed':
+        this.answered(m.version);
         void vscode.window.showWarningMessage(vscode.l10n.t('tcpflow: the diagram could not be drawn: {0}', m.message));
         break;
       case 'rendered':
+        if (!m.skipped) this.lastDrawMs = m.totalMs;
+        this.answered(m.version);
         if (!this.firstRenderLogged && !m.skipped) {
           this.firstRenderLogged = true;
           const since = (t: number): number => t - this.invokedAt;

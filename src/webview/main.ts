@@ -5,13 +5,14 @@
  *
  * Safety: the page's policy allows only this (nonce-tagged) script; Mermaid runs with
  * `securityLevel: 'strict'`; text from the extension is only ever set with `textContent`, and
- * the one piece of markup inserted, the SVG, is Mermaid's own output, parsed in an inert
- * document and adopted.
+ * the one piece of markup inserted, the SVG, is Mermaid's own (sanitised) output, parsed in an
+ * inert `<template>` (nothing in it runs or loads) with any script removed, then moved in.
  */
 import mermaid from 'mermaid';
 import type { ErrorMessage, FromWebview, ThemeKind, ToWebview, UpdateMessage } from '../core/render/preview';
 import type { Locale } from '../core/check/findings';
 import { TOOLBAR_BUTTONS, htmlLang, localeOfLang, ws } from './strings';
+import { PREVIEW_FONT_FAMILY, PREVIEW_FONT_SIZE_PX, mermaidConfig } from './mermaid-config';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -88,66 +89,20 @@ function currentTheme(): ThemeKind {
   return themeOverride ?? bodyTheme();
 }
 
+/** The theme Mermaid was last initialised for: initialising again only when it changes. */
+let configuredTheme: ThemeKind | undefined;
+
 function configureMermaid(theme: ThemeKind): void {
-  const base = {
-    startOnLoad: false,
-    securityLevel: 'strict' as const,
-    fontFamily: 'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
-    sequence: { useMaxWidth: false, mirrorActors: true, noteMargin: 8, messageMargin: 30 },
-  };
-  if (theme === 'light') mermaid.initialize({ ...base, theme: 'default' });
-  else if (theme === 'dark') mermaid.initialize({ ...base, theme: 'dark' });
-  else if (theme === 'high-contrast')
-    mermaid.initialize({
-      ...base,
-      theme: 'base',
-      themeVariables: {
-        darkMode: true,
-        background: '#000000',
-        primaryColor: '#000000',
-        primaryTextColor: '#ffffff',
-        primaryBorderColor: '#6fc3df',
-        lineColor: '#ffffff',
-        textColor: '#ffffff',
-        noteBkgColor: '#1a1a1a',
-        noteTextColor: '#ffffff',
-        noteBorderColor: '#f38518',
-        actorBkg: '#000000',
-        actorBorder: '#6fc3df',
-        actorTextColor: '#ffffff',
-        actorLineColor: '#ffffff',
-        signalColor: '#ffffff',
-        signalTextColor: '#ffffff',
-      },
-    });
-  else
-    mermaid.initialize({
-      ...base,
-      theme: 'base',
-      themeVariables: {
-        background: '#ffffff',
-        primaryColor: '#ffffff',
-        primaryTextColor: '#000000',
-        primaryBorderColor: '#0f4a85',
-        lineColor: '#000000',
-        textColor: '#000000',
-        noteBkgColor: '#ffffff',
-        noteTextColor: '#000000',
-        noteBorderColor: '#b5200d',
-        actorBkg: '#ffffff',
-        actorBorder: '#0f4a85',
-        actorTextColor: '#000000',
-        actorLineColor: '#000000',
-        signalColor: '#000000',
-        signalTextColor: '#000000',
-      },
-    });
+  if (configuredTheme === theme) return;
+  mermaid.initialize(mermaidConfig(theme));
+  configuredTheme = theme;
 }
 
 // ---- drawing ----
 
 function showBanner(text: string | undefined): void {
   if (text === undefined) {
+    if (banner.hidden) return;
     banner.hidden = true;
     banner.textContent = '';
   } else {
@@ -156,46 +111,88 @@ function showBanner(text: string | undefined): void {
   }
 }
 
-/** Parse Mermaid's SVG text in an inert document (nothing runs there) and take the element. */
+/** Parses Mermaid's SVG text; a template's content is inert (nothing in it runs or loads). */
+const parser = document.createElement('template');
+
+/** Parse Mermaid's SVG text in an inert fragment and take the element out of it. */
 function svgElement(svgText: string): SVGSVGElement {
-  const doc = new DOMParser().parseFromString(svgText, 'text/html');
-  const svg = doc.querySelector('svg');
+  parser.innerHTML = svgText;
+  const svg = parser.content.querySelector('svg');
+  parser.innerHTML = '';
   if (!svg) throw new Error(ws(locale, 'noSvg'));
   for (const bad of Array.from(svg.querySelectorAll('script, foreignObject iframe'))) bad.remove();
-  return document.adoptNode(svg) as unknown as SVGSVGElement;
+  return svg;
 }
 
-/** Grow the viewBox to everything drawn (Mermaid clips a title wider than the diagram). */
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+/** Width of `text` in the diagram's font, measured on a canvas (no page layout). */
+function textWidth(text: string): number {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (!measureContext) return 0;
+  measureContext.font = `${PREVIEW_FONT_SIZE_PX}px ${PREVIEW_FONT_FAMILY}`;
+  return measureContext.measureText(text).width;
+}
+
+/**
+ * Mermaid's viewBox leaves out the title: centre the title and widen the viewBox to it when it
+ * is wider than the diagram. Done from the attributes and a canvas measurement, so that the new
+ * diagram is laid out once, when it is painted.
+ */
 function fitViewBox(svg: SVGSVGElement): { width: number; height: number } {
-  // Mermaid starts the title near the middle instead of centring it: centre it.
-  const vb0 = svg.viewBox.baseVal;
-  const title = Array.from(svg.children).find((c) => c.tagName.toLowerCase() === 'text' && !c.getAttribute('class'));
-  if (title && vb0 && vb0.width > 0) {
-    title.setAttribute('x', String(vb0.x + vb0.width / 2));
-    title.setAttribute('text-anchor', 'middle');
+  const vb = svg.viewBox.baseVal;
+  let x = vb && vb.width > 0 ? vb.x : 0;
+  const y = vb && vb.height > 0 ? vb.y : 0;
+  let width = vb && vb.width > 0 ? vb.width : Number(svg.getAttribute('width')) || 1;
+  const height = vb && vb.height > 0 ? vb.height : Number(svg.getAttribute('height')) || 1;
+  let title: Element | undefined;
+  for (const c of Array.from(svg.children)) {
+    if (c.tagName.toLowerCase() === 'text' && !c.getAttribute('class')) {
+      title = c;
+      break;
+    }
   }
-  let box: DOMRect | undefined;
+  if (title) {
+    const centre = x + width / 2;
+    title.setAttribute('x', String(centre));
+    title.setAttribute('text-anchor', 'middle');
+    const need = textWidth(title.textContent ?? '') + 2 * TITLE_PAD;
+    if (need > width) {
+      x = centre - need / 2;
+      width = need;
+    }
+  }
+  svg.setAttribute('viewBox', `${x} ${y} ${width} ${height}`);
+  return { width, height };
+}
+
+const TITLE_PAD = 8;
+
+/**
+ * After the diagram is laid out for painting: grow the viewBox to anything still drawn outside
+ * it (a safety net behind `fitViewBox`; the layout is the one the frame needs anyway).
+ */
+function growToContent(svg: SVGSVGElement): void {
+  if (!shown || canvas.firstElementChild !== svg) return;
+  let box: DOMRect;
   try {
     box = svg.getBBox();
   } catch {
-    box = undefined;
+    return;
   }
+  if (!(box.width > 0 && box.height > 0)) return;
   const vb = svg.viewBox.baseVal;
-  let x = vb && vb.width > 0 ? vb.x : 0;
-  let y = vb && vb.height > 0 ? vb.y : 0;
-  let right = vb && vb.width > 0 ? vb.x + vb.width : 0;
-  let bottom = vb && vb.height > 0 ? vb.y + vb.height : 0;
-  if (box && box.width > 0 && box.height > 0) {
-    const pad = 8;
-    x = Math.min(x, box.x - pad);
-    y = Math.min(y, box.y - pad);
-    right = Math.max(right, box.x + box.width + pad);
-    bottom = Math.max(bottom, box.y + box.height + pad);
-  }
-  const width = Math.max(1, right - x);
-  const height = Math.max(1, bottom - y);
-  svg.setAttribute('viewBox', `${x} ${y} ${width} ${height}`);
-  return { width, height };
+  const x = Math.min(vb.x, box.x - TITLE_PAD);
+  const y = Math.min(vb.y, box.y - TITLE_PAD);
+  const right = Math.max(vb.x + vb.width, box.x + box.width + TITLE_PAD);
+  const bottom = Math.max(vb.y + vb.height, box.y + box.height + TITLE_PAD);
+  // Within a pixel: nothing is cut off.
+  if (x > vb.x - 1 && y > vb.y - 1 && right < vb.x + vb.width + 1 && bottom < vb.y + vb.height + 1) return;
+  svg.setAttribute('viewBox', `${x} ${y} ${right - x} ${bottom - y}`);
+  shown.width = right - x;
+  shown.height = bottom - y;
+  if (autoFit) zoom = fittedZoom(shown.width);
+  applyZoom();
 }
 
 function applyZoom(): void {
@@ -207,15 +204,17 @@ function applyZoom(): void {
   zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
 }
 
-function byDataId(a: Element, b: Element): number {
-  const n = (e: Element): number => Number((e.getAttribute('data-id') ?? '').replace(/\D/g, '')) || 0;
-  return n(a) - n(b);
+/** The elements in the order of their `data-id` numbers (Mermaid's drawing order), each read once. */
+function byDataId(elements: ArrayLike<Element>): Element[] {
+  const keyed = Array.from(elements, (e) => ({ e, n: Number((e.getAttribute('data-id') ?? '').replace(/\D/g, '')) || 0 }));
+  keyed.sort((a, b) => a.n - b.n);
+  return keyed.map((k) => k.e);
 }
 
 /** Tag every message and note with the source line it stands for. */
 function annotate(svg: SVGSVGElement, m: UpdateMessage): void {
   for (const old of Array.from(svg.querySelectorAll('.tf-hit'))) old.remove();
-  const messages = Array.from(svg.querySelectorAll('[data-et="message"]')).sort(byDataId);
+  const messages = byDataId(svg.querySelectorAll('[data-et="message"]'));
   messages.forEach((el, i) => {
     const arrow = m.arrows[i];
     if (!arrow) return;
@@ -241,7 +240,7 @@ function annotate(svg: SVGSVGElement, m: UpdateMessage): void {
       el.after(hit);
     }
   });
-  const notes = Array.from(svg.querySelectorAll('g[data-et="note"]')).sort(byDataId);
+  const notes = byDataId(svg.querySelectorAll('g[data-et="note"]'));
   notes.forEach((g, i) => {
     const note = m.notes[i];
     if (!note) return;
@@ -252,13 +251,21 @@ function annotate(svg: SVGSVGElement, m: UpdateMessage): void {
   svg.setAttribute('data-tf-notes', String(notes.length));
 }
 
+/**
+ * Draw `m`, or only remap its lines when its diagram text is what is shown. Everything from the
+ * message's arrival to the new SVG in place runs in one task (Mermaid's render awaits nothing
+ * but promises once its diagram code is loaded) and lays nothing out: the new diagram is laid
+ * out once, for the frame that paints it.
+ */
 async function draw(m: UpdateMessage, force: boolean): Promise<void> {
   const started = performance.now();
   const theme = currentTheme();
-  uri = m.uri ?? uri;
-  saveState();
+  if (m.uri !== undefined && m.uri !== uri) {
+    uri = m.uri;
+    saveState();
+  }
   if (m.locale) setLocale(m.locale);
-  status.textContent = m.status;
+  if (status.textContent !== m.status) status.textContent = m.status;
   if (!force && shown && shown.mermaid === m.mermaid && shown.theme === theme) {
     // Same diagram: only the line mapping may have moved (a comment or blank line added).
     const svg = canvas.querySelector('svg');
@@ -287,28 +294,28 @@ async function draw(m: UpdateMessage, force: boolean): Promise<void> {
   const svg = svgElement(svgText);
   svg.removeAttribute('style');
   svg.setAttribute('role', 'img');
-  // Measure off-screen, then swap in one step: no flicker, and the scroll position stays.
-  const stage = document.createElement('div');
-  stage.style.cssText = 'position:absolute;left:-100000px;top:0;visibility:hidden;';
-  stage.appendChild(svg);
-  document.body.appendChild(stage);
   const size = fitViewBox(svg);
-  stage.remove();
   annotate(svg, m);
-  const left = viewport.scrollLeft;
-  const top = viewport.scrollTop;
   shown = { mermaid: m.mermaid, theme, message: m, width: size.width, height: size.height };
+  // The pane's width is read while the page's layout is still clean (before the swap).
   if (autoFit) zoom = fittedZoom(size.width);
-  applyZoom();
   svg.setAttribute('width', String(Math.round(size.width * zoom)));
   svg.setAttribute('height', String(Math.round(size.height * zoom)));
+  zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+  // One swap: the old diagram goes and the new one comes before anything is laid out, so the
+  // scroll position stays (clamped only if the new diagram is smaller).
   canvas.replaceChildren(svg);
-  viewport.scrollLeft = left;
-  viewport.scrollTop = top;
   showBanner(undefined);
   const line = m.highlight ?? highlighted;
-  if (line !== undefined) highlight(line, m.highlight !== undefined);
+  if (line !== undefined) highlight(line, false);
   post({ command: 'rendered', version: m.version, skipped: false, mermaidMs, totalMs: performance.now() - started, theme });
+  // Before the frame that paints it: the safety net for the viewBox, and scrolling the cursor's
+  // arrow into view, both with the one layout that frame needs.
+  const scrollTo = m.highlight;
+  requestAnimationFrame(() => {
+    growToContent(svg);
+    if (scrollTo !== undefined && canvas.firstElementChild === svg) highlight(scrollTo, true);
+  });
 }
 
 async function pump(): Promise<void> {

@@ -148,7 +148,11 @@ export async function serve(files: Record<string, { type: string; body: string |
   };
 }
 
-/** Records what the webview posts; set up before the webview's script runs. */
+/**
+ * Records what the webview posts; set up before the webview's script runs. A page given a
+ * `__toHost` binding (playwright's `exposeBinding`) also hands every message to Node, as VS Code
+ * hands them to the extension.
+ */
 const STAND_IN = `
 window.__posted = [];
 window.__state = undefined;
@@ -162,6 +166,7 @@ window.acquireVsCodeApi = (() => {
         const copy = JSON.parse(JSON.stringify(m));
         window.__posted.push(copy);
         window.dispatchEvent(new CustomEvent('tf-posted', { detail: copy }));
+        if (typeof window.__toHost === 'function') window.__toHost(copy);
       },
       getState: () => window.__state,
       setState: (s) => { window.__state = s; },
@@ -179,22 +184,24 @@ export interface Harness {
 /**
  * The preview page as the extension makes it, served over HTTP so that the policy is the real
  * one (`cspSource` is the server's origin). `withPolicy: false` drops the policy meta tag, to
- * show that the escaping alone also holds.
+ * show that the escaping alone also holds; `bareMermaid` adds Mermaid alone as `window.mermaid`.
  */
-export async function startHarness(opts: { withPolicy?: boolean; locale?: Locale } = {}): Promise<Harness> {
+export async function startHarness(opts: { withPolicy?: boolean; locale?: Locale; bareMermaid?: boolean } = {}): Promise<Harness> {
   const nonce = randomBytes(18).toString('base64');
   const files: Record<string, { type: string; body: string | Buffer }> = {
     ...Object.fromEntries([...(await webviewFiles())].map(([name, text]) => [`/webview/${name}`, { type: 'text/javascript; charset=utf-8', body: text }])),
     '/preview.css': { type: 'text/css; charset=utf-8', body: fs.readFileSync(path.join(ROOT, 'media', 'preview.css')) },
     '/favicon.ico': { type: 'image/svg+xml', body: fs.readFileSync(path.join(ROOT, 'media', 'preview.svg')) },
   };
+  // The benchmark's yardstick: a second, separate Mermaid in the same page (`window.mermaid`).
+  if (opts.bareMermaid) files['/mermaid.js'] = { type: 'text/javascript; charset=utf-8', body: await mermaidBundle() };
   const server = await serve(files);
   let html = previewHtml({
     cspSource: server.url,
     nonce,
     scriptUri: `${server.url}/webview/main.js`,
     styleUri: `${server.url}/preview.css`,
-    beforeScript: `<script nonce="${nonce}">${STAND_IN}</script>\n`,
+    beforeScript: `<script nonce="${nonce}">${STAND_IN}</script>\n${opts.bareMermaid ? `<script nonce="${nonce}" src="${server.url}/mermaid.js"></script>\n` : ''}`,
     locale: opts.locale,
   });
   if (opts.withPolicy === false) html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '');

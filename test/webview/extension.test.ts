@@ -7,271 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Module from 'node:module';
 import { analyze } from '../../src/core/index';
 import { renderMermaid } from '../../src/core/render/mermaid';
+import { Panel, Position, Selection, Uri, loadPreview, openReady, setup, sleep, type Range } from './vscode-fake';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SKETCH = fs.readFileSync(path.join(ROOT, 'test', 'render', 'fixtures', 'sketch.tcpflow'), 'utf8');
-
-type Listener<T> = (e: T) => unknown;
-class Emitter<T> {
-  private listeners: Listener<T>[] = [];
-  event = (l: Listener<T>): { dispose(): void } => {
-    this.listeners.push(l);
-    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(e: T): void {
-    for (const l of [...this.listeners]) l(e);
-  }
-}
-
-class Uri {
-  constructor(
-    readonly scheme: string,
-    readonly path: string,
-  ) {}
-  static file(p: string): Uri {
-    return new Uri('file', p);
-  }
-  static parse(s: string): Uri {
-    const m = /^(\w+):\/\/(.*)$/.exec(s);
-    return m ? new Uri(m[1], m[2]) : new Uri('file', s);
-  }
-  static joinPath(base: Uri, ...parts: string[]): Uri {
-    return new Uri(base.scheme, [base.path, ...parts].join('/'));
-  }
-  with(change: { path?: string }): Uri {
-    return new Uri(this.scheme, change.path ?? this.path);
-  }
-  get fsPath(): string {
-    return this.path;
-  }
-  toString(): string {
-    return `${this.scheme}://${this.path}`;
-  }
-}
-
-class Position {
-  constructor(
-    readonly line: number,
-    readonly character: number,
-  ) {}
-}
-class Range {
-  constructor(
-    readonly start: Position,
-    readonly end: Position,
-  ) {}
-}
-class Selection extends Range {
-  get active(): Position {
-    return this.end;
-  }
-}
-
-class Doc {
-  languageId = 'tcpflow';
-  constructor(
-    readonly uri: Uri,
-    public text: string,
-  ) {}
-  getText(): string {
-    return this.text;
-  }
-  get lineCount(): number {
-    return this.text.split('\n').length;
-  }
-  lineAt(line: number): { range: Range } {
-    const l = this.text.split('\n')[line] ?? '';
-    return { range: new Range(new Position(line, 0), new Position(line, l.length)) };
-  }
-}
-
-interface Editor {
-  document: Doc;
-  viewColumn: number;
-  selection: Selection;
-  revealRange(r: Range): void;
-}
-
-class Panel {
-  readonly posted: Record<string, unknown>[] = [];
-  readonly receive = new Emitter<unknown>();
-  readonly viewState = new Emitter<unknown>();
-  readonly disposed = new Emitter<void>();
-  title = '';
-  visible = true;
-  iconPath: unknown;
-  webview = {
-    html: '',
-    options: {} as Record<string, unknown>,
-    cspSource: 'vscode-webview://fake',
-    asWebviewUri: (u: Uri) => `https://fake.webview${u.path}`,
-    postMessage: (m: Record<string, unknown>) => {
-      this.posted.push(m);
-      return Promise.resolve(true);
-    },
-    onDidReceiveMessage: this.receive.event,
-  };
-  onDidChangeViewState = this.viewState.event;
-  onDidDispose = this.disposed.event;
-  constructor(
-    readonly viewType: string,
-    options: Record<string, unknown>,
-  ) {
-    this.webview.options = options;
-  }
-  reveal(): void {}
-  dispose(): void {
-    this.disposed.fire();
-  }
-}
-
-function fakeVscode() {
-  const commands = new Map<string, (...args: unknown[]) => unknown>();
-  const serializers = new Map<string, { deserializeWebviewPanel(p: Panel, s: unknown): Promise<void> }>();
-  const panels: Panel[] = [];
-  const docs = new Map<string, Doc>();
-  const configReads: string[] = [];
-  const config: Record<string, unknown> = {};
-  const written: { uri: Uri; bytes: Uint8Array }[] = [];
-  const shown: { doc: Doc; selection?: Range }[] = [];
-  const messages: string[] = [];
-  let clipboard = '';
-  let saveTarget: Uri | undefined;
-  /** The runtime bundle VS Code would load for its display language (none: English). */
-  let bundle: Record<string, string> | undefined;
-  const ev = {
-    changeDoc: new Emitter<{ document: Doc }>(),
-    activeEditor: new Emitter<Editor | undefined>(),
-    selection: new Emitter<{ textEditor: Editor; selections: Selection[] }>(),
-    config: new Emitter<{ affectsConfiguration(s: string): boolean }>(),
-    theme: new Emitter<{ kind: number }>(),
-    closeDoc: new Emitter<Doc>(),
-  };
-  const win = {
-    activeTextEditor: undefined as Editor | undefined,
-    visibleTextEditors: [] as Editor[],
-    activeColorTheme: { kind: 2 },
-    registerWebviewPanelSerializer: (viewType: string, s: { deserializeWebviewPanel(p: Panel, st: unknown): Promise<void> }) => {
-      serializers.set(viewType, s);
-      return { dispose() {} };
-    },
-    createWebviewPanel: (viewType: string, _title: string, _col: unknown, options: Record<string, unknown>) => {
-      const p = new Panel(viewType, options);
-      panels.push(p);
-      return p;
-    },
-    onDidChangeActiveTextEditor: ev.activeEditor.event,
-    onDidChangeTextEditorSelection: ev.selection.event,
-    onDidChangeActiveColorTheme: ev.theme.event,
-    showInformationMessage: (m: string) => messages.push(m),
-    showWarningMessage: (m: string) => messages.push(m),
-    showErrorMessage: (m: string) => messages.push(m),
-    setStatusBarMessage: (m: string) => messages.push(m),
-    showTextDocument: async (doc: Doc, opts: { selection?: Range }) => {
-      shown.push({ doc, selection: opts.selection });
-      return { document: doc, viewColumn: 1, selection: new Selection(new Position(0, 0), new Position(0, 0)), revealRange() {} } as Editor;
-    },
-    showSaveDialog: async () => saveTarget,
-  };
-  const api = {
-    Uri,
-    Position,
-    Range,
-    Selection,
-    ViewColumn: { Active: -1, Beside: -2, One: 1 },
-    ColorThemeKind: { Light: 1, Dark: 2, HighContrast: 3, HighContrastLight: 4 },
-    TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
-    commands: {
-      registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
-        commands.set(id, fn);
-        return { dispose: () => commands.delete(id) };
-      },
-    },
-    window: win,
-    workspace: {
-      onDidChangeTextDocument: ev.changeDoc.event,
-      onDidChangeConfiguration: ev.config.event,
-      onDidCloseTextDocument: ev.closeDoc.event,
-      getConfiguration: (section: string) => ({
-        get: <T>(key: string, def: T): T => {
-          configReads.push(`${section}.${key}`);
-          return (config[`${section}.${key}`] as T | undefined) ?? def;
-        },
-      }),
-      openTextDocument: async (u: Uri) => {
-        const d = docs.get(u.toString());
-        if (!d) throw new Error(`no document ${u.toString()}`);
-        return d;
-      },
-      fs: {
-        writeFile: async (uri: Uri, bytes: Uint8Array) => {
-          written.push({ uri, bytes });
-        },
-      },
-    },
-    l10n: {
-      t: (message: string, ...args: (string | number)[]) => (bundle?.[message] ?? message).replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)])),
-    },
-    env: {
-      language: 'en',
-      clipboard: {
-        writeText: async (t: string) => {
-          clipboard = t;
-        },
-      },
-    },
-  };
-  const open = (p: string, text: string): Editor => {
-    const doc = new Doc(Uri.file(p), text);
-    docs.set(doc.uri.toString(), doc);
-    const editor: Editor = { document: doc, viewColumn: 1, selection: new Selection(new Position(0, 0), new Position(0, 0)), revealRange() {} };
-    win.activeTextEditor = editor;
-    win.visibleTextEditors = [editor];
-    return editor;
-  };
-  return { api, commands, serializers, panels, configReads, config, written, shown, messages, ev, open, clipboard: () => clipboard, setBundle: (b: Record<string, string> | undefined) => (bundle = b), setSaveTarget: (u: Uri | undefined) => (saveTarget = u) };
-}
-
-/** Load src/extension/preview.ts with `vscode` resolved to the stand-in. */
-function loadPreview(api: unknown): typeof import('../../src/extension/preview') {
-  const M = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };
-  const original = M._load;
-  M._load = function (request: string, parent: unknown, isMain: boolean) {
-    if (request === 'vscode') return api;
-    return original.call(this, request, parent, isMain);
-  };
-  try {
-    // Every module of the extension that imports `vscode` is loaded afresh with this stand-in.
-    const dir = path.join(ROOT, 'src', 'extension') + path.sep;
-    for (const cached of Object.keys(require.cache)) if (cached.startsWith(dir)) delete require.cache[cached];
-    const file = require.resolve('../../src/extension/preview');
-    return require(file) as typeof import('../../src/extension/preview');
-  } finally {
-    M._load = original;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function setup() {
-  const fake = fakeVscode();
-  const { PreviewManager } = loadPreview(fake.api);
-  const subscriptions: { dispose(): void }[] = [];
-  const context = { extensionUri: Uri.file('/ext'), subscriptions };
-  const manager = new PreviewManager(context as never);
-  return { fake, manager, subscriptions };
-}
-
-async function openReady(fake: ReturnType<typeof fakeVscode>, command = 'tcpflow.openPreviewToSide'): Promise<Panel> {
-  await fake.commands.get(command)?.();
-  const panel = fake.panels[fake.panels.length - 1];
-  panel.receive.fire({ command: 'ready' });
-  await sleep(20);
-  return panel;
-}
 
 test('registers the commands, the serializer and the settings of contrib/preview.json', async () => {
   const { fake, manager, subscriptions } = setup();
@@ -330,34 +71,107 @@ test('opens one panel with the page, the policy and a fresh nonce, then posts th
   manager.dispose();
 });
 
-test('edits are debounced; edits that change nothing are not posted; errors are', async () => {
+test('an edit redraws at once when the build is quick or small beside the drawing; else it waits for a pause as long as one build', () => {
+  const { fake } = setup();
+  const { editDelay } = loadPreview(fake.api);
+  assert.equal(editDelay(0), 0);
+  assert.equal(editDelay(12), 0);
+  assert.equal(editDelay(29.9), 0);
+  assert.equal(editDelay(30), 30);
+  assert.equal(editDelay(80.4), 80);
+  assert.equal(editDelay(154), 150);
+  assert.equal(editDelay(2_000), 150);
+  // A build that is small beside the page's drawing is paced by the drawing alone.
+  assert.equal(editDelay(50, 1_000), 0);
+  assert.equal(editDelay(50, 200), 0);
+  assert.equal(editDelay(50, 199), 50);
+  assert.equal(editDelay(154, 330), 150);
+});
+
+/** Wait until `pred` holds (at most 5 s). */
+async function until(pred: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(2);
+  }
+}
+
+test('one update at a time: edits while the webview draws are built once it answers; unchanged diagrams and errors', async () => {
   const { fake, manager } = setup();
   const editor = fake.open('/notes/sketch.tcpflow', SKETCH);
   const panel = await openReady(fake);
-  const count = () => panel.posted.length;
-  const start = count();
-  // Three quick edits: one update, about 150 ms after the last.
-  for (const len of [70, 71, 72]) {
-    editor.document.text = SKETCH.replace('len=78', `len=${len}`);
+  panel.answerUpdates = false;
+  const updates = () => panel.posted.filter((m) => m.command === 'update');
+  const start = updates().length;
+  const edit = (text: string) => {
+    editor.document.text = text;
     fake.ev.changeDoc.fire({ document: editor.document });
-    await sleep(30);
-  }
-  assert.equal(count(), start);
-  await sleep(200);
-  assert.equal(count(), start + 1);
-  assert.ok(String(panel.posted[count() - 1].mermaid).includes('len=72'));
+  };
+  // The first edit is posted without waiting for more.
+  edit(SKETCH.replace('len=78', 'len=70'));
+  await until(() => updates().length === start + 1);
+  const drawing = updates()[start];
+  assert.ok(String(drawing.mermaid).includes('len=70'));
+  // While the webview draws it, edits are held, and only the latest is built.
+  edit(SKETCH.replace('len=78', 'len=71'));
+  await sleep(30);
+  edit(SKETCH.replace('len=78', 'len=72'));
+  await sleep(60);
+  assert.equal(updates().length, start + 1);
+  // An answer to an older update changes nothing.
+  panel.receive.fire({ command: 'rendered', version: Number(drawing.version) - 1, skipped: false, mermaidMs: 1, totalMs: 1, theme: 'dark' });
+  await sleep(30);
+  assert.equal(updates().length, start + 1);
+  panel.answer(drawing);
+  await until(() => updates().length === start + 2);
+  const next = updates()[start + 1];
+  assert.ok(String(next.mermaid).includes('len=72'));
+  assert.ok(Number(next.version) > Number(drawing.version));
+  await sleep(30);
+  assert.equal(updates().length, start + 2);
+  panel.answer(next);
   // A trailing comment changes nothing drawn: nothing is posted.
-  editor.document.text = editor.document.text.replace('seq=x  ', 'seq=x  # same diagram ');
-  fake.ev.changeDoc.fire({ document: editor.document });
-  await sleep(220);
-  assert.equal(count(), start + 1);
-  // A syntax error is posted as an error.
-  editor.document.text += '\nC -> S ACK "unterminated\n';
-  fake.ev.changeDoc.fire({ document: editor.document });
-  await sleep(220);
-  const last = panel.posted[count() - 1];
+  const count = panel.posted.length;
+  edit(editor.document.text.replace('seq=x  ', 'seq=x  # same diagram '));
+  await sleep(60);
+  assert.equal(panel.posted.length, count);
+  // A syntax error is posted as an error (it needs no answer).
+  edit(editor.document.text + '\nC -> S ACK "unterminated\n');
+  await until(() => panel.posted.length === count + 1);
+  const last = panel.posted[count];
   assert.equal(last.command, 'error');
   assert.match(String(last.banner), /^Line \d+, column \d+: TF1001 /);
+  // A failed render is an answer too.
+  edit(SKETCH.replace('len=78', 'len=73'));
+  await until(() => updates().length === start + 3);
+  edit(SKETCH.replace('len=78', 'len=74'));
+  await sleep(30);
+  assert.equal(updates().length, start + 3);
+  panel.receive.fire({ command: 'renderFailed', version: updates()[start + 2].version, message: 'boom' });
+  await until(() => updates().length === start + 4);
+  assert.ok(String(updates()[start + 3].mermaid).includes('len=74'));
+  manager.dispose();
+});
+
+test('a reloaded page ends the wait for an answer: the latest text is posted when it is ready', async () => {
+  const { fake, manager } = setup();
+  const editor = fake.open('/notes/sketch.tcpflow', SKETCH);
+  const panel = await openReady(fake);
+  panel.answerUpdates = false;
+  const updates = () => panel.posted.filter((m) => m.command === 'update');
+  const start = updates().length;
+  editor.document.text = SKETCH.replace('len=78', 'len=70');
+  fake.ev.changeDoc.fire({ document: editor.document });
+  await until(() => updates().length === start + 1);
+  editor.document.text = SKETCH.replace('len=78', 'len=71');
+  fake.ev.changeDoc.fire({ document: editor.document });
+  await sleep(30);
+  assert.equal(updates().length, start + 1);
+  // The page was discarded and loaded again (hidden, then shown): it says ready.
+  panel.receive.fire({ command: 'ready' });
+  await until(() => updates().length === start + 2);
+  assert.ok(String(updates()[start + 1].mermaid).includes('len=71'));
   manager.dispose();
 });
 
