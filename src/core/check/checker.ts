@@ -80,6 +80,12 @@ const SENDER_REFUSED = 1;
 const SENDER_BEYOND_WINDOW = 2;
 /** An RST answering an unacceptable ACK already reported (TF3010/TF3001 on the segment it answers). */
 const SENDER_ANSWERS_FLAGGED = 3;
+/**
+ * A synchronized side's segment without the ACK flag (TF2010): the sender is told, and the
+ * receiver drops the segment as RFC 9293 §3.10.7.4 fifth says ("if the ACK bit is off, drop the
+ * segment and return"), so the notes' next line, written as the receiver saw it, is right.
+ */
+const SENDER_NO_ACK = 4;
 
 export interface CheckOptions {
   locale?: Locale;
@@ -948,6 +954,7 @@ class Checker {
       flags |= FLAG_BIT.ACK;
       seg.ack = true;
       ackAdded = true;
+      this.senderFault = SENDER_NO_ACK;
     }
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
@@ -1204,7 +1211,9 @@ class Checker {
 
   /** The segment reaches its receiver (now, or at the `deliver` statement `at`). */
   private arrive(sent: Sent, at: ast.Statement, duplicate: boolean): void {
-    const { event: ev, st, seg, conn: c, sendClass } = sent;
+    const { event: ev, st, conn: c, sendClass } = sent;
+    // (The sender was judged as if the ACK flag were set; the receiver gets the segment as sent.)
+    const seg = sent.fault === SENDER_NO_ACK ? { ...sent.seg, ack: false, ackNo: undefined } : sent.seg;
     const from = this.endpoints.get(sent.from)!;
     const to = this.endpoints.get(sent.to)!;
     let r = this.tcb(c, to);
