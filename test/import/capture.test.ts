@@ -5,6 +5,7 @@ import { groupConnections } from '../../src/core/import/connections';
 import { readCapture } from '../../src/core/import/pcap';
 import { ExportSegment, writePcap } from '../../src/core/import/pcapwrite';
 import { parse } from '../../src/core/syntax/parser';
+import { analyze } from '../../src/core/index';
 import { EXPECTED_TCP, pcapFiles, readPcap } from './helpers';
 
 function segmentLines(text: string): string[] {
@@ -174,6 +175,26 @@ test('port reuse: a new SYN with another ISN after the connection closed starts 
   assert.equal(groupConnections(readCapture(rtx).packets).length, 1);
   const t = importCapture(rtx).text;
   assert.match(t, /wait 1s\nC -> S SYN seq=0 win=1000 rtx/);
+});
+
+test('a SYN to the side that closed first reopens the connection from TIME-WAIT on the same endpoints (RFC 9293 §3.6.1)', () => {
+  // The server closes first (TIME-WAIT) both times; the client's next SYN from the same port reopens it.
+  const conn = (isnC: number, isnS: number, t: number): ExportSegment[] => [
+    seg({ flags: ['SYN'], seq: isnC, timeUs: t }),
+    seg({ flags: ['SYN', 'ACK'], seq: isnS, ack: isnC + 1, timeUs: t + 1 }, true),
+    seg({ flags: ['ACK'], seq: isnC + 1, ack: isnS + 1, timeUs: t + 2 }),
+    seg({ flags: ['FIN', 'ACK'], seq: isnS + 1, ack: isnC + 1, timeUs: t + 3 }, true),
+    seg({ flags: ['FIN', 'ACK'], seq: isnC + 1, ack: isnS + 2, timeUs: t + 4 }),
+    seg({ flags: ['ACK'], seq: isnS + 2, ack: isnC + 2, timeUs: t + 5 }, true),
+  ];
+  const r = importCapture(writePcap([...conn(1000, 5000, 0), ...conn(900000, 77, 500000)]), { absolute: true });
+  assert.equal(r.connections, 2);
+  assert.doesNotMatch(r.text, /C2|S2/);
+  assert.match(r.text, /# C1 reopens connection 1 from TIME-WAIT: S1 closed it first/);
+  assert.match(r.text, /wait 499.995ms\nC1 -> S1 SYN seq=900000/);
+  const a = analyze(r.text);
+  assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  assert.deepEqual(a.model.finalStates.map((v) => `${v.endpoint} ${v.state}`).sort(), ['C1 CLOSED', 'S1 TIME_WAIT']);
 });
 
 test('roles without a SYN: the well-known port is the server, else the lower port', () => {

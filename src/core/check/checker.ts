@@ -11,7 +11,7 @@ import { SeqValue, add, concrete, diff, equal, gt } from '../tcp/seq';
 import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states';
 import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
 import { completesHandshake, queued } from '../tcp/accept';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, reopensTimeWait, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -833,7 +833,7 @@ class Checker {
     const state = t && t.state !== TcpState.CLOSED ? t.state : e.idle;
     if (st.call === 'accept') return this.accept(st, e, conn, t, before, idleBefore, state);
     const verdict = userCall(st.call, t, e);
-    if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
+    if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait, '']);
     else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
     if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
@@ -938,6 +938,7 @@ class Checker {
       win: st.win?.value,
       wscale: st.wscale?.value,
       rtx: (modifiers & MOD_BIT.rtx) !== 0,
+      tsVal: st.ts?.value.val,
     };
     // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
     // as if it did, with the expected ack.
@@ -971,7 +972,7 @@ class Checker {
 
     // TIME_WAIT reuse: a new SYN before 2MSL has passed.
     if (seg.syn && s.state === TcpState.TIME_WAIT) {
-      this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [from.info.name, to.info.name, RULE.timeWait]);
+      this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [from.info.name, to.info.name, RULE.timeWait, '']);
     }
     // New incarnation: forget the old connection's names.
     const opening = seg.syn && !seg.ack && (s.state === TcpState.CLOSED || s.state === TcpState.LISTEN || s.state === TcpState.TIME_WAIT);
@@ -1249,8 +1250,12 @@ class Checker {
       }
     }
     if (seg.syn && !seg.ack && r.state === TcpState.TIME_WAIT && !duplicate) {
-      this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
-      setState(r, to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
+      // RFC 9293 §3.6.1 MAY-2 with RFC 6191: a newer SYN reopens the connection from TIME-WAIT
+      // (the TCB takes it as a listener would); an older one is reported, and the check goes on
+      // as if it had waited 2MSL.
+      const reopens = reopensTimeWait(r, seg);
+      if (!reopens) this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait, r.tsRecent === undefined ? this.p('timeWaitNewer', this.fmt(r.rcvNxt, c)) : this.p('timeWaitNewerTs', this.fmt(r.rcvNxt, c), String(r.tsRecent))]);
+      setState(r, reopens || to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
     }
     const stateBefore = r.state;
     const before = ev && this.view(r, to.info.name, from.info.name, c);

@@ -13,10 +13,10 @@
  * - Bytes missing from the capture become `note SENDER "previous segment not captured (N bytes)"`.
  */
 
-import { Connection, ConnectionTracker, FlowSegment, relative } from './connections';
+import { ConnEndpoint, Connection, ConnectionTracker, FlowSegment, relative } from './connections';
 import { LineSegment, commentText, formatDuration, quote, segmentLine } from './emit';
 import { Delivery, Uncaptured, inferDeliveries } from './inflight';
-import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_RESERVED, TCP_RST, TCP_SYN, TCP_URG } from './pcap';
+import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_FIN, TCP_RESERVED, TCP_RST, TCP_SYN, TCP_URG } from './pcap';
 
 export type { ImportWarning } from './pcap';
 
@@ -193,7 +193,22 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   const multi = chosen.length > 1;
   const names = new Map<Connection, [string, string]>();
+  // A connection that reopens the one before it on the same addresses from TIME-WAIT keeps that
+  // one's endpoints (RFC 9293 §3.6.1 MAY-2): the same TCB takes the new SYN.
+  const reopened = new Map<Connection, Connection>();
+  const lastOn = new Map<string, Connection>();
   for (const c of chosen) {
+    const key = pairKey(c);
+    const before = lastOn.get(key);
+    lastOn.set(key, c);
+    if (before && reopensFromTimeWait(before, c)) {
+      const old = names.get(before) as [string, string];
+      const n: [string, string] = ['', ''];
+      for (const i of [0, 1] as const) n[i] = old[sameEnd(before.endpoints[0], c.endpoints[i]) ? 0 : 1];
+      names.set(c, n);
+      reopened.set(c, before);
+      continue;
+    }
     const suffix = multi ? String(c.index) : '';
     const n: [string, string] = ['', ''];
     n[c.client] = `C${suffix}`;
@@ -203,14 +218,27 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   // Declarations first (all endpoints), then each connection's segments.
   lines.push('');
-  for (const c of chosen) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  for (const c of chosen) if (!reopened.has(c)) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
 
   const threshold = opts.waitThresholdMs ?? 200;
   for (const c of chosen) {
     const n = names.get(c) as [string, string];
     lines.push('');
     const [a, b] = [c.endpoints[c.client], c.endpoints[c.client === 0 ? 1 : 0]];
+    const from = reopened.get(c);
     if (multi) lines.push(`phase ${quote(`Connection ${c.index}: ${hostPort(a.addr, a.port)} -> ${hostPort(b.addr, b.port)}`)}`);
+    if (from) {
+      const tw = n[c.client === 0 ? 1 : 0];
+      lines.push(`# ${n[c.client]} reopens connection ${from.index} from TIME-WAIT: ${tw} closed it first, and a newer SYN to a connection in TIME-WAIT reopens it (RFC 9293 §3.6.1, RFC 6191 §2)`);
+      // (The time between the two incarnations counts: TIME-WAIT lasts 2 MSL.)
+      const last = from.segments.at(-1);
+      const first = c.segments.at(0);
+      const ms = last && first ? deltaMs(last, first) : 0;
+      if (threshold >= 0 && ms >= threshold) {
+        const d = formatDuration(ms);
+        if (d) lines.push(`wait ${d}`);
+      }
+    }
     if (c.opening === 'none') lines.push('note "handshake not captured: the capture starts in the middle of the connection"');
     else if (c.opening === 'synack') lines.push(`note ${n[c.client]} "SYN not captured"`);
     if (c.tlsVersion === '1.3' && c.segments.some((s) => s.label?.tls?.records.some((r) => r.inferred))) {
@@ -244,6 +272,38 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
   }
   lines.end();
   return { warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
+}
+
+function pairKey(c: Connection): string {
+  const [x, y] = c.endpoints.map((e) => `${e.addr}|${e.port}`);
+  return x < y ? `${x}|${y}` : `${y}|${x}`;
+}
+
+function sameEnd(a: { addr: string; port: number }, b: { addr: string; port: number }): boolean {
+  return a.addr === b.addr && a.port === b.port;
+}
+
+/**
+ * Does `next` reopen `prev` (the same addresses, just before it) from TIME-WAIT? `prev` ended
+ * with a FIN from each side and no RST, and `next` opens with a SYN to the side that sent the
+ * first FIN: the side that closed actively, which lingers in TIME-WAIT (RFC 9293 §3.6.1), where a
+ * newer SYN reopens the connection (MAY-2; RFC 6191 §2 says which SYN is newer, and the checker
+ * judges it). A SYN from the side in TIME-WAIT, or after a reset, starts new endpoints.
+ */
+function reopensFromTimeWait(prev: Connection, next: Connection): boolean {
+  if (next.opening !== 'syn') return false;
+  let firstFin: ConnEndpoint | undefined;
+  const fin = [false, false];
+  for (const s of prev.segments) {
+    if (s.flags & TCP_RST) return false;
+    if (s.flags & TCP_FIN) {
+      fin[s.dir] = true;
+      firstFin ??= prev.endpoints[s.dir];
+    }
+  }
+  if (!firstFin || !fin[0] || !fin[1]) return false;
+  const receiver = next.endpoints[next.client === 0 ? 1 : 0];
+  return sameEnd(receiver, firstFin);
 }
 
 function plural(n: number, word: string): string {
