@@ -23,7 +23,7 @@ function frameLines(text: string): string[] {
 
 /** A segment line without its delivery modifiers. */
 function noFate(line: string): string {
-  return line.replace(/ (delay=\S+|lost)(?= |$)/g, '');
+  return line.replace(/ (delay=\S+|lost|cross)(?= |$)/g, '');
 }
 
 test('every corpus capture imports, parses cleanly, and writes one line per TCP segment', () => {

@@ -245,30 +245,32 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
       lines.push('# TLS 1.3: encrypted handshake records are named by position (the wire shows ApplicationData).');
     }
     const deliveries = inferDeliveries(c);
+    const out = new CrossWriter(lines);
     let prev: FlowSegment | undefined;
     c.segments.forEach((s, i) => {
       const dl = deliveries.segments[i];
       if (prev) {
         const ms = deltaMs(prev, s);
-        if (ms < 0) lines.push(`# the next packet's timestamp is ${formatDuration(-ms) ?? '0ms'} earlier than the previous one`);
+        if (ms < 0) out.text(`# the next packet's timestamp is ${formatDuration(-ms) ?? '0ms'} earlier than the previous one`);
         else if (threshold >= 0 && ms >= threshold) {
           const d = formatDuration(ms);
-          if (d) lines.push(`wait ${d}`);
+          if (d) out.text(`wait ${d}`);
         }
       }
       if (dl?.synAckBefore) {
         const sv = c.client === 0 ? 1 : 0;
-        lines.push(segmentLine({ from: n[sv], to: n[c.client], flags: TCP_SYN | TCP_ACK, comment: ['not captured: the next segment acknowledges this SYN,ACK'] }));
+        out.seg({ from: n[sv], to: n[c.client], flags: TCP_SYN | TCP_ACK, comment: ['not captured: the next segment acknowledges this SYN,ACK'] });
       }
-      for (const id of dl?.deliverBefore ?? []) lines.push(`deliver ${id}`);
+      for (const id of dl?.deliverBefore ?? []) out.deliver(id);
       if (s.gapBefore) {
-        lines.push(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
+        out.text(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
       }
-      if (dl?.uncaptured) lines.push(segmentLine(uncapturedLine(c, s, dl.uncaptured, n, opts)));
-      lines.push(segmentLine(lineFor(c, s, n, opts, origin, digits, dl)));
+      if (dl?.uncaptured) out.seg(uncapturedLine(c, s, dl.uncaptured, n, opts));
+      out.seg(lineFor(c, s, n, opts, origin, digits, dl));
       prev = s;
     });
-    for (const id of deliveries.atEnd) lines.push(`deliver ${id}  # its arrival is after the end of the capture`);
+    for (const id of deliveries.atEnd) out.text(`deliver ${id}  # its arrival is after the end of the capture`);
+    out.flush();
   }
   lines.end();
   return { warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
@@ -304,6 +306,94 @@ function reopensFromTimeWait(prev: Connection, next: Connection): boolean {
   if (!firstFin || !fin[0] || !fin[1]) return false;
   const receiver = next.endpoints[next.client === 0 ? 1 : 0];
   return sameEnd(receiver, firstFin);
+}
+
+/** The id of a `delay=ID` modifier, if the line has one. */
+function delayOf(l: LineSegment): string | undefined {
+  const m = l.modifiers?.find((x) => x.startsWith('delay='));
+  return m?.slice('delay='.length);
+}
+
+/** Longest run of segment lines held while waiting for its `deliver` lines. */
+const CROSS_RUN_MAX = 64;
+
+/**
+ * Writes `cross` where it says what `delay=ID` … `deliver ID` says (docs/language.md): a run of
+ * consecutive segment lines, starting with a delayed one, followed at once by the `deliver` lines
+ * of exactly its delayed segments. `cross` sends every line of the run, then lands each in the
+ * order written; the delayed form lands the others at their own lines and the delayed ones at the
+ * `deliver` lines. The two are the same when each receiver gets the run's segments in the order
+ * written (its undelayed ones first, its delayed ones delivered in written order) and no line of
+ * the run is sent by the receiver of an earlier undelayed one (that send saw the arrival): two
+ * arrivals at different endpoints change different TCBs. Anything else is written as it was.
+ */
+class CrossWriter {
+  private run: LineSegment[] = [];
+  private delivers: string[] = [];
+  /** The last line written ends a `cross` run: a run right after it would join that one. */
+  private afterCross = false;
+
+  constructor(private readonly lines: LineWriter) {}
+
+  seg(l: LineSegment): void {
+    if (this.delivers.length > 0) this.flush();
+    if (this.run.length === 0 && delayOf(l) === undefined) {
+      this.push(segmentLine(l));
+      return;
+    }
+    this.run.push(l);
+    if (this.run.length > CROSS_RUN_MAX) this.write(false);
+  }
+
+  deliver(id: string): void {
+    if (this.run.length === 0) this.push(`deliver ${id}`);
+    else this.delivers.push(id);
+  }
+
+  text(s: string): void {
+    this.flush();
+    this.push(s);
+  }
+
+  flush(): void {
+    if (this.run.length > 0) this.write(this.crossing());
+  }
+
+  private crossing(): boolean {
+    const run = this.run;
+    const delayed = run.map(delayOf);
+    if (this.afterCross || this.delivers.length === 0 || run.some((l) => l.modifiers?.includes('lost'))) return false;
+    const ids = delayed.filter((d): d is string => d !== undefined);
+    if (ids.length !== this.delivers.length || !ids.every((d) => this.delivers.includes(d))) return false;
+    for (let i = 0; i < run.length; i++) {
+      for (let j = i + 1; j < run.length; j++) {
+        if (run[j].to !== run[i].to) continue;
+        // (The same receiver: an undelayed one after a delayed one, or delayed ones delivered out of order.)
+        const di = delayed[i];
+        const dj = delayed[j];
+        if (di !== undefined && dj === undefined) return false;
+        if (di !== undefined && dj !== undefined && this.delivers.indexOf(di) > this.delivers.indexOf(dj)) return false;
+      }
+      if (delayed[i] === undefined && run.slice(i + 1).some((l) => l.from === run[i].to)) return false;
+    }
+    return true;
+  }
+
+  private write(cross: boolean): void {
+    for (const l of this.run) {
+      if (cross) l.modifiers = [...(l.modifiers ?? []).filter((m) => !m.startsWith('delay=')), 'cross'];
+      this.push(segmentLine(l));
+    }
+    if (!cross) for (const id of this.delivers) this.push(`deliver ${id}`);
+    this.afterCross = cross;
+    this.run = [];
+    this.delivers = [];
+  }
+
+  private push(line: string): void {
+    this.afterCross = false;
+    this.lines.push(line);
+  }
 }
 
 function plural(n: number, word: string): string {
