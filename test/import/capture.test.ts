@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { importCapture, importCaptureChunks } from '../../src/core/import/capture';
 import { groupConnections } from '../../src/core/import/connections';
@@ -195,6 +197,22 @@ test('a SYN to the side that closed first reopens the connection from TIME-WAIT 
   const a = analyze(r.text);
   assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
   assert.deepEqual(a.model.finalStates.map((v) => `${v.endpoint} ${v.state}`).sort(), ['C1 CLOSED', 'S1 TIME_WAIT']);
+});
+
+test('a socket connected to itself is said so, not split into a guessed client and server', () => {
+  const bytes = new Uint8Array(readFileSync(join(__dirname, '../oracle/fixtures/self-connect.pcapng')));
+  const r = importCapture(bytes);
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0].message, /127\.0\.0\.1:47123 is connected to itself/);
+  assert.equal(r.warnings[0].packet, 1);
+  // No endpoint, no statement: the seven segments are comments, numbered from the one ISN.
+  const a = analyze(r.text);
+  assert.deepEqual(a.model.endpoints, []);
+  assert.deepEqual(a.findings, []);
+  const listed = r.text.split('\n').filter((l) => l.startsWith('#   self -> self'));
+  assert.equal(listed.length, 7);
+  assert.match(listed[1], /SYN ACK seq=0 ack=1 /);
+  assert.match(listed[4], /ACK seq=6 ack=6 /);
 });
 
 test('roles without a SYN: the well-known port is the server, else the lower port', () => {

@@ -218,7 +218,7 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   // Declarations first (all endpoints), then each connection's segments.
   lines.push('');
-  for (const c of chosen) if (!reopened.has(c)) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  for (const c of chosen) if (!reopened.has(c) && !selfConnected(c)) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
 
   const threshold = opts.waitThresholdMs ?? 200;
   for (const c of chosen) {
@@ -238,6 +238,10 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
         const d = formatDuration(ms);
         if (d) lines.push(`wait ${d}`);
       }
+    }
+    if (selfConnected(c)) {
+      writeSelfConnected(c, opts, origin, digits, lines, warnings);
+      continue;
     }
     if (c.opening === 'none') lines.push('note "handshake not captured: the capture starts in the middle of the connection"');
     else if (c.opening === 'synack') lines.push(`note ${n[c.client]} "SYN not captured"`);
@@ -274,6 +278,42 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
   }
   lines.end();
   return { warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
+}
+
+/** Both ends of the connection are one address and port: a socket connected to itself. */
+function selfConnected(c: Connection): boolean {
+  return sameEnd(c.endpoints[0], c.endpoints[1]);
+}
+
+/**
+ * A socket connected to itself (bound to a port, then connected to that same address and port)
+ * is one TCB that is its own peer: every segment it sends arrives at itself, a simultaneous open
+ * with itself (RFC 9293 §3.5, Figure 7) and, at the close, its FIN crosses itself (§3.6, Figure
+ * 13). The language pairs two endpoints, each with its own TCB, so such a conversation cannot be
+ * written as one; rather than guess a client and a server (and get findings the kernel never
+ * earned), the importer says so in a warning and in comments, and lists the segments as comments.
+ */
+function writeSelfConnected(c: Connection, opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number, lines: LineWriter, warnings: ImportWarning[]): void {
+  const e = c.endpoints[0];
+  const where = hostPort(e.addr, e.port);
+  const first = c.segments.at(0);
+  warnings.push({
+    message: `connection ${c.index}: ${where} is connected to itself (one socket is both ends, RFC 9293 §3.5 Figure 7 with itself); the language pairs two endpoints, so its ${plural(c.segments.length, 'segment')} are written as comments, not checked`,
+    ...(first ? { packet: first.packet } : {}),
+  });
+  lines.push(`# ${where} is connected to itself: one socket, one TCB, is both ends, and each segment it sends`);
+  lines.push('# arrives at itself (a simultaneous open with itself, RFC 9293 §3.5 Figure 7; its FIN crosses');
+  lines.push('# itself, §3.6 Figure 13). A flow pairs two endpoints with a TCB each, so this conversation is');
+  lines.push('# not written as one; its segments, numbers relative to its one ISN:');
+  // (One sequence space: the acknowledgments count from the same ISN as the sequence numbers.)
+  c.base = [c.base[0], c.base[0]];
+  const n: [string, string] = ['self', 'self'];
+  for (const s of c.segments) {
+    const l = lineFor(c, s, n, opts, origin, digits);
+    l.modifiers = undefined;
+    l.comment = (l.comment ?? []).slice(0, 1);
+    lines.push(`#   ${segmentLine(l)}`);
+  }
 }
 
 function pairKey(c: Connection): string {
