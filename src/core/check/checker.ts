@@ -86,6 +86,11 @@ const SENDER_ANSWERS_FLAGGED = 3;
  * segment and return"), so the notes' next line, written as the receiver saw it, is right.
  */
 const SENDER_NO_ACK = 4;
+/**
+ * The RST that answers a spoofed segment (`as NAME`): it goes to the real NAME, which sent
+ * nothing and expects nothing, so its receiver discarding it is no news (RFC 5961 §1).
+ */
+const SENDER_ANSWERS_SPOOFED = 5;
 
 export interface CheckOptions {
   locale?: Locale;
@@ -964,8 +969,11 @@ class Checker {
     // A spoofed segment (RFC 5961 §1: a blind attacker guesses the numbers) is the same: the
     // receiver judges it against its TCB for the spoofed endpoint, whose own TCB is untouched.
     if (modifiers & MOD_BIT.old || st.as) {
-      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss) : undefined;
-      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs) : undefined;
+      // (Relative numbers count from the ISNs as the receiver knows them when the spoofed side's
+      // own TCB has none yet: a forged SYN,ACK to a client in SYN-SENT acknowledges its ISN.)
+      const rcv = c.tcbs.get(to.info.name);
+      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss ?? rcv?.irs) : undefined;
+      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs ?? rcv?.iss) : undefined;
       this.emit(from, st, c, s, seg, flags, st.as ? 'spoofed' : 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
@@ -1068,6 +1076,7 @@ class Checker {
       }
     }
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
+    if (seg.rst && s.owesRst?.spoofed) this.senderFault ||= SENDER_ANSWERS_SPOOFED;
 
     // ---- ack ----
     this.wroteAck = undefined;
@@ -1268,7 +1277,10 @@ class Checker {
     const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
     // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
     if (r.unacceptableAck) r.unacceptableAck = undefined;
+    const owed = r.owesRst;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    // (The RST this side now owes answers a spoofed segment: see SENDER_ANSWERS_SPOOFED.)
+    if (st.as && r.owesRst && r.owesRst !== owed) r.owesRst = { ...r.owesRst, spoofed: true };
     // A new connection of a listener has not been accepted yet (tcp/accept.ts).
     if (stateBefore === TcpState.LISTEN && r.state === TcpState.SYN_RCVD) r.accepted = false;
     // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.

@@ -219,6 +219,9 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
   // Declarations first (all endpoints), then each connection's segments.
   lines.push('');
   for (const c of chosen) if (!reopened.has(c) && !selfConnected(c)) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  if (chosen.some((c) => !selfConnected(c) && c.segments.some((s) => s.forged !== undefined))) {
+    lines.push(`attacker ${ATTACKER}  # sends the segments no endpoint's TCB can have sent (written "as" the endpoint they claim)`);
+  }
 
   const threshold = opts.waitThresholdMs ?? 200;
   for (const c of chosen) {
@@ -270,6 +273,7 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
         out.text(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
       }
       if (dl?.uncaptured) out.seg(uncapturedLine(c, s, dl.uncaptured, n, opts));
+      if (s.forged) out.text(`# pkt ${s.packet} is not ${n[s.dir]}'s: ${commentText(s.forged)}`);
       out.seg(lineFor(c, s, n, opts, origin, digits, dl));
       prev = s;
     });
@@ -347,6 +351,9 @@ function reopensFromTimeWait(prev: Connection, next: Connection): boolean {
   const receiver = next.endpoints[next.client === 0 ? 1 : 0];
   return sameEnd(receiver, firstFin);
 }
+
+/** The endpoint that sends the forged segments (`inferForged` in connections.ts). */
+const ATTACKER = 'M';
 
 /** The id of a `delay=ID` modifier, if the line has one. */
 function delayOf(l: LineSegment): string | undefined {
@@ -550,6 +557,11 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
     if (messages.length > 0) line.tls = { messages };
   } else if (lab?.text) line.label = lab.text;
   const mods: string[] = [];
+  if (s.forged) {
+    // (RFC 5961 §1: the blind attacker's segment, written from the attacker as the side it claims.)
+    line.from = ATTACKER;
+    mods.push(`as ${n[d]}`);
+  }
   if (s.rtx) mods.push('rtx');
   if (dl?.fate === 'lost') mods.push('lost');
   else if (dl?.fate === 'late' && dl.delayId) mods.push(`delay=${dl.delayId}`);

@@ -86,7 +86,7 @@ export interface Tcb {
    * The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says);
    * `rule` is the section that makes it answer so.
    */
-  owesRst?: { seq?: SeqValue; ack?: SeqValue; rule: string };
+  owesRst?: { seq?: SeqValue; ack?: SeqValue; rule: string; spoofed?: boolean };
   sndNxtWhy?: Why;
   rcvNxtWhy?: Why;
   /** The last ack number this side sent (for duplicate ACKs). */
