@@ -215,6 +215,45 @@ test('a socket connected to itself is said so, not split into a guessed client a
   assert.match(listed[4], /ACK seq=6 ack=6 /);
 });
 
+test('forged segments told from TCP itself are written from an attacker, as the side they claim (RFC 5961 §1)', () => {
+  const hs = [
+    seg({ flags: ['SYN'], seq: 1000, timeUs: 0 }),
+    seg({ flags: ['SYN', 'ACK'], seq: 5000, ack: 1001, timeUs: 1 }, true),
+    seg({ flags: ['ACK'], seq: 1001, ack: 5001, timeUs: 2 }),
+  ];
+  // An RST in C's name beyond all C sent (inside S's window: S answers with a challenge ACK), then C goes
+  // on: C's TCB never sent it.
+  const r = importCapture(
+    writePcap([...hs, seg({ flags: ['RST'], seq: 1501, timeUs: 10 }), seg({ flags: ['ACK'], seq: 5001, ack: 1001, timeUs: 11 }, true), seg({ flags: ['PSH', 'ACK'], seq: 1001, ack: 5001, len: 5, timeUs: 20 }), seg({ flags: ['ACK'], seq: 5001, ack: 1006, timeUs: 21 }, true)]),
+    { absolute: true },
+  );
+  assert.equal(r.connections, 1);
+  assert.match(r.text, /^attacker M /m);
+  assert.match(r.text, /# pkt 4 is not C's: /);
+  assert.match(r.text, /^M -> S RST seq=1501 win=1000 as C {2}# pkt 4/m);
+  assert.deepEqual(analyze(r.text).findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  // A real abort (nothing of C's after it) stays C's, and ends the connection.
+  const abort = importCapture(writePcap([...hs, seg({ flags: ['RST', 'ACK'], seq: 1001, ack: 5001, timeUs: 10 })]), { absolute: true });
+  assert.doesNotMatch(abort.text, /attacker|as C/);
+  // A SYN,ACK acknowledging no SYN C sent, answered by C's RST (it stays SYN-SENT), then the real one.
+  const bad = importCapture(
+    writePcap([
+      seg({ flags: ['SYN'], seq: 1000, timeUs: 0 }),
+      seg({ flags: ['SYN', 'ACK'], seq: 777, ack: 42, timeUs: 1 }, true),
+      seg({ flags: ['RST'], seq: 42, timeUs: 2 }),
+      seg({ flags: ['SYN'], seq: 1000, timeUs: 1000000 }),
+      seg({ flags: ['SYN', 'ACK'], seq: 5000, ack: 1001, timeUs: 1000001 }, true),
+      seg({ flags: ['ACK'], seq: 1001, ack: 5001, timeUs: 1000002 }),
+    ]),
+    { absolute: true },
+  );
+  assert.equal(bad.connections, 1);
+  assert.match(bad.text, /^M -> C SYN ACK seq=777 ack=42 win=1000 as S {2}# pkt 2/m);
+  const a = analyze(bad.text);
+  assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  assert.deepEqual(a.model.finalStates.filter((v) => v.endpoint !== 'M').map((v) => `${v.endpoint} ${v.state}`).sort(), ['C ESTABLISHED', 'S ESTABLISHED']);
+});
+
 test('roles without a SYN: the well-known port is the server, else the lower port', () => {
   const data = (src: number, dst: number): Uint8Array =>
     writePcap([
