@@ -52,7 +52,7 @@ export function applyFix(text: string, edits: { start: number; end: number; newT
 export const ZH_ALLOWED = new Set([
   ...['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'],
   ...['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RCVD', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'],
-  ...['seq', 'ack', 'win', 'len', 'RCV.NXT', 'SND.NXT', 'SND.UNA', 'ISN', 'MSL', 'RFC', 'TCP', 'TFO', 'TLS', 'HTTP', 'Connection', 'close'],
+  ...['seq', 'ack', 'win', 'len', 'RCV.NXT', 'SND.NXT', 'SND.UNA', 'TS.Recent', 'ISN', 'MSL', 'RFC', 'TCP', 'TFO', 'TLS', 'HTTP', 'Connection', 'close'],
   ...['client', 'server', 'endpoint', 'listen', 'open', 'shutdown', 'abort', 'backlog', 'dropped', 'lost', 'deliver', 'delay', 'wait', 'rtx', 'old', 'dup', 'cross', 'tfo', 'cookie', 'attacker', 'as', 'accept', 'acceptq', 'Linux', 'read', 'rcvbuf', 'RCV.USER', 'RCV.BUFF', 'RCV.WND', 'Eff.snd.MSS', 'SWS', 'EOF'],
   ...['title', 'note', 'phase', 'msl', 'numbers', 'relative', 'absolute', 'mss', 'wscale', 'ts', 'sackOK', 'http', 'tls', 'isn', 'RTO', 'sackOK', 'MSL', 'ms', 's', 'min', 'h'],
   ...['ClientHello', 'ServerHello', 'HelloRetryRequest', 'EncryptedExtensions', 'Certificate', 'CertificateRequest', 'CertificateVerify', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'NewSessionTicket', 'Finished', 'ApplicationData', 'Alert'],

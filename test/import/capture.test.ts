@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { importCapture, importCaptureChunks } from '../../src/core/import/capture';
 import { groupConnections } from '../../src/core/import/connections';
 import { readCapture } from '../../src/core/import/pcap';
 import { ExportSegment, writePcap } from '../../src/core/import/pcapwrite';
 import { parse } from '../../src/core/syntax/parser';
+import { analyze } from '../../src/core/index';
 import { EXPECTED_TCP, pcapFiles, readPcap } from './helpers';
 
 function segmentLines(text: string): string[] {
@@ -22,7 +25,7 @@ function frameLines(text: string): string[] {
 
 /** A segment line without its delivery modifiers. */
 function noFate(line: string): string {
-  return line.replace(/ (delay=\S+|lost)(?= |$)/g, '');
+  return line.replace(/ (delay=\S+|lost|cross)(?= |$)/g, '');
 }
 
 test('every corpus capture imports, parses cleanly, and writes one line per TCP segment', () => {
@@ -174,6 +177,81 @@ test('port reuse: a new SYN with another ISN after the connection closed starts 
   assert.equal(groupConnections(readCapture(rtx).packets).length, 1);
   const t = importCapture(rtx).text;
   assert.match(t, /wait 1s\nC -> S SYN seq=0 win=1000 rtx/);
+});
+
+test('a SYN to the side that closed first reopens the connection from TIME-WAIT on the same endpoints (RFC 9293 §3.6.1)', () => {
+  // The server closes first (TIME-WAIT) both times; the client's next SYN from the same port reopens it.
+  const conn = (isnC: number, isnS: number, t: number): ExportSegment[] => [
+    seg({ flags: ['SYN'], seq: isnC, timeUs: t }),
+    seg({ flags: ['SYN', 'ACK'], seq: isnS, ack: isnC + 1, timeUs: t + 1 }, true),
+    seg({ flags: ['ACK'], seq: isnC + 1, ack: isnS + 1, timeUs: t + 2 }),
+    seg({ flags: ['FIN', 'ACK'], seq: isnS + 1, ack: isnC + 1, timeUs: t + 3 }, true),
+    seg({ flags: ['FIN', 'ACK'], seq: isnC + 1, ack: isnS + 2, timeUs: t + 4 }),
+    seg({ flags: ['ACK'], seq: isnS + 2, ack: isnC + 2, timeUs: t + 5 }, true),
+  ];
+  const r = importCapture(writePcap([...conn(1000, 5000, 0), ...conn(900000, 77, 500000)]), { absolute: true });
+  assert.equal(r.connections, 2);
+  assert.doesNotMatch(r.text, /C2|S2/);
+  assert.match(r.text, /# C1 reopens connection 1 from TIME-WAIT: S1 closed it first/);
+  assert.match(r.text, /wait 499.995ms\nC1 -> S1 SYN seq=900000/);
+  const a = analyze(r.text);
+  assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  assert.deepEqual(a.model.finalStates.map((v) => `${v.endpoint} ${v.state}`).sort(), ['C1 CLOSED', 'S1 TIME_WAIT']);
+});
+
+test('a socket connected to itself is said so, not split into a guessed client and server', () => {
+  const bytes = new Uint8Array(readFileSync(join(__dirname, '../oracle/fixtures/self-connect.pcapng')));
+  const r = importCapture(bytes);
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0].message, /127\.0\.0\.1:47123 is connected to itself/);
+  assert.equal(r.warnings[0].packet, 1);
+  // No endpoint, no statement: the seven segments are comments, numbered from the one ISN.
+  const a = analyze(r.text);
+  assert.deepEqual(a.model.endpoints, []);
+  assert.deepEqual(a.findings, []);
+  const listed = r.text.split('\n').filter((l) => l.startsWith('#   self -> self'));
+  assert.equal(listed.length, 7);
+  assert.match(listed[1], /SYN ACK seq=0 ack=1 /);
+  assert.match(listed[4], /ACK seq=6 ack=6 /);
+});
+
+test('forged segments told from TCP itself are written from an attacker, as the side they claim (RFC 5961 §1)', () => {
+  const hs = [
+    seg({ flags: ['SYN'], seq: 1000, timeUs: 0 }),
+    seg({ flags: ['SYN', 'ACK'], seq: 5000, ack: 1001, timeUs: 1 }, true),
+    seg({ flags: ['ACK'], seq: 1001, ack: 5001, timeUs: 2 }),
+  ];
+  // An RST in C's name beyond all C sent (inside S's window: S answers with a challenge ACK), then C goes
+  // on: C's TCB never sent it.
+  const r = importCapture(
+    writePcap([...hs, seg({ flags: ['RST'], seq: 1501, timeUs: 10 }), seg({ flags: ['ACK'], seq: 5001, ack: 1001, timeUs: 11 }, true), seg({ flags: ['PSH', 'ACK'], seq: 1001, ack: 5001, len: 5, timeUs: 20 }), seg({ flags: ['ACK'], seq: 5001, ack: 1006, timeUs: 21 }, true)]),
+    { absolute: true },
+  );
+  assert.equal(r.connections, 1);
+  assert.match(r.text, /^attacker M /m);
+  assert.match(r.text, /# pkt 4 is not C's: /);
+  assert.match(r.text, /^M -> S RST seq=1501 win=1000 as C {2}# pkt 4/m);
+  assert.deepEqual(analyze(r.text).findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  // A real abort (nothing of C's after it) stays C's, and ends the connection.
+  const abort = importCapture(writePcap([...hs, seg({ flags: ['RST', 'ACK'], seq: 1001, ack: 5001, timeUs: 10 })]), { absolute: true });
+  assert.doesNotMatch(abort.text, /attacker|as C/);
+  // A SYN,ACK acknowledging no SYN C sent, answered by C's RST (it stays SYN-SENT), then the real one.
+  const bad = importCapture(
+    writePcap([
+      seg({ flags: ['SYN'], seq: 1000, timeUs: 0 }),
+      seg({ flags: ['SYN', 'ACK'], seq: 777, ack: 42, timeUs: 1 }, true),
+      seg({ flags: ['RST'], seq: 42, timeUs: 2 }),
+      seg({ flags: ['SYN'], seq: 1000, timeUs: 1000000 }),
+      seg({ flags: ['SYN', 'ACK'], seq: 5000, ack: 1001, timeUs: 1000001 }, true),
+      seg({ flags: ['ACK'], seq: 1001, ack: 5001, timeUs: 1000002 }),
+    ]),
+    { absolute: true },
+  );
+  assert.equal(bad.connections, 1);
+  assert.match(bad.text, /^M -> C SYN ACK seq=777 ack=42 win=1000 as S {2}# pkt 2/m);
+  const a = analyze(bad.text);
+  assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  assert.deepEqual(a.model.finalStates.filter((v) => v.endpoint !== 'M').map((v) => `${v.endpoint} ${v.state}`).sort(), ['C ESTABLISHED', 'S ESTABLISHED']);
 });
 
 test('roles without a SYN: the well-known port is the server, else the lower port', () => {

@@ -64,8 +64,9 @@ test('analyzeFindings gives analyze\'s findings on every kernel capture', () => 
 for (const name of names) {
   test(`kernel oracle: ${name}`, () => {
     const o = compareFixture(name);
-    assert.ok(o.rows.length > 0, `${name}: no endpoint compared`);
     const p = pending[name];
+    // (Only a pending fixture the importer says it cannot write as a flow compares no endpoint.)
+    assert.ok(o.rows.length > 0 || (p && o.disagreements.some((d) => d.startsWith('import: '))), `${name}: no endpoint compared`);
     const shown = `${o.expectation.title}\n${o.details.join('\n')}`;
     if (!p) {
       assert.deepEqual(o.disagreements, [], `${name} disagrees with the kernel:\n${shown}`);

@@ -12,7 +12,7 @@ import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states
 import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
 import { completesHandshake, queued } from '../tcp/accept';
 import { applyRead, effectiveSendMss, freeSpace, heldWindow, largestWindowField, noteAdvertised, rcvUser, readVerdict } from '../tcp/buffer';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, reopensTimeWait, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -83,6 +83,17 @@ const SENDER_REFUSED = 1;
 const SENDER_BEYOND_WINDOW = 2;
 /** An RST answering an unacceptable ACK already reported (TF3010/TF3001 on the segment it answers). */
 const SENDER_ANSWERS_FLAGGED = 3;
+/**
+ * A synchronized side's segment without the ACK flag (TF2010): the sender is told, and the
+ * receiver drops the segment as RFC 9293 §3.10.7.4 fifth says ("if the ACK bit is off, drop the
+ * segment and return"), so the notes' next line, written as the receiver saw it, is right.
+ */
+const SENDER_NO_ACK = 4;
+/**
+ * The RST that answers a spoofed segment (`as NAME`): it goes to the real NAME, which sent
+ * nothing and expects nothing, so its receiver discarding it is no news (RFC 5961 §1).
+ */
+const SENDER_ANSWERS_SPOOFED = 5;
 
 export interface CheckOptions {
   locale?: Locale;
@@ -834,7 +845,7 @@ class Checker {
     if (st.call === 'accept') return this.accept(st, e, conn, t, before, idleBefore, state);
     if (st.call === 'read') return this.read(st, e, conn, t, peer, before, idleBefore, state);
     const verdict = userCall(st.call, t, e);
-    if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait]);
+    if ('timeWaitReuse' in verdict) this.report('timeWaitReuse', st.callSpan, [e.info.name, peer, RULE.timeWait, '']);
     else if (!verdict.ok) this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p(verdict.reason), verdict.rule]);
     if (t) t.unacceptableAck = undefined;
     if (this.lean) noteLast(e, st, LastEventKind.Call, st.call, '', 0, TcpState.CLOSED);
@@ -1007,6 +1018,7 @@ class Checker {
       win: st.win?.value,
       wscale: st.wscale?.value,
       rtx: (modifiers & MOD_BIT.rtx) !== 0,
+      tsVal: st.ts?.value.val,
     };
     // Every segment after the handshake carries ACK (RFC 9293 §3.10.7.4 fifth); the check goes on
     // as if it did, with the expected ack.
@@ -1023,6 +1035,7 @@ class Checker {
       flags |= FLAG_BIT.ACK;
       seg.ack = true;
       ackAdded = true;
+      this.senderFault = SENDER_NO_ACK;
     }
     const why: Why = { kind: seg.syn ? (len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len };
 
@@ -1031,15 +1044,18 @@ class Checker {
     // A spoofed segment (RFC 5961 §1: a blind attacker guesses the numbers) is the same: the
     // receiver judges it against its TCB for the spoofed endpoint, whose own TCB is untouched.
     if (modifiers & MOD_BIT.old || st.as) {
-      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss) : undefined;
-      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs) : undefined;
+      // (Relative numbers count from the ISNs as the receiver knows them when the spoofed side's
+      // own TCB has none yet: a forged SYN,ACK to a client in SYN-SENT acknowledges its ISN.)
+      const rcv = c.tcbs.get(to.info.name);
+      seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss ?? rcv?.irs) : undefined;
+      seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs ?? rcv?.iss) : undefined;
       this.emit(from, st, c, s, seg, flags, st.as ? 'spoofed' : 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
 
     // TIME_WAIT reuse: a new SYN before 2MSL has passed.
     if (seg.syn && s.state === TcpState.TIME_WAIT) {
-      this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [from.info.name, to.info.name, RULE.timeWait]);
+      this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [from.info.name, to.info.name, RULE.timeWait, '']);
     }
     // New incarnation: forget the old connection's names.
     const opening = seg.syn && !seg.ack && (s.state === TcpState.CLOSED || s.state === TcpState.LISTEN || s.state === TcpState.TIME_WAIT);
@@ -1135,6 +1151,7 @@ class Checker {
       }
     }
     if (sendClass === 'new' && seg.rst && s.owesRst) sendClass = 'rst-reply';
+    if (seg.rst && s.owesRst?.spoofed) this.senderFault ||= SENDER_ANSWERS_SPOOFED;
 
     // ---- ack ----
     this.wroteAck = undefined;
@@ -1282,7 +1299,9 @@ class Checker {
 
   /** The segment reaches its receiver (now, or at the `deliver` statement `at`). */
   private arrive(sent: Sent, at: ast.Statement, duplicate: boolean): void {
-    const { event: ev, st, seg, conn: c, sendClass } = sent;
+    const { event: ev, st, conn: c, sendClass } = sent;
+    // (The sender was judged as if the ACK flag were set; the receiver gets the segment as sent.)
+    const seg = sent.fault === SENDER_NO_ACK ? { ...sent.seg, ack: false, ackNo: undefined } : sent.seg;
     const from = this.endpoints.get(sent.from)!;
     const to = this.endpoints.get(sent.to)!;
     let r = this.tcb(c, to);
@@ -1318,8 +1337,12 @@ class Checker {
       }
     }
     if (seg.syn && !seg.ack && r.state === TcpState.TIME_WAIT && !duplicate) {
-      this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait]);
-      setState(r, to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
+      // RFC 9293 §3.6.1 MAY-2 with RFC 6191: a newer SYN reopens the connection from TIME-WAIT
+      // (the TCB takes it as a listener would); an older one is reported, and the check goes on
+      // as if it had waited 2MSL.
+      const reopens = reopensTimeWait(r, seg);
+      if (!reopens) this.report('timeWaitReuse', st.flags.find((f) => f.flag === 'SYN') ?? st.arrow, [to.info.name, from.info.name, RULE.timeWait, r.tsRecent === undefined ? this.p('timeWaitNewer', this.fmt(r.rcvNxt, c)) : this.p('timeWaitNewerTs', this.fmt(r.rcvNxt, c), String(r.tsRecent))]);
+      setState(r, reopens || to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
     }
     const stateBefore = r.state;
     const before = ev && this.view(r, to.info.name, from.info.name, c);
@@ -1332,7 +1355,10 @@ class Checker {
     const undo = wrote && !duplicate && !seg.rst && r.state === TcpState.SYN_SENT && ackUnacceptable(r, wrote) ? copyTcb(r) : undefined;
     // (Another arrival first: the earlier unacceptable ACK is no longer what an RST would answer.)
     if (r.unacceptableAck) r.unacceptableAck = undefined;
+    const owed = r.owesRst;
     const out = receive(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    // (The RST this side now owes answers a spoofed segment: see SENDER_ANSWERS_SPOOFED.)
+    if (st.as && r.owesRst && r.owesRst !== owed) r.owesRst = { ...r.owesRst, spoofed: true };
     // A new connection of a listener has not been accepted yet (tcp/accept.ts).
     if (stateBefore === TcpState.LISTEN && r.state === TcpState.SYN_RCVD) r.accepted = false;
     // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.

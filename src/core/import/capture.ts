@@ -13,10 +13,10 @@
  * - Bytes missing from the capture become `note SENDER "previous segment not captured (N bytes)"`.
  */
 
-import { Connection, ConnectionTracker, FlowSegment, relative } from './connections';
+import { ConnEndpoint, Connection, ConnectionTracker, FlowSegment, relative } from './connections';
 import { LineSegment, commentText, formatDuration, quote, segmentLine } from './emit';
 import { Delivery, Uncaptured, inferDeliveries } from './inflight';
-import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_RESERVED, TCP_RST, TCP_SYN, TCP_URG } from './pcap';
+import { CaptureReader, ImportWarning, ReaderSummary, TCP_ACK, TCP_AE, TCP_FIN, TCP_RESERVED, TCP_RST, TCP_SYN, TCP_URG } from './pcap';
 
 export type { ImportWarning } from './pcap';
 
@@ -193,7 +193,22 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   const multi = chosen.length > 1;
   const names = new Map<Connection, [string, string]>();
+  // A connection that reopens the one before it on the same addresses from TIME-WAIT keeps that
+  // one's endpoints (RFC 9293 §3.6.1 MAY-2): the same TCB takes the new SYN.
+  const reopened = new Map<Connection, Connection>();
+  const lastOn = new Map<string, Connection>();
   for (const c of chosen) {
+    const key = pairKey(c);
+    const before = lastOn.get(key);
+    lastOn.set(key, c);
+    if (before && reopensFromTimeWait(before, c)) {
+      const old = names.get(before) as [string, string];
+      const n: [string, string] = ['', ''];
+      for (const i of [0, 1] as const) n[i] = old[sameEnd(before.endpoints[0], c.endpoints[i]) ? 0 : 1];
+      names.set(c, n);
+      reopened.set(c, before);
+      continue;
+    }
     const suffix = multi ? String(c.index) : '';
     const n: [string, string] = ['', ''];
     n[c.client] = `C${suffix}`;
@@ -203,47 +218,229 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   // Declarations first (all endpoints), then each connection's segments.
   lines.push('');
-  for (const c of chosen) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  for (const c of chosen) if (!reopened.has(c) && !selfConnected(c)) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  if (chosen.some((c) => !selfConnected(c) && c.segments.some((s) => s.forged !== undefined))) {
+    lines.push(`attacker ${ATTACKER}  # sends the segments no endpoint's TCB can have sent (written "as" the endpoint they claim)`);
+  }
 
   const threshold = opts.waitThresholdMs ?? 200;
   for (const c of chosen) {
     const n = names.get(c) as [string, string];
     lines.push('');
     const [a, b] = [c.endpoints[c.client], c.endpoints[c.client === 0 ? 1 : 0]];
+    const from = reopened.get(c);
     if (multi) lines.push(`phase ${quote(`Connection ${c.index}: ${hostPort(a.addr, a.port)} -> ${hostPort(b.addr, b.port)}`)}`);
+    if (from) {
+      const tw = n[c.client === 0 ? 1 : 0];
+      lines.push(`# ${n[c.client]} reopens connection ${from.index} from TIME-WAIT: ${tw} closed it first, and a newer SYN to a connection in TIME-WAIT reopens it (RFC 9293 §3.6.1, RFC 6191 §2)`);
+      // (The time between the two incarnations counts: TIME-WAIT lasts 2 MSL.)
+      const last = from.segments.at(-1);
+      const first = c.segments.at(0);
+      const ms = last && first ? deltaMs(last, first) : 0;
+      if (threshold >= 0 && ms >= threshold) {
+        const d = formatDuration(ms);
+        if (d) lines.push(`wait ${d}`);
+      }
+    }
+    if (selfConnected(c)) {
+      writeSelfConnected(c, opts, origin, digits, lines, warnings);
+      continue;
+    }
     if (c.opening === 'none') lines.push('note "handshake not captured: the capture starts in the middle of the connection"');
     else if (c.opening === 'synack') lines.push(`note ${n[c.client]} "SYN not captured"`);
     if (c.tlsVersion === '1.3' && c.segments.some((s) => s.label?.tls?.records.some((r) => r.inferred))) {
       lines.push('# TLS 1.3: encrypted handshake records are named by position (the wire shows ApplicationData).');
     }
     const deliveries = inferDeliveries(c);
+    const out = new CrossWriter(lines);
     let prev: FlowSegment | undefined;
     c.segments.forEach((s, i) => {
       const dl = deliveries.segments[i];
       if (prev) {
         const ms = deltaMs(prev, s);
-        if (ms < 0) lines.push(`# the next packet's timestamp is ${formatDuration(-ms) ?? '0ms'} earlier than the previous one`);
+        if (ms < 0) out.text(`# the next packet's timestamp is ${formatDuration(-ms) ?? '0ms'} earlier than the previous one`);
         else if (threshold >= 0 && ms >= threshold) {
           const d = formatDuration(ms);
-          if (d) lines.push(`wait ${d}`);
+          if (d) out.text(`wait ${d}`);
         }
       }
       if (dl?.synAckBefore) {
         const sv = c.client === 0 ? 1 : 0;
-        lines.push(segmentLine({ from: n[sv], to: n[c.client], flags: TCP_SYN | TCP_ACK, comment: ['not captured: the next segment acknowledges this SYN,ACK'] }));
+        out.seg({ from: n[sv], to: n[c.client], flags: TCP_SYN | TCP_ACK, comment: ['not captured: the next segment acknowledges this SYN,ACK'] });
       }
-      for (const id of dl?.deliverBefore ?? []) lines.push(`deliver ${id}`);
+      for (const id of dl?.deliverBefore ?? []) out.deliver(id);
       if (s.gapBefore) {
-        lines.push(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
+        out.text(`note ${n[s.dir]} ${quote(`previous segment not captured (${s.gapBefore} ${s.gapBefore === 1 ? 'byte' : 'bytes'} missing)`)}`);
       }
-      if (dl?.uncaptured) lines.push(segmentLine(uncapturedLine(c, s, dl.uncaptured, n, opts)));
-      lines.push(segmentLine(lineFor(c, s, n, opts, origin, digits, dl)));
+      if (dl?.uncaptured) out.seg(uncapturedLine(c, s, dl.uncaptured, n, opts));
+      if (s.forged) out.text(`# pkt ${s.packet} is not ${n[s.dir]}'s: ${commentText(s.forged)}`);
+      out.seg(lineFor(c, s, n, opts, origin, digits, dl));
       prev = s;
     });
-    for (const id of deliveries.atEnd) lines.push(`deliver ${id}  # its arrival is after the end of the capture`);
+    for (const id of deliveries.atEnd) out.text(`deliver ${id}  # its arrival is after the end of the capture`);
+    out.flush();
   }
   lines.end();
   return { warnings, connections: chosen.length, found: all.length, segments: segTotal, summary };
+}
+
+/** Both ends of the connection are one address and port: a socket connected to itself. */
+function selfConnected(c: Connection): boolean {
+  return sameEnd(c.endpoints[0], c.endpoints[1]);
+}
+
+/**
+ * A socket connected to itself (bound to a port, then connected to that same address and port)
+ * is one TCB that is its own peer: every segment it sends arrives at itself, a simultaneous open
+ * with itself (RFC 9293 §3.5, Figure 7) and, at the close, its FIN crosses itself (§3.6, Figure
+ * 13). The language pairs two endpoints, each with its own TCB, so such a conversation cannot be
+ * written as one; rather than guess a client and a server (and get findings the kernel never
+ * earned), the importer says so in a warning and in comments, and lists the segments as comments.
+ */
+function writeSelfConnected(c: Connection, opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number, lines: LineWriter, warnings: ImportWarning[]): void {
+  const e = c.endpoints[0];
+  const where = hostPort(e.addr, e.port);
+  const first = c.segments.at(0);
+  warnings.push({
+    message: `connection ${c.index}: ${where} is connected to itself (one socket is both ends, RFC 9293 §3.5 Figure 7 with itself); the language pairs two endpoints, so its ${plural(c.segments.length, 'segment')} are written as comments, not checked`,
+    ...(first ? { packet: first.packet } : {}),
+  });
+  lines.push(`# ${where} is connected to itself: one socket, one TCB, is both ends, and each segment it sends`);
+  lines.push('# arrives at itself (a simultaneous open with itself, RFC 9293 §3.5 Figure 7; its FIN crosses');
+  lines.push('# itself, §3.6 Figure 13). A flow pairs two endpoints with a TCB each, so this conversation is');
+  lines.push('# not written as one; its segments, numbers relative to its one ISN:');
+  // (One sequence space: the acknowledgments count from the same ISN as the sequence numbers.)
+  c.base = [c.base[0], c.base[0]];
+  const n: [string, string] = ['self', 'self'];
+  for (const s of c.segments) {
+    const l = lineFor(c, s, n, opts, origin, digits);
+    l.modifiers = undefined;
+    l.comment = (l.comment ?? []).slice(0, 1);
+    lines.push(`#   ${segmentLine(l)}`);
+  }
+}
+
+function pairKey(c: Connection): string {
+  const [x, y] = c.endpoints.map((e) => `${e.addr}|${e.port}`);
+  return x < y ? `${x}|${y}` : `${y}|${x}`;
+}
+
+function sameEnd(a: { addr: string; port: number }, b: { addr: string; port: number }): boolean {
+  return a.addr === b.addr && a.port === b.port;
+}
+
+/**
+ * Does `next` reopen `prev` (the same addresses, just before it) from TIME-WAIT? `prev` ended
+ * with a FIN from each side and no RST, and `next` opens with a SYN to the side that sent the
+ * first FIN: the side that closed actively, which lingers in TIME-WAIT (RFC 9293 §3.6.1), where a
+ * newer SYN reopens the connection (MAY-2; RFC 6191 §2 says which SYN is newer, and the checker
+ * judges it). A SYN from the side in TIME-WAIT, or after a reset, starts new endpoints.
+ */
+function reopensFromTimeWait(prev: Connection, next: Connection): boolean {
+  if (next.opening !== 'syn') return false;
+  let firstFin: ConnEndpoint | undefined;
+  const fin = [false, false];
+  for (const s of prev.segments) {
+    if (s.flags & TCP_RST) return false;
+    if (s.flags & TCP_FIN) {
+      fin[s.dir] = true;
+      firstFin ??= prev.endpoints[s.dir];
+    }
+  }
+  if (!firstFin || !fin[0] || !fin[1]) return false;
+  const receiver = next.endpoints[next.client === 0 ? 1 : 0];
+  return sameEnd(receiver, firstFin);
+}
+
+/** The endpoint that sends the forged segments (`inferForged` in connections.ts). */
+const ATTACKER = 'M';
+
+/** The id of a `delay=ID` modifier, if the line has one. */
+function delayOf(l: LineSegment): string | undefined {
+  const m = l.modifiers?.find((x) => x.startsWith('delay='));
+  return m?.slice('delay='.length);
+}
+
+/** Longest run of segment lines held while waiting for its `deliver` lines. */
+const CROSS_RUN_MAX = 64;
+
+/**
+ * Writes `cross` where it says what `delay=ID` … `deliver ID` says (docs/language.md): a run of
+ * consecutive segment lines, starting with a delayed one, followed at once by the `deliver` lines
+ * of exactly its delayed segments. `cross` sends every line of the run, then lands each in the
+ * order written; the delayed form lands the others at their own lines and the delayed ones at the
+ * `deliver` lines. The two are the same when each receiver gets the run's segments in the order
+ * written (its undelayed ones first, its delayed ones delivered in written order) and no line of
+ * the run is sent by the receiver of an earlier undelayed one (that send saw the arrival): two
+ * arrivals at different endpoints change different TCBs. Anything else is written as it was.
+ */
+class CrossWriter {
+  private run: LineSegment[] = [];
+  private delivers: string[] = [];
+  /** The last line written ends a `cross` run: a run right after it would join that one. */
+  private afterCross = false;
+
+  constructor(private readonly lines: LineWriter) {}
+
+  seg(l: LineSegment): void {
+    if (this.delivers.length > 0) this.flush();
+    if (this.run.length === 0 && delayOf(l) === undefined) {
+      this.push(segmentLine(l));
+      return;
+    }
+    this.run.push(l);
+    if (this.run.length > CROSS_RUN_MAX) this.write(false);
+  }
+
+  deliver(id: string): void {
+    if (this.run.length === 0) this.push(`deliver ${id}`);
+    else this.delivers.push(id);
+  }
+
+  text(s: string): void {
+    this.flush();
+    this.push(s);
+  }
+
+  flush(): void {
+    if (this.run.length > 0) this.write(this.crossing());
+  }
+
+  private crossing(): boolean {
+    const run = this.run;
+    const delayed = run.map(delayOf);
+    if (this.afterCross || this.delivers.length === 0 || run.some((l) => l.modifiers?.includes('lost'))) return false;
+    const ids = delayed.filter((d): d is string => d !== undefined);
+    if (ids.length !== this.delivers.length || !ids.every((d) => this.delivers.includes(d))) return false;
+    for (let i = 0; i < run.length; i++) {
+      for (let j = i + 1; j < run.length; j++) {
+        if (run[j].to !== run[i].to) continue;
+        // (The same receiver: an undelayed one after a delayed one, or delayed ones delivered out of order.)
+        const di = delayed[i];
+        const dj = delayed[j];
+        if (di !== undefined && dj === undefined) return false;
+        if (di !== undefined && dj !== undefined && this.delivers.indexOf(di) > this.delivers.indexOf(dj)) return false;
+      }
+      if (delayed[i] === undefined && run.slice(i + 1).some((l) => l.from === run[i].to)) return false;
+    }
+    return true;
+  }
+
+  private write(cross: boolean): void {
+    for (const l of this.run) {
+      if (cross) l.modifiers = [...(l.modifiers ?? []).filter((m) => !m.startsWith('delay=')), 'cross'];
+      this.push(segmentLine(l));
+    }
+    if (!cross) for (const id of this.delivers) this.push(`deliver ${id}`);
+    this.afterCross = cross;
+    this.run = [];
+    this.delivers = [];
+  }
+
+  private push(line: string): void {
+    this.afterCross = false;
+    this.lines.push(line);
+  }
 }
 
 function plural(n: number, word: string): string {
@@ -360,6 +557,11 @@ function lineFor(c: Connection, s: FlowSegment, n: [string, string], opts: Captu
     if (messages.length > 0) line.tls = { messages };
   } else if (lab?.text) line.label = lab.text;
   const mods: string[] = [];
+  if (s.forged) {
+    // (RFC 5961 §1: the blind attacker's segment, written from the attacker as the side it claims.)
+    line.from = ATTACKER;
+    mods.push(`as ${n[d]}`);
+  }
   if (s.rtx) mods.push('rtx');
   if (dl?.fate === 'lost') mods.push('lost');
   else if (dl?.fate === 'late' && dl.delayId) mods.push(`delay=${dl.delayId}`);

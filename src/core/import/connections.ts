@@ -55,6 +55,11 @@ export interface FlowSegment {
   ackedUnseen?: boolean;
   /** Captured after the segment that answers it (packet number of that one): written before it. */
   answeredBefore?: number;
+  /**
+   * The segment carries this side's addresses but cannot have come from its TCB (see
+   * `inferForged`): why, in words. The flow writes it from an attacker, `as` this side.
+   */
+  forged?: string;
 }
 
 export type RoleReason = 'syn' | 'synack' | 'port' | 'first';
@@ -89,6 +94,7 @@ const BIT_FILLS_GAP = 1 << 8;
 const BIT_RTX = 1 << 9;
 const BIT_KEEP_ALIVE = 1 << 10;
 const BIT_ACKED_UNSEEN = 1 << 11;
+const BIT_FORGED = 1 << 12;
 
 interface Page {
   f: Float64Array;
@@ -119,6 +125,8 @@ export class SegmentStore implements Iterable<FlowSegment> {
   private readonly gaps = new Map<number, number>();
   /** Packet numbers for `answeredBefore` (rare: only where the send order was restored). */
   private readonly answered = new Map<number, number>();
+  /** Why a segment is forged (rare: see `inferForged`). */
+  private readonly forgedWhy = new Map<number, string>();
 
   /** Append a segment; returns its index. */
   push(p: TcpPacket, dir: 0 | 1, label?: SegmentLabel): number {
@@ -233,7 +241,7 @@ export class SegmentStore implements Iterable<FlowSegment> {
     const copy = (dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number): void => dst.set(src.subarray(srcAt, srcAt + REC_BYTES), dstAt);
     const where = (i: number): [Uint8Array, number] => [this.page(i).b, (i & (PAGE - 1)) * REC_BYTES];
     const step = from < to ? 1 : -1;
-    const side = [this.labels, this.extra, this.gaps, this.answered] as Map<number, unknown>[];
+    const side = [this.labels, this.extra, this.gaps, this.answered, this.forgedWhy] as Map<number, unknown>[];
     const kept = side.map((m) => m.get(from));
     copy(rec, 0, ...where(from)); // bounded: a pair of offsets
     for (let i = from; i !== to; i += step) {
@@ -319,6 +327,16 @@ export class SegmentStore implements Iterable<FlowSegment> {
     return this.answered.get(i);
   }
   /** @internal */
+  forged(i: number): string | undefined {
+    return this.bits(i) & BIT_FORGED ? this.forgedWhy.get(i) : undefined;
+  }
+  /** @internal */
+  setForged(i: number, why: string | undefined): void {
+    if (why === undefined) this.forgedWhy.delete(i);
+    else this.forgedWhy.set(i, why);
+    this.setBit(i, BIT_FORGED, why !== undefined);
+  }
+  /** @internal */
   setAnsweredBefore(i: number, packet: number | undefined): void {
     if (packet === undefined) this.answered.delete(i);
     else this.answered.set(i, packet);
@@ -399,6 +417,12 @@ class StoredSegment implements FlowSegment {
   set gapBefore(v: number | undefined) {
     this.st.setGap(this.i, v);
   }
+  get forged(): string | undefined {
+    return this.st.forged(this.i);
+  }
+  set forged(v: string | undefined) {
+    this.st.setForged(this.i, v);
+  }
   get fillsGap(): boolean | undefined {
     return this.flag(BIT_FILLS_GAP);
   }
@@ -463,6 +487,13 @@ interface Live {
   conn: Connection;
   fin: [boolean, boolean];
   rst: boolean;
+  /** Per side: the end of the highest sequence number it sent, the highest and the last ack it sent, whether it sent an ACK. */
+  end: [number | undefined, number | undefined];
+  maxAck: [number | undefined, number | undefined];
+  lastAck: [number | undefined, number | undefined];
+  acked: [boolean, boolean];
+  /** Per side: the bare SYNs it sent (sequence number and data length). */
+  syns: [{ seq: number; len: number }[], { seq: number; len: number }[]];
   isn: [number | undefined, number | undefined];
   labelers: [DirectionLabeler, DirectionLabeler];
 }
@@ -507,6 +538,11 @@ export class ConnectionTracker {
         },
         fin: [false, false],
         rst: false,
+        end: [undefined, undefined],
+        maxAck: [undefined, undefined],
+        lastAck: [undefined, undefined],
+        acked: [false, false],
+        syns: [[], []],
         isn: [undefined, undefined],
         labelers: [new DirectionLabeler(), new DirectionLabeler()],
       };
@@ -517,7 +553,18 @@ export class ConnectionTracker {
     const dir: 0 | 1 = c.endpoints[0].addr === p.src && c.endpoints[0].port === p.srcPort ? 0 : 1;
     if (syn && l.isn[dir] === undefined) l.isn[dir] = p.seq;
     if (p.flags & TCP_FIN) l.fin[dir] = true;
-    if (p.flags & TCP_RST) l.rst = true;
+    if (p.flags & TCP_RST && endsConnection(l, p, dir)) l.rst = true;
+    const span = p.flags & TCP_RST ? 0 : p.payloadLength + (syn ? 1 : 0) + (p.flags & TCP_FIN ? 1 : 0);
+    const e = l.end[dir];
+    const spanEnd = (p.seq + span) >>> 0;
+    if (span > 0 && (e === undefined || ((spanEnd - e) | 0) > 0)) l.end[dir] = spanEnd;
+    if (p.flags & TCP_ACK && !(p.flags & TCP_RST)) {
+      const m = l.maxAck[dir];
+      if (m === undefined || ((p.ack - m) | 0) > 0) l.maxAck[dir] = p.ack;
+      l.lastAck[dir] = p.ack;
+      l.acked[dir] = true;
+    }
+    if (syn && !(p.flags & TCP_ACK)) l.syns[dir].push({ seq: p.seq, len: p.payloadLength });
     let label: SegmentLabel | undefined;
     if (p.payloadLength > 0) label = l.labelers[dir].segment((p.seq + (syn ? 1 : 0)) >>> 0, p.payload, p.payloadLength);
     c.segments.push(p, dir, label);
@@ -528,6 +575,29 @@ export class ConnectionTracker {
     for (const c of out) analyse(c);
     return out;
   }
+}
+
+/**
+ * Does this RST end the connection, so that a later SYN on the 4-tuple starts a new one? Not when
+ * it cannot be its sender's last word:
+ * - its sequence number lies beyond everything its side sent and everything the peer
+ *   acknowledged: a TCB's RST carries SND.NXT (ABORT, RFC 9293 §3.10.5) or an ack it received
+ *   (<SEQ=SEG.ACK>, §3.5.2), so no TCB of that side sent it (a forgery, `inferForged`);
+ * - it carries no ACK and its seq is the peer's last ack, from a side that has acknowledged
+ *   nothing yet: the answer of SYN-SENT to an unacceptable ACK, after which that side stays
+ *   SYN-SENT (§3.10.7.3 first), when that ack acknowledges none of its SYNs: the segment it
+ *   answers is a forged SYN,ACK (`inferForged`) that no TCB of the peer sent, so nothing ends.
+ *   (An ack of an old duplicate SYN it sent, RFC 9293 §3.5 Figure 8, is the peer's: its RST
+ *   returns the peer to LISTEN, and the peer's next SYN,ACK starts anew.)
+ */
+function endsConnection(l: Live, p: TcpPacket, dir: 0 | 1): boolean {
+  const o = dir === 0 ? 1 : 0;
+  const end = l.end[dir];
+  const acked = l.maxAck[o];
+  if (end !== undefined && ((p.seq - end) | 0) > 0 && (acked === undefined || ((p.seq - acked) | 0) > 0)) return false;
+  const answered = l.lastAck[o];
+  if (!(p.flags & TCP_ACK) && !l.acked[dir] && answered !== undefined && p.seq === answered && !l.syns[dir].some((y) => ((answered - y.seq - 1) | 0) >= 0 && ((answered - y.seq - 1 - y.len) | 0) <= 0)) return false;
+  return true;
 }
 
 /** Group a whole list of packets. */
@@ -587,10 +657,11 @@ function restoreSendOrder(c: Connection): void {
 
 function analyse(c: Connection): void {
   restoreSendOrder(c);
+  inferForged(c);
   const segs = c.segments;
   // Roles.
-  const syn = segs.find((s) => s.flags & TCP_SYN && !(s.flags & TCP_ACK));
-  const synAck = segs.find((s) => s.flags & TCP_SYN && s.flags & TCP_ACK);
+  const syn = segs.find((s) => s.flags & TCP_SYN && !(s.flags & TCP_ACK) && !s.forged);
+  const synAck = segs.find((s) => s.flags & TCP_SYN && s.flags & TCP_ACK && !s.forged);
   if (syn) {
     c.client = syn.dir;
     c.roleReason = 'syn';
@@ -618,8 +689,9 @@ function analyse(c: Connection): void {
   // Relative bases: a captured SYN fixes the ISN (even if other segments of that side came
   // first, e.g. an injected RST); otherwise Wireshark's rule on the first observation.
   const base: [number | undefined, number | undefined] = [undefined, undefined];
-  for (const s of segs) if (s.flags & TCP_SYN && base[s.dir] === undefined) base[s.dir] = s.seq;
+  for (const s of segs) if (s.flags & TCP_SYN && base[s.dir] === undefined && !s.forged) base[s.dir] = s.seq;
   for (const s of segs) {
+    if (s.forged) continue;
     const d = s.dir;
     const o = d === 0 ? 1 : 0;
     if (s.flags & TCP_SYN) {
@@ -635,11 +707,86 @@ function analyse(c: Connection): void {
   tls13(c);
 }
 
+/**
+ * Segments that carry one side's addresses but that no TCB of that side can have sent, told from
+ * TCP itself (a capture cannot tell a forged segment by its addresses; RFC 5961 §1 describes the
+ * blind attacker who sends them). Each is marked with the reason:
+ * - an RST whose seq lies beyond everything its side sent in the capture and everything the peer
+ *   acknowledged: a TCB's RST carries SND.NXT (ABORT, RFC 9293 §3.10.5) or an ack it received
+ *   (<SEQ=SEG.ACK>, §3.5.2);
+ * - a SYN or an RST from a side that was synchronized (it had sent an ACK that is no SYN,ACK) and
+ *   that sends again afterwards a segment with neither: a synchronized TCB never sends a SYN
+ *   (§3.10.7.4 fourth) and sends an RST only as it ends (§3.5.2, §3.10.5), and nothing answered
+ *   that SYN with a SYN,ACK;
+ * - a SYN,ACK whose ack acknowledges no SYN the peer was captured sending (a SYN,ACK acknowledges
+ *   the SYN it answers, RCV.NXT = SEG.SEQ+1, §3.10.7.2; data on that SYN with TCP Fast Open too).
+ *   This takes the capture to see every SYN of the peer (a capture point on the path, as on
+ *   loopback): an old duplicate SYN of an earlier incarnation it did not see would explain the
+ *   same SYN,ACK (§3.5, Figure 8).
+ */
+function inferForged(c: Connection): void {
+  const segs = c.segments;
+  const n = segs.length;
+  // Per side: the highest end of what it sent (RSTs aside) and the highest ack it sent, over the whole capture.
+  const end: [number | undefined, number | undefined] = [undefined, undefined];
+  const acked: [number | undefined, number | undefined] = [undefined, undefined];
+  const later = (a: number, b: number | undefined): boolean => b === undefined || ((a - b) | 0) > 0;
+  for (const s of segs) {
+    if (!(s.flags & TCP_RST)) {
+      const span = s.payloadLength + (s.flags & TCP_SYN ? 1 : 0) + (s.flags & TCP_FIN ? 1 : 0);
+      const e = (s.seq + span) >>> 0;
+      if (later(e, end[s.dir])) end[s.dir] = e;
+    }
+    if (s.flags & TCP_ACK && !(s.flags & TCP_RST) && later(s.ack, acked[s.dir])) acked[s.dir] = s.ack;
+  }
+  const synced: [boolean, boolean] = [false, false];
+  const syns: { seq: number; len: number }[][] = [[], []];
+  for (let i = 0; i < n; i++) {
+    const s = segs.at(i)!;
+    const d = s.dir;
+    const o = d === 0 ? 1 : 0;
+    const f = s.flags;
+    if (f & TCP_RST) {
+      const e = end[d];
+      if (e !== undefined && later(s.seq, e) && later(s.seq, acked[o])) {
+        s.forged = `its seq lies beyond everything this side sent and everything its peer acknowledged, and an RST carries SND.NXT or an ack it received (RFC 9293 §3.5.2, §3.10.5)`;
+        continue;
+      }
+    }
+    if (f & TCP_SYN && f & TCP_ACK && syns[o].length > 0 && !syns[o].some((y) => ((s.ack - y.seq - 1) | 0) >= 0 && ((s.ack - y.seq - 1 - y.len) | 0) <= 0)) {
+      s.forged = `its ack acknowledges no SYN its peer sent in the capture, and a SYN,ACK acknowledges the SYN it answers (RFC 9293 §3.10.7.2; an old duplicate SYN the capture did not see would explain it too, §3.5 Figure 8)`;
+      continue;
+    }
+    if (synced[d] && f & (TCP_SYN | TCP_RST) && !(f & TCP_ACK && f & TCP_SYN)) {
+      // The same side goes on in the same connection (and nothing answered this SYN with a SYN,ACK).
+      let goesOn: FlowSegment | undefined;
+      for (let k = i + 1; k < n; k++) {
+        const y = segs.at(k)!;
+        if (f & TCP_SYN && y.dir === o && y.flags & TCP_SYN && y.flags & TCP_ACK && y.ack === ((s.seq + 1) >>> 0)) break;
+        if (y.dir === d && !(y.flags & (TCP_SYN | TCP_RST))) {
+          goesOn = y;
+          break;
+        }
+      }
+      if (goesOn) {
+        s.forged =
+          f & TCP_SYN
+            ? `this side was synchronized, and a synchronized TCB never sends a SYN (RFC 9293 §3.10.7.4 fourth check); it goes on in the same connection at pkt ${goesOn.packet}`
+            : `this side was synchronized, and a synchronized TCB sends an RST only as it ends (RFC 9293 §3.5.2, §3.10.5); it goes on in the same connection at pkt ${goesOn.packet}`;
+        continue;
+      }
+    }
+    if (f & TCP_SYN && !(f & TCP_ACK)) syns[d].push({ seq: s.seq, len: s.payloadLength });
+    if (f & TCP_ACK && !(f & (TCP_SYN | TCP_RST))) synced[d] = true;
+  }
+}
+
 /** Gaps, retransmissions, keep-alives, unseen ACKed data. */
 function annotate(c: Connection): void {
   const next: [number | undefined, number | undefined] = [undefined, undefined];
   const holes: [{ start: number; end: number }[], { start: number; end: number }[]] = [[], []];
   for (const s of c.segments) {
+    if (s.forged) continue;
     const d = s.dir;
     const o = d === 0 ? 1 : 0;
     const syn = (s.flags & TCP_SYN) !== 0;

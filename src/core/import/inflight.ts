@@ -93,6 +93,8 @@ export function inferDeliveries(c: Connection): Deliveries {
   const items: Item[] = [];
   const started: [boolean, boolean] = [false, false];
   segs.forEach((s, index) => {
+    // (A forged segment says nothing about what its side sent or received.)
+    if (s.forged) return;
     if (s.gapBefore && started[s.dir] && !(s.flags & TCP_RST)) {
       items.push({ dir: s.dir, seq: (s.seq - s.gapBefore) >>> 0, end: s.seq, index: -1, owner: index, seg: s });
     }

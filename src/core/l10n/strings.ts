@@ -20,6 +20,8 @@ const phrases = {
 
   rstReplySegAck: ['the RST answering a segment that carries an ACK takes its seq from that ACK (<SEQ=SEG.ACK><CTL=RST>)', '回应带 ACK 的报文段时，RST 的 seq 取自该报文段的 ack'],
   rstReplyZero: ['the RST answering a segment without ACK has seq 0 and acknowledges it (<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>)', '回应未设置 ACK 的报文段时，RST 的 seq 为 0，并以 ack 确认该报文段'],
+  timeWaitNewer: [', or reopen it with a newer SYN: seq after {0} (RCV.NXT of the old connection) or a timestamp option (RFC 9293 §3.6.1, RFC 6191 §2)', '，或用更新的 SYN 重新打开：seq 大于 {0}（旧连接的 RCV.NXT），或带上时间戳选项（RFC 9293 §3.6.1，RFC 6191 §2）'],
+  timeWaitNewerTs: [', or reopen it with a newer SYN: seq after {0} (RCV.NXT of the old connection) or a timestamp after {1} (TS.Recent; RFC 9293 §3.6.1, RFC 6191 §2)', '，或用更新的 SYN 重新打开：seq 大于 {0}（旧连接的 RCV.NXT），或时间戳大于 {1}（TS.Recent；RFC 9293 §3.6.1，RFC 6191 §2）'],
   owesRstInstead: ['it must first answer the segment it just got with RST', '它必须先用 RST 回应刚收到的报文段'],
   closedAnswersRst: ['there is no connection, so it answers with RST {0}', '没有连接，因此回复 RST {0}'],
   listenAnswersRst: ['an ACK to a listening endpoint is answered with RST {0}', '发往监听端点的 ACK 会被回复 RST {0}'],

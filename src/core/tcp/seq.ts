@@ -42,6 +42,15 @@ export function diff(a: SeqValue, b: SeqValue): number {
   return ((a.off - b.off) | 0);
 }
 
+/**
+ * Timestamp values (TSval) compared as RFC 7323 §5.2 does, modulo 2^32: 1 when `a` is after `b`,
+ * -1 when before, 0 when equal.
+ */
+export function tsCompare(a: number, b: number): number {
+  const d = (a - b) | 0;
+  return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
 /** a < b in sequence space (RFC 9293 §3.4); false when incomparable. */
 export function lt(a: SeqValue, b: SeqValue): boolean {
   return diff(a, b) < 0;

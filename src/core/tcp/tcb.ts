@@ -104,7 +104,7 @@ export interface Tcb {
    * The endpoint must answer the last segment with RST (seq, ack as RFC 9293 §3.5.2 says);
    * `rule` is the section that makes it answer so.
    */
-  owesRst?: { seq?: SeqValue; ack?: SeqValue; rule: string };
+  owesRst?: { seq?: SeqValue; ack?: SeqValue; rule: string; spoofed?: boolean };
   sndNxtWhy?: Why;
   rcvNxtWhy?: Why;
   /** The last ack number this side sent (for duplicate ACKs). */
@@ -119,6 +119,11 @@ export interface Tcb {
   rcvShiftUnknown?: boolean;
   /** Highest acknowledgment sent while RCV.NXT was unknown (a flow that starts synchronized). */
   ackedBeforeRcv?: SeqValue;
+  /**
+   * TS.Recent (RFC 7323 §4.3): the last timestamp value (TSval) taken from the peer, when the
+   * flow writes `ts=` (an imported flow writes it on SYNs); RFC 6191 reads it in TIME-WAIT.
+   */
+  tsRecent?: number;
 }
 
 export function newTcb(state: TcpState, passive = false): Tcb {
@@ -163,6 +168,7 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     rcvShiftUnknown: undefined,
     ackedBeforeRcv: undefined,
     accepted: false,
+    tsRecent: undefined,
   };
   if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
     // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
@@ -225,6 +231,8 @@ export interface Seg {
   wscale?: number;
   /** The flow marks it a retransmission (`rtx`; the importer writes it on every one it sees). */
   rtx?: boolean;
+  /** The timestamp option's TSval, when written (`ts=VAL/ECR`, RFC 7323). */
+  tsVal?: number;
 }
 
 /** Sequence space a segment occupies: SYN and FIN one number each, data its length (§3.4). */

@@ -15,11 +15,12 @@
  *                sixth   the URG bit: the notation carries no urgent pointer, nothing to signal
  *   text.ts      seventh the segment text
  *   fin.ts       eighth  the FIN bit
+ *   time-wait.ts §3.6.1   a new SYN that reopens a connection from TIME-WAIT (RFC 6191)
  *
  * These modules decide; they do not report. The checker turns their outcomes into findings.
  * Every state change goes through `setState` (tcb.ts).
  */
-import type { SeqValue } from '../seq';
+import { type SeqValue, tsCompare } from '../seq';
 import { TcpState } from '../states';
 import type { Seg, Tcb, Why } from '../tcb';
 import { Arrival, RecvOutcome } from './outcome';
@@ -32,6 +33,7 @@ import { checkSyn } from './syn';
 import { checkAck } from './ack';
 import { processText } from './text';
 import { checkFin } from './fin';
+export { reopensTimeWait } from './time-wait';
 
 export type { RecvKind, RecvOutcome } from './outcome';
 
@@ -42,16 +44,24 @@ export type { RecvKind, RecvOutcome } from './outcome';
 export function receive(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
   const a: Arrival = { clock, why, fmt };
   t.rstDiscarded = false;
+  let out: RecvOutcome;
   switch (t.state) {
     case TcpState.CLOSED:
-      return arriveClosed(t, seg, a);
+      out = arriveClosed(t, seg, a);
+      break;
     case TcpState.LISTEN:
-      return arriveListen(t, seg, a);
+      out = arriveListen(t, seg, a);
+      break;
     case TcpState.SYN_SENT:
-      return arriveSynSent(t, seg, a);
+      out = arriveSynSent(t, seg, a);
+      break;
     default:
-      return arriveSynchronized(t, seg, a);
+      out = arriveSynchronized(t, seg, a);
   }
+  // RFC 7323 §4.3: TS.Recent is the TSval of the last segment taken (never moved back; a SYN of
+  // a new incarnation starts it again, RFC 9293 §3.10.7.2 resets the rest).
+  if (seg.tsVal !== undefined && (out.kind === 'accepted' || out.kind === 'queued') && (t.tsRecent === undefined || seg.syn || tsCompare(seg.tsVal, t.tsRecent) > 0)) t.tsRecent = seg.tsVal;
+  return out;
 }
 
 /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every later state, the eight steps in order. */
