@@ -11,14 +11,32 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
 
+/**
+ * A copy of the project's files (tracked and new, not ignored; no tests) with node_modules linked,
+ * where the production build and the packaging run, so that the suites running beside this one
+ * never read a dist/ being rewritten.
+ */
+function stage(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-vsix-stage-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 })
+    .split('\0')
+    .filter((f) => f && !f.startsWith('test/') && fs.existsSync(path.join(root, f)));
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(root, f), path.join(dir, f));
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
 test('vsce packages the extension with its bundles and nothing else', { timeout: 240_000 }, () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-vsix-')), 'tcpflow.vsix');
-  execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'pipe' });
+  const dir = stage();
   try {
-    execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
+    execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], { cwd: dir, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
   } finally {
-    // Leave the tree as `npm run build` made it (with source maps) for the other suites.
-    execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   const listing = execFileSync('unzip', ['-Z1', out], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const f of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview/main.js', 'extension/dist/markdown-preview.js', 'extension/dist/server-browser.js', 'extension/package.json', 'extension/syntaxes/tcpflow.tmLanguage.json', 'extension/package.nls.json', 'extension/package.nls.zh-cn.json', 'extension/l10n/bundle.l10n.zh-cn.json']) {
