@@ -20,7 +20,7 @@ function stage(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-vsix-stage-'));
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 })
     .split('\0')
-    .filter((f) => f && !f.startsWith('test/') && fs.existsSync(path.join(root, f)));
+    .filter((f) => f && !f.startsWith('test/') && f !== 'node_modules' && fs.lstatSync(path.join(root, f), { throwIfNoEntry: false })?.isFile());
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.copyFileSync(path.join(root, f), path.join(dir, f));
