@@ -12,9 +12,10 @@ import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../
 /** Most segments have no finding; they share this empty (frozen) list. */
 export const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
 
-/** Puts a `Reason` into words (the checker, which knows the lines and the locale). */
+/** Puts a `Reason` into words (the checker, which knows the lines and the locale), and gives a row's statement. */
 export interface Explainer {
   say(r: Reason | undefined): string;
+  statementAt(row: number): ast.Statement;
 }
 
 export class TcbSnapshot implements TcbView {
@@ -113,6 +114,9 @@ export interface Reason {
  */
 export class SegmentRecord implements SegmentEvent {
   readonly kind = 'segment';
+  /** The statement's offsets (its tree is not kept: `stmt` gets it from the table when read);
+   * also the `at` of its arrival at its own line. */
+  readonly span: ast.Span;
   readonly len: number;
   readonly delayId?: string;
   readonly deliveries: Delivery[] = [];
@@ -138,7 +142,9 @@ export class SegmentRecord implements SegmentEvent {
 
   constructor(
     private readonly checker: Explainer,
-    readonly stmt: ast.SegmentStmt,
+    /** The statement's row in the checker's table. */
+    private readonly row: number,
+    st: ast.SegmentStmt,
     readonly from: string,
     readonly to: string,
     readonly flags: ast.FlagName[],
@@ -161,12 +167,24 @@ export class SegmentRecord implements SegmentEvent {
     this.seqFmt = seqReason?.fmt;
     this.ackKind = ackReason?.kind;
     this.ackCause = ackReason?.cause;
+    this.span = { start: st.start, end: st.end };
     this.len = seg.len;
-    this.delayId = stmt.delay?.value.text;
+    this.delayId = st.delay?.value.text;
     this.seqValue = seg.seq;
     this.ackValue = seg.ackNo;
-    this.hasSeq = !!(seg.seq || stmt.seq);
+    this.hasSeq = !!(seg.seq || st.seq);
     this.hasAck = seg.ack;
+  }
+
+  get start(): number {
+    return this.span.start;
+  }
+  get end(): number {
+    return this.span.end;
+  }
+
+  get stmt(): ast.SegmentStmt {
+    return this.checker.statementAt(this.row) as ast.SegmentStmt;
   }
 
   get seq(): NumberView | undefined {
