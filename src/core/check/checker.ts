@@ -16,7 +16,7 @@ import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
 import { userCall } from '../tcp/calls';
-import { NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
+import { Arrival, NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
 import { RowKind, StatementTable, TableFile } from '../syntax/table';
 import { parseDeclarations } from '../syntax/parser';
 
@@ -421,7 +421,7 @@ class Checker {
     this.crossing = 0;
     for (const { id, f, deliveries, raw } of cp.inflight) {
       const ev = f.event!;
-      ev.deliveries.length = deliveries;
+      ev.truncateDeliveries(deliveries);
       if (ev.raw.length > raw) ev.raw.length = raw;
       this.inflight.set(id, f);
       if (id.startsWith(CROSS_ID)) this.crossing++;
@@ -1231,8 +1231,6 @@ class Checker {
   /** The segment reaches its receiver (now, or at the `deliver` statement `at`). */
   private arrive(sent: Sent, at: ast.Statement, duplicate: boolean): void {
     const { event: ev, st, seg, conn: c, sendClass } = sent;
-    // (An arrival at the segment's own line is drawn at its event, which keeps no tree.)
-    const atSpan: ast.Span = ev && at === st ? ev.span : at;
     const from = this.endpoints.get(sent.from)!;
     const to = this.endpoints.get(sent.to)!;
     let r = this.tcb(c, to);
@@ -1248,7 +1246,7 @@ class Checker {
           if (!marked) this.report('backlogFull', st.arrow, [to.info.name, String(to.backlog), String(half), RULE.listen]);
           if (ev) {
             const before = this.view(r, to.info.name, from.info.name, c);
-            ev.deliveries.push({ at: atSpan, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
+            ev.addDelivery(new Arrival(at.start, at.end, before, before, 'dropped', this.p('backlogRule'), duplicate));
           } else this.arrived(sent, to, at, r.state);
           return;
         }
@@ -1262,7 +1260,7 @@ class Checker {
         if (!marked && !duplicate) this.report('acceptQueueFull', st.arrow, [to.info.name, String(to.acceptq), String(waiting), RULE.other]);
         if (ev) {
           const held = this.view(r, to.info.name, from.info.name, c);
-          ev.deliveries.push({ at: atSpan, before: held, after: held, outcome: 'dropped', note: this.p('acceptqRule'), duplicate });
+          ev.addDelivery(new Arrival(at.start, at.end, held, held, 'dropped', this.p('acceptqRule'), duplicate));
         } else this.arrived(sent, to, at, r.state);
         return;
       }
@@ -1288,7 +1286,7 @@ class Checker {
     // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.
     if (st.tfo?.cookie && r.synText && r.passive && seg.syn && !seg.ack) r.synText = { ...r.synText, fastOpen: cookieValid(this.tfoIssued, to.info.name, st.tfo.cookie) };
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments
-    if (ev) ev.deliveries.push({ at: atSpan, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
+    if (ev) ev.addDelivery(new Arrival(at.start, at.end, before!, this.view(r, to.info.name, from.info.name, c), out.kind, note, duplicate));
     else this.arrived(sent, to, at, r.state);
     if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
     if (duplicate) return;
