@@ -229,6 +229,7 @@ function moveFinding(f: Finding, delta: number): Finding {
 }
 
 export { parse } from './syntax/parser';
+export { StatementTable, RowKind, TableFile, statementTable } from './syntax/table';
 export { LineIndex } from './syntax/text';
 export type { Span, Position } from './syntax/text';
 export * from './check/findings';

@@ -257,8 +257,8 @@ export class SegmentRecord implements SegmentEvent {
   }
 
   toJSON(): SegmentEvent {
-    const { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
-    return { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
+    const { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
+    return { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
   }
 }
 

@@ -207,7 +207,8 @@ export class StatementTable {
   private reparse(i: number): ast.Statement {
     const text = this.text;
     const at = this.start[i];
-    const lineStart = Math.max(text.lastIndexOf('\n', at - 1), text.lastIndexOf('\r', at - 1)) + 1;
+    let lineStart = at;
+    for (let c = text.charCodeAt(lineStart - 1); lineStart > 0 && c !== 10 && c !== 13; c = text.charCodeAt(--lineStart - 1));
     let lineEnd = text.length;
     for (let p = at; p < text.length; p++) {
       const c = text.charCodeAt(p);
@@ -268,6 +269,20 @@ export class StatementTable {
 }
 
 const NO_COMMENTS = { comments: false };
+
+const tables = new WeakMap<ast.File, StatementTable>();
+
+/**
+ * The statement table of a parsed file: its own, or (a tree built elsewhere, such as a note's
+ * diagram) one made once and kept with it. Adapters look statements up through it by offset, and
+ * so make only the trees they show.
+ */
+export function statementTable(file: ast.File): StatementTable {
+  if (file instanceof TableFile) return file.table.complete();
+  let t = tables.get(file);
+  if (!t) tables.set(file, (t = StatementTable.of(file)));
+  return t;
+}
 
 /**
  * A parsed file whose statements live in a `StatementTable`: `statements` and `comments` are
