@@ -12,7 +12,12 @@
  *    runs) and `analyze` (findings, tree and model: what the language server runs) of a
  *    100,000-segment flow of the same kind. Aims: analyzeFindings >= 2,000,000 segments/s;
  *    analyze as fast as analyzeFindings (ratio printed).
- * 3. Start-up: the time `require()` of the minified CLI bundle takes in a fresh process (best of
+ * 3. Editing: `analyze(text, { previous })` after typing into a comment in the middle of a
+ *    2,000- and a 50,000-segment flow (bench/server.ts's document), the core's part of the
+ *    language server's didChange -> publishDiagnostics; p50 and p95 of the CPU time of 60 edits
+ *    (30 at 50,000) after 5 warm-up edits, in a fresh process. (bench/server.ts measures the
+ *    whole round trip over LSP, one build at a time.)
+ * 4. Start-up: the time `require()` of the minified CLI bundle takes in a fresh process (best of
  *    10), and Node's own start-up (`node -e 0`) beside it. Aim: the bundle loads in < 60 ms.
  *
  * `BENCH_BASELINE=<git revision>` also builds that revision's CLI and core (`git archive`) and
@@ -90,7 +95,40 @@ interface Row {
   findingsMs: number;
   analyzeMs: number;
   loadMs: number;
+  /** p50/p95 CPU ms of a resumed analysis after an edit, by document size. */
+  edit: Record<number, [number, number]>;
 }
+
+const EDIT_SIZES = [2000, 50000];
+
+/** The child's part for the editing figures: resumed analyses after edits in a comment. */
+const EDIT_BODY = `
+function flow(segments) {
+  const out = ['client C 10.0.0.2:5000', 'server S 10.0.0.1:80', 'C -> S SYN seq=1000', 'S -> C SYN ACK seq=5000 ack=1001', 'C -> S ACK seq=1001 ack=5001'];
+  let cs = 1001;
+  for (let i = 3; i < segments; i += 2) { out.push('C -> S PSH ACK seq=' + cs + ' ack=5001 len=10  # chunk ' + i); cs += 10; if (i + 1 < segments) out.push('S -> C ACK seq=5001 ack=' + cs); }
+  return out.join('\\n') + '\\n';
+}
+const edit = {};
+for (const n of ${JSON.stringify(EDIT_SIZES)}) {
+  let text = flow(n);
+  const mid = text.indexOf('\\n', text.length >> 1) + 1;
+  let a = core.analyze(text);
+  const cpu = [];
+  for (let i = 0; i < (n > 10000 ? 35 : 65); i++) {
+    const at = text.indexOf('\\n', mid);
+    const next = i % 2 === 0 ? text.slice(0, at) + 'x' + text.slice(at) : text.slice(0, at - 1) + text.slice(at);
+    const c0 = process.cpuUsage();
+    a = core.analyze(next, { previous: a });
+    const c = process.cpuUsage(c0);
+    if (a.findings.length !== 0) throw new Error('findings in the edited flow');
+    if (i >= 5) cpu.push((c.user + c.system) / 1000);
+    text = next;
+  }
+  cpu.sort((x, y) => x - y);
+  edit[n] = [cpu[Math.floor(cpu.length * 0.5)], cpu[Math.min(cpu.length - 1, Math.floor(cpu.length * 0.95))]];
+}
+`;
 
 export async function benchCheck(): Promise<void> {
   const segmentsBig = Number(process.env.BENCH_SEGMENTS ?? 500_000);
@@ -120,7 +158,7 @@ export async function benchCheck(): Promise<void> {
     const steadySegments = count(fs.readFileSync(steadyFile, 'utf8'));
     console.log(`check: ${fmt(bigSegments)}-segment flow (${(bigText.length / 1e6).toFixed(1)} MB) for the whole process, ${fmt(steadySegments)} segments in process; load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPU(s), Node ${process.version}`);
 
-    const rows = new Map<string, Row>(builds.map((b) => [b.name, { name: b.name, processMs: Infinity, findingsMs: Infinity, analyzeMs: Infinity, loadMs: Infinity }]));
+    const rows = new Map<string, Row>(builds.map((b) => [b.name, { name: b.name, processMs: Infinity, findingsMs: Infinity, analyzeMs: Infinity, loadMs: Infinity, edit: {} }]));
     let nodeMs = Infinity;
     // Rounds interleave the builds, so that a busy spell of the machine hits both.
     for (let round = 0; round < 3; round++) {
@@ -129,18 +167,20 @@ export async function benchCheck(): Promise<void> {
         const r = await wall(process.execPath, [b.launcher, 'check', flowFile]);
         if (r.stdout.trim() !== '') throw new Error(`${b.name}: tcpflow check reported findings:\n${r.stdout.slice(0, 2000)}`);
         row.processMs = Math.min(row.processMs, r.ms);
-        const steady = child<{ findingsMs: number; analyzeMs: number; n: number; m: number }>(
+        const steady = child<{ findingsMs: number; analyzeMs: number; n: number; m: number; edit: Record<number, [number, number]> }>(
           dir,
           b.core,
           `const text = require('node:fs').readFileSync(${JSON.stringify(steadyFile)}, 'utf8');
 let n = -1, m = -1;
 const findingsMs = best(6, () => (n = core.analyzeFindings(text).length));
 const analyzeMs = best(6, () => (m = core.analyze(text).findings.length));
-process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m }));`,
+${round === 0 ? EDIT_BODY : 'const edit = {};'}
+process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m, edit }));`,
         );
         if (steady.n !== 0 || steady.m !== 0) throw new Error(`${b.name}: the steady flow has findings (${steady.n}, ${steady.m})`);
         row.findingsMs = Math.min(row.findingsMs, steady.findingsMs);
         row.analyzeMs = Math.min(row.analyzeMs, steady.analyzeMs);
+        if (round === 0) row.edit = steady.edit;
         for (let i = 0; i < 4; i++) {
           const out = execFileSync(process.execPath, ['-e', `const t0 = performance.now(); require(${JSON.stringify(b.cli)}); process.stdout.write(String(performance.now() - t0));`], { encoding: 'utf8' });
           row.loadMs = Math.min(row.loadMs, Number(out));
@@ -174,6 +214,9 @@ process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m }));`,
     const line = (cells: string[]): string => '  ' + cells.map((c, i) => c.padStart(widths[i])).join('  ');
     console.log(line(head));
     for (const t of table) console.log(line(t));
+    for (const n of EDIT_SIZES) {
+      console.log(`  edit in a ${fmt(n)}-segment flow, analyze with previous (CPU ms): ${[...rows.values()].map((r) => `${r.name} p50 ${r.edit[n][0].toFixed(1)}, p95 ${r.edit[n][1].toFixed(1)}`).join('; ')}`);
+    }
     console.log(`  tshark TCP analysis of the same capture: ${tsharkMs ? secs(tsharkMs) : 'not installed'}; node -e 0: ${nodeMs.toFixed(0)} ms`);
     const cur = rows.get('current')!;
     console.log(

@@ -203,7 +203,11 @@ export class StatementTable {
     return lo;
   }
 
-  /** Parse row `i`'s line again (a line break is LF, CRLF or a lone CR, as the scanner has it). */
+  /**
+   * Parse row `i`'s line again, and the lines after it up to a piece's length: a reader going
+   * down the rows (the check resumed after an edit) then finds them fresh, one parse per piece
+   * rather than per line. (A line break is LF, CRLF or a lone CR, as the scanner has it.)
+   */
   private reparse(i: number): ast.Statement {
     const text = this.text;
     const at = this.start[i];
@@ -221,7 +225,17 @@ export class StatementTable {
         break;
       }
     }
-    for (const st of parse(text, lineStart, lineEnd, NO_COMMENTS).file.statements) if (st.start === at) return st;
+    // (Up to the first LF after a piece's length; a lone CR before it ends a line as well.)
+    const nl = lineEnd - lineStart >= PIECE ? -1 : text.indexOf('\n', lineStart + PIECE);
+    const to = nl < 0 ? lineEnd : nl + 1;
+    const statements = parse(text, lineStart, to, NO_COMMENTS).file.statements;
+    for (let k = 0; k < statements.length; k++) {
+      if (statements[k].start === at) {
+        this.fresh = statements;
+        this.freshBase = i - k;
+        return statements[k];
+      }
+    }
     throw new Error(`tcpflow: no statement at offset ${at} when parsed again`);
   }
 
