@@ -137,7 +137,8 @@ export class StatementTable {
     this.kind[i] = KIND_CODE[st.kind];
     this.start[i] = st.start;
     this.end[i] = st.end;
-    if (keep) this.nodes[i] = st;
+    // (Dense: one entry per row, so that the list never turns into a dictionary.)
+    this.nodes.push(keep ? st : undefined);
     this.statementsCache = undefined;
   }
 
@@ -258,7 +259,7 @@ export class StatementTable {
     t.end.set(old.end.subarray(0, keep));
     for (let i = 0; i < keep; i++) {
       const node = old.nodes[i];
-      if (node && node.kind !== 'segment') t.nodes[i] = node;
+      t.nodes.push(node && node.kind !== 'segment' ? node : undefined);
     }
     t.count = keep;
     t.freshBase = keep;
@@ -272,8 +273,8 @@ export class StatementTable {
       const node = old.nodes[i];
       if (node && node.kind !== 'segment') {
         if (delta !== 0) shift(node);
-        t.nodes[j] = node;
-      }
+        t.nodes.push(node);
+      } else t.nodes.push(undefined);
     }
     for (let i = 0; i < old.commentCount && old.commentStart[i] < offset; i++) t.pushComment(old.commentStart[i], old.commentEnd[i]);
     for (const c of mid.comments) t.pushComment(c.start, c.end);
