@@ -151,13 +151,16 @@ export class SegmentRecord implements SegmentEvent {
   readonly end: number;
   readonly len: number;
   readonly delayId?: string;
-  /** Its arrivals (most segments have one, a lost one none): see `addDelivery`. */
-  deliveries: Delivery[] = NO_DELIVERIES;
+  /** Its arrivals: none (lost), the one (most segments), or a list (duplicated, redelivered). */
+  private arrivals: Delivery | Delivery[] | undefined = undefined;
   /** Indices of this segment's findings in the checker's log (see the checker's `finalFindings`). */
   raw: number[] = NO_FINDINGS;
   findings: number[] = NO_FINDINGS;
-  private readonly seqValue?: SeqValue;
-  private readonly ackValue?: SeqValue;
+  // The segment's numbers as root and offset (-1: none): no value object kept per segment.
+  private readonly seqRoot: number;
+  private readonly seqOff: number;
+  private readonly ackRoot: number;
+  private readonly ackOff: number;
   /** Small facts packed in one number (HAS_SEQ, HAS_ACK, the reasons' kinds, the fate). */
   private readonly bits: number;
   private readonly sendBefore: TcbView;
@@ -208,8 +211,10 @@ export class SegmentRecord implements SegmentEvent {
     this.sendAfter = send.after;
     this.len = seg.len;
     this.delayId = st.delay?.value.text;
-    this.seqValue = seg.seq;
-    this.ackValue = seg.ackNo;
+    this.seqRoot = seg.seq ? seg.seq.root : -1;
+    this.seqOff = seg.seq ? seg.seq.off : 0;
+    this.ackRoot = seg.ackNo ? seg.ackNo.root : -1;
+    this.ackOff = seg.ackNo ? seg.ackNo.off : 0;
   }
 
   get kind(): 'segment' {
@@ -225,16 +230,24 @@ export class SegmentRecord implements SegmentEvent {
     return { before: this.sendBefore, after: this.sendAfter };
   }
 
+  /** Its arrivals, in order (a list made when read unless there are several). */
+  get deliveries(): Delivery[] {
+    const a = this.arrivals;
+    return a === undefined ? NO_DELIVERIES : Array.isArray(a) ? a : [a];
+  }
+
   addDelivery(d: Delivery): void {
-    // (A list of exactly one, not a growable one: most segments arrive once.)
-    if (this.deliveries === NO_DELIVERIES) this.deliveries = [d];
-    else this.deliveries.push(d);
+    const a = this.arrivals;
+    if (a === undefined) this.arrivals = d;
+    else if (Array.isArray(a)) a.push(d);
+    else this.arrivals = [a, d];
   }
 
   /** Back to the first `n` arrivals (a checkpoint restored). */
   truncateDeliveries(n: number): void {
-    if (n === 0) this.deliveries = NO_DELIVERIES;
-    else this.deliveries.length = n;
+    const a = this.arrivals;
+    if (n === 0) this.arrivals = undefined;
+    else if (Array.isArray(a)) a.length = n;
   }
 
   get stmt(): ast.SegmentStmt {
@@ -246,14 +259,14 @@ export class SegmentRecord implements SegmentEvent {
     const kind = ((this.bits >> SEQ_KIND_SHIFT) & 7) - 1;
     const reason: Reason | undefined =
       kind < 0 ? undefined : { kind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
-    return new LazyNumber(this.seqValue, this.iss, this.fmt, this.checker, reason);
+    return new LazyNumber(this.seqRoot < 0 ? undefined : { root: this.seqRoot, off: this.seqOff }, this.iss, this.fmt, this.checker, reason);
   }
 
   get ack(): NumberView | undefined {
     if (!(this.bits & HAS_ACK)) return undefined;
     const kind = ((this.bits >> ACK_KIND_SHIFT) & 7) - 1;
     const reason: Reason | undefined = kind < 0 ? undefined : { kind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
-    return new LazyNumber(this.ackValue, this.irs, this.fmt, this.checker, reason);
+    return new LazyNumber(this.ackRoot < 0 ? undefined : { root: this.ackRoot, off: this.ackOff }, this.irs, this.fmt, this.checker, reason);
   }
 
   toJSON(): SegmentEvent {
