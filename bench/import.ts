@@ -61,7 +61,7 @@ const BIG_BYTES = 1024 ** 3;
  * One connection of about `packets` packets: handshake, `len`-byte data segments from the
  * client each acknowledged by the server, four-way teardown. Times advance 100 µs per packet.
  */
-function* connection(index: number, packets: number, len: number, startUs: number): Generator<ExportSegment> {
+export function* connection(index: number, packets: number, len: number, startUs: number): Generator<ExportSegment> {
   const c = { host: `10.1.${index >> 8}.${(index & 0xff) + 1}`, port: 40000 + index };
   const s = { host: '10.2.0.1', port: 443 };
   // One connection starts just below 2^32 so that its numbers wrap.

@@ -29,6 +29,7 @@ const OPTIONAL: Optional[] = [
   { name: 'language server', module: './server', exportName: 'benchServer' },
   { name: 'preview', module: './preview', exportName: 'benchPreview' },
   { name: 'import', module: './import', exportName: 'benchImport' },
+  { name: 'check', module: './check', exportName: 'benchCheck' },
   { name: 'render', module: './render', exportName: 'benchRender' },
 ];
 

@@ -10,6 +10,7 @@ import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
 import type * as ast from './syntax/ast';
 import type { File } from './syntax/ast';
 import { shiftStatement } from './syntax/shift';
+import { StatementTable, TableFile } from './syntax/table';
 import type { SyntaxIssue } from './syntax/parser';
 import type { Model } from './model';
 
@@ -66,30 +67,16 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   const lines = new LineIndex(text);
   const previous = options.previous && options.previous.locale === locale && options.previous.lineOffset === lineOffset ? options.previous : undefined;
   const kept = previous ? unchangedParts(previous, text) : undefined;
-  let file: File;
-  let issues: SyntaxIssue[];
+  let table: StatementTable;
+  let issues: SyntaxIssue[] | undefined;
   const findings: Finding[] = [];
   const movedSyntax: Finding[] = [];
   if (kept) {
     // Parse the edited lines only. The statements, comments and syntax findings before them are
     // the previous ones; those after them too, moved by the change in length.
     const mid = parse(text, kept.offset, kept.tailNew);
-    const before = previous!.file;
     const delta = kept.tailNew - kept.tailOld;
-    const tail = before.statements.slice(kept.tailStatements);
-    const tailComments = before.comments.filter((c) => c.start >= kept.tailOld);
-    if (delta !== 0) {
-      for (const st of tail) shiftStatement(st, delta);
-      for (const c of tailComments) {
-        c.start += delta;
-        c.end += delta;
-      }
-    }
-    file = {
-      text,
-      statements: before.statements.slice(0, kept.statements).concat(mid.file.statements, tail),
-      comments: before.comments.filter((c) => c.start < kept.offset).concat(mid.file.comments, tailComments),
-    };
+    table = StatementTable.join(text, tableOf(previous!), kept.statements, mid.file, kept.tailStatements, delta, kept.offset, kept.tailOld, (st) => shiftStatement(st, delta));
     issues = mid.issues;
     for (let i = 0; i < previous!.syntaxFindings; i++) {
       const f = previous!.findings[i];
@@ -97,14 +84,28 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
       // (With nothing after the edited lines, a finding at the end of the text is theirs.)
       else if (f.start >= kept.tailOld && kept.tailOld < previous!.text.length) movedSyntax.push(moveFinding(f, delta));
     }
-  } else ({ file, issues } = parse(text));
+  } else {
+    // Parsed a piece at a time as the check reads it: each piece's segment trees are checked
+    // while fresh and dropped; the table keeps their rows (syntax/table.ts).
+    table = new StatementTable(text);
+  }
+  const file = new TableFile(text, table);
   if (slice !== Infinity) yield;
-  for (const i of issues) findings.push(syntaxFinding(i, locale));
-  for (const f of movedSyntax) findings.push(f);
-  const syntaxFindings = findings.length;
+  // The syntax findings come first; with a table that fills as it is checked, they are known at
+  // its end, before the checker numbers its findings after them.
+  let syntaxFindings = -1;
+  const syntax = (): number => {
+    if (syntaxFindings < 0) {
+      for (const i of issues ?? table.issues) findings.push(syntaxFinding(i, locale));
+      for (const f of movedSyntax) findings.push(f);
+      syntaxFindings = findings.length;
+    }
+    return syntaxFindings;
+  };
   const resume = kept && kept.statements > 0 ? { from: previous!.resume, shared: kept.statements } : undefined;
   // Events refer to findings by their index in `findings`, after the syntax findings.
-  const result = yield* checkSteps(file, lines, { locale, lineOffset, findingBase: syntaxFindings, resume, checkpointEvery: options.checkpointEvery }, slice);
+  const result = yield* checkSteps(file, lines, { locale, lineOffset, findingBase: syntax, resume, checkpointEvery: options.checkpointEvery }, slice);
+  syntax();
   for (const f of result.findings) findings.push(f);
   return { text, file, lines, findings, model: result.model, locale, lineOffset, syntaxFindings, resume: result.resume };
 }
@@ -209,20 +210,15 @@ function unchangedParts(previous: Analysis, text: string): Unchanged | undefined
       break;
     }
   }
-  const before = previous.file.statements;
-  const first = (pred: (st: ast.Statement) => boolean): number => {
-    let lo = 0;
-    let hi = before.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pred(before[mid])) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
+  const before = tableOf(previous);
   // A statement starts on its own line; its span may end just after its line break (an error at
   // the end of the line), so the kept ones are those that start before the changed line.
-  return { offset, statements: first((st) => st.start >= offset), tailOld, tailNew, tailStatements: first((st) => st.start >= tailOld) };
+  return { offset, statements: before.firstFrom(offset), tailOld, tailNew, tailStatements: before.firstFrom(tailOld) };
+}
+
+/** The statement table of an analysis. */
+function tableOf(a: Analysis): StatementTable {
+  return a.file instanceof TableFile ? a.file.table : StatementTable.of(a.file);
 }
 
 /** A syntax finding after the edited lines, moved with them. */
@@ -233,6 +229,7 @@ function moveFinding(f: Finding, delta: number): Finding {
 }
 
 export { parse } from './syntax/parser';
+export { StatementTable, RowKind, TableFile, statementTable } from './syntax/table';
 export { LineIndex } from './syntax/text';
 export type { Span, Position } from './syntax/text';
 export * from './check/findings';

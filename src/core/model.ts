@@ -57,7 +57,11 @@ export interface NumberView {
 
 export interface SegmentEvent {
   kind: 'segment';
+  /** The statement's tree: made when first read (a long flow keeps its segments as table rows). */
   stmt: ast.SegmentStmt;
+  /** The statement's offsets, read without making its tree. */
+  start: number;
+  end: number;
   from: string;
   to: string;
   /** Flags in effect (after the checker's corrections). */

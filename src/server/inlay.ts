@@ -11,6 +11,7 @@
  */
 import { InlayHint } from 'vscode-languageserver';
 import type { Locale, NumberView, SegmentEvent, ast } from '../core/index';
+import { statementTable } from '../core/index';
 import type { MermaidUnit, Unit, View } from './documents';
 import { t } from './l10n';
 import { canonicalValue, eventOf, firstStatementFrom } from './modelview';
@@ -21,10 +22,11 @@ export function inlayHints(u: Unit, from: number, to: number, settings: Settings
   if (!settings.states && !settings.values) return out;
   if (u.lang === 'mermaid') return diagramHints(u, from, to, settings, locale);
   const a = u.analysis;
-  const st = a.file.statements;
+  // Only the statements in the range are made (a long flow keeps its segments as table rows).
+  const table = statementTable(a.file);
   const pos = (offset: number) => a.lines.positionAt(offset);
-  for (let i = firstStatementFrom(a, from); i < st.length && st[i].start <= to; i++) {
-    const s = st[i];
+  for (let i = firstStatementFrom(a, from); i < table.count && table.start[i] <= to; i++) {
+    const s = table.statement(i);
     const ev = eventOf(a, s);
     if (!ev) continue;
     if (ev.kind === 'segment') {

@@ -3,13 +3,15 @@
  * and spell a computed value. They never decide anything about TCP; they only look up what
  * the checker recorded.
  */
+import { statementTable, TableFile } from '../core/index';
 import type { FlowEvent, SegmentEvent, SymbolInfo, ast } from '../core/index';
 import type { SeqValue } from '../core/index';
 import type { View } from './documents';
 
 interface Index {
-  /** Events by their statement. */
+  /** Events by their statement (a segment's of a table, whose tree is made on demand: by its start offset). */
   byStmt: Map<ast.Statement, FlowEvent>;
+  byStart: Map<number, SegmentEvent>;
 }
 
 const indexes = new WeakMap<View, Index>();
@@ -18,8 +20,13 @@ function index(a: View): Index {
   let ix = indexes.get(a);
   if (!ix) {
     const byStmt = new Map<ast.Statement, FlowEvent>();
-    for (const ev of a.model.events) byStmt.set(ev.stmt, ev);
-    ix = { byStmt };
+    const byStart = new Map<number, SegmentEvent>();
+    const table = a.file instanceof TableFile;
+    for (const ev of a.model.events) {
+      if (ev.kind === 'segment' && table) byStart.set(ev.start, ev);
+      else byStmt.set(ev.stmt, ev);
+    }
+    ix = { byStmt, byStart };
     indexes.set(a, ix);
   }
   return ix;
@@ -27,34 +34,26 @@ function index(a: View): Index {
 
 /** The statement whose span holds `offset` (ends inclusive), by binary search. */
 export function statementAt(a: View, offset: number): ast.Statement | undefined {
-  const st = a.file.statements;
+  const t = statementTable(a.file);
   let lo = 0;
-  let hi = st.length - 1;
+  let hi = t.count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const s = st[mid];
-    if (offset < s.start) hi = mid - 1;
-    else if (offset > s.end) lo = mid + 1;
-    else return s;
+    if (offset < t.start[mid]) hi = mid - 1;
+    else if (offset > t.end[mid]) lo = mid + 1;
+    else return t.statement(mid);
   }
   return undefined;
 }
 
 /** Index of the first statement that starts at or after `offset`. */
 export function firstStatementFrom(a: View, offset: number): number {
-  const st = a.file.statements;
-  let lo = 0;
-  let hi = st.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (st[mid].start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return statementTable(a.file).firstFrom(offset);
 }
 
 export function eventOf(a: View, stmt: ast.Statement): FlowEvent | undefined {
-  return index(a).byStmt.get(stmt);
+  const ix = index(a);
+  return stmt.kind === 'segment' && ix.byStart.size > 0 ? ix.byStart.get(stmt.start) : ix.byStmt.get(stmt);
 }
 
 /** The segment event a statement shows: the segment itself, or the one a `deliver` delivers. */

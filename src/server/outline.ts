@@ -27,9 +27,11 @@ function unitSymbols(u: FlowUnit, locale: Locale): DocumentSymbol[] {
     const seg = ev.kind === 'segment' ? ev : ev.kind === 'deliver' ? ev.segment : undefined;
     if (!seg) continue;
     const c = conns.get(seg.connection);
-    if (!c) conns.set(seg.connection, { start: ev.stmt.start, end: ev.stmt.end, first: ev.stmt, count: ev.kind === 'segment' ? 1 : 0 });
+    // (A segment's offsets without its tree.)
+    const span = ev.kind === 'segment' ? { start: ev.start, end: ev.end } : ev.stmt;
+    if (!c) conns.set(seg.connection, { start: span.start, end: span.end, first: span, count: ev.kind === 'segment' ? 1 : 0 });
     else {
-      c.end = Math.max(c.end, ev.stmt.end);
+      c.end = Math.max(c.end, span.end);
       if (ev.kind === 'segment') c.count++;
     }
   }

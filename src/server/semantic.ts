@@ -4,6 +4,7 @@
  */
 import type { SemanticTokensLegend } from 'vscode-languageserver';
 import type { Analysis, ast } from '../core/index';
+import { statementTable } from '../core/index';
 import type { FlowUnit } from './documents';
 
 export const TOKEN_TYPES = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'] as const;
@@ -51,8 +52,11 @@ function collect(a: Analysis, from: number, to: number): Tok[] {
     push(s, end, 'string');
   };
   const defs = new Set(a.model.symbols.map((s) => s.def.start));
-  for (const st of a.file.statements) {
-    if (st.end < from || st.start > to) continue;
+  // Only the statements in the range are made (a long flow keeps its segments as table rows).
+  const table = statementTable(a.file);
+  for (let i = Math.max(0, table.firstFrom(from) - 1); i < table.count && table.start[i] <= to; i++) {
+    if (table.end[i] < from) continue;
+    const st = table.statement(i);
     switch (st.kind) {
       case 'segment': {
         push(st.from.start, st.from.end, 'class');

@@ -34,7 +34,7 @@ export function statesAt(u: Unit, offset: number): StatesAtResult {
   const changes: { at: number; endpoint: string; peer?: string; state: string }[] = [];
   for (const ev of a.model.events) {
     if (ev.kind === 'segment') {
-      changes.push({ at: ev.stmt.start, endpoint: ev.from, peer: ev.to, state: ev.send.after.state });
+      changes.push({ at: ev.start, endpoint: ev.from, peer: ev.to, state: ev.send.after.state });
       for (const d of ev.deliveries) if (!d.duplicate) changes.push({ at: d.at.start, endpoint: ev.to, peer: ev.from, state: d.after.state });
     } else if (ev.kind === 'call') {
       const state = ev.after?.state ?? ev.idleAfter;

@@ -17,7 +17,9 @@ import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
 import { userCall } from '../tcp/calls';
-import { NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
+import { Arrival, NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
+import { RowKind, StatementTable, TableFile } from '../syntax/table';
+import { parseDeclarations } from '../syntax/parser';
 
 interface Endpoint {
   info: EndpointInfo;
@@ -100,8 +102,9 @@ export interface CheckOptions {
   /** Lines before the text (a Markdown fence's position), for line numbers inside messages. */
   lineOffset?: number;
   /** Findings that will precede the checker's in the analysis (the syntax findings): events
-   * refer to findings by their index there. */
-  findingBase?: number;
+   * refer to findings by their index there. A function when they are known only once the text
+   * is parsed to its end (a table that fills as it is checked). */
+  findingBase?: number | (() => number);
   /**
    * The previous check of an earlier version of the same text, and how many leading statements
    * the two versions share (the same objects, see `analyze`). The check starts at the last
@@ -204,7 +207,10 @@ class Checker {
   private readonly conns = new Map<string, Connection>();
   private readonly events: FlowEvent[] = [];
   private readonly symbols: SymbolInfo[] = [];
-  private readonly endpointRefs = new Map<string, ast.Span[]>();
+  /** Endpoint name -> its references, as start and end offsets in pairs (no object per reference). */
+  private readonly endpointRefs = new Map<string, number[]>();
+  /** The statements being checked. */
+  private table: StatementTable;
   private readonly inflight = new Map<string, Sent>();
   /** Segments of the current run of `cross` lines still in flight. */
   private crossing = 0;
@@ -244,7 +250,14 @@ class Checker {
     private readonly lineOffset = 0,
     private readonly checkpointEvery = CHECKPOINT_EVERY,
     private readonly lean = false,
-  ) {}
+  ) {
+    this.table = tableOf(file);
+  }
+
+  /** Row `row`'s statement, the same object every time (the model's events read theirs through it). */
+  statementAt(row: number): ast.Statement {
+    return this.table.statement(row);
+  }
 
   /**
    * The statement index a check of `file` can start at when it reuses this finished check, or
@@ -253,8 +266,7 @@ class Checker {
    */
   resumable(file: ast.File, locale: Locale, lineOffset: number, shared: number): number | undefined {
     if (locale !== this.locale || lineOffset !== this.lineOffset) return undefined;
-    const declarations: number[] = [];
-    file.statements.forEach((st, i) => st.kind === 'endpoint' && declarations.push(i));
+    const declarations = endpointRows(tableOf(file));
     if (declarations.length !== this.declarations.length) return undefined;
     for (let i = 0; i < declarations.length; i++) if (declarations[i] !== this.declarations[i] || declarations[i] >= shared) return undefined;
     let cp: Checkpoint | undefined;
@@ -262,40 +274,53 @@ class Checker {
     return cp?.index;
   }
 
-  *run(slice: number, base: number, file?: ast.File, lines?: LineIndex, start = 0): Generator<void, CheckResult, void> {
+  *run(slice: number, base: number | (() => number), file?: ast.File, lines?: LineIndex, start = 0): Generator<void, CheckResult, void> {
+    const table = file ? tableOf(file) : this.table;
     if (file && lines) {
       this.file = file;
+      this.table = table;
       this.lines = lines;
       this.restore(start);
-    } else {
+    } else if (table.filling) {
       // Endpoints are declared before use, but a declaration later in the file still counts
-      // (notes sometimes list the cast at the end); collect them first.
-      this.file.statements.forEach((st, i) => {
-        if (st.kind === 'endpoint') {
-          this.declarations.push(i);
-          this.declare(st);
-        }
-      });
+      // (notes sometimes list the cast at the end): a table that fills as it is checked has them
+      // read first from the lines that can hold one (invariant 12).
+      for (const st of parseDeclarations(table.text)) this.declare(st);
+    } else {
+      for (let i = 0; i < table.count; i++) if (table.kind[i] === RowKind.Endpoint) this.declare(table.peek(i) as ast.EndpointStmt);
     }
-    const statements = this.file.statements;
     let pause = start + slice;
-    for (let i = start; i < statements.length; i++) {
+    for (let i = start; table.has(i); i++) {
       if (i % this.checkpointEvery === 0 && i > 0) this.save(i);
       if (i === pause) {
         pause += slice;
         yield;
       }
-      this.statement(statements[i]);
+      this.statement(table.peek(i), i);
     }
-    const findings = this.finish(base);
+    if (!file) this.declarations = endpointRows(table);
+    const findings = this.finish(typeof base === 'number' ? base : base());
     const finalStates: TcbView[] = [];
     for (const c of this.conns.values()) for (const [name, t] of c.tcbs) finalStates.push(this.view(t, name, name === c.a ? c.b : c.a, c));
+    const refs = this.endpointRefs;
+    let spans: Map<string, ast.Span[]> | undefined;
     const model: Model = {
       title: this.title,
       endpoints: [...this.endpoints.values()].map((e) => e.info),
       events: this.events,
       symbols: this.symbols,
-      endpointRefs: this.endpointRefs,
+      // Spans made when first read (rename, references), from the pairs of offsets kept.
+      get endpointRefs(): Map<string, ast.Span[]> {
+        if (!spans) {
+          spans = new Map();
+          for (const [name, list] of refs) {
+            const out: ast.Span[] = [];
+            for (let i = 0; i < list.length; i += 2) out.push({ start: list[i], end: list[i + 1] });
+            spans.set(name, out);
+          }
+        }
+        return spans;
+      },
       finalStates,
     };
     return { findings, model, resume: { checker: this } };
@@ -308,7 +333,7 @@ class Checker {
 
   /** Check the next statements, in source order. */
   feed(statements: readonly ast.Statement[]): void {
-    for (let i = 0; i < statements.length; i++) this.statement(statements[i]);
+    for (let i = 0; i < statements.length; i++) this.statement(statements[i], -1);
   }
 
   /** After the last statement: segments still in flight, then the findings (see `finalFindings`). */
@@ -410,7 +435,7 @@ class Checker {
     this.crossing = 0;
     for (const { id, f, deliveries, raw } of cp.inflight) {
       const ev = f.event!;
-      ev.deliveries.length = deliveries;
+      ev.truncateDeliveries(deliveries);
       if (ev.raw.length > raw) ev.raw.length = raw;
       this.inflight.set(id, f);
       if (id.startsWith(CROSS_ID)) this.crossing++;
@@ -466,9 +491,8 @@ class Checker {
   private ref(name: ast.Name): void {
     if (this.lean) return;
     const list = this.endpointRefs.get(name.text);
-    // The name node is a span already; no copy per reference.
-    if (list) list.push(name);
-    else this.endpointRefs.set(name.text, [name]);
+    if (list) list.push(name.start, name.end);
+    else this.endpointRefs.set(name.text, [name.start, name.end]);
   }
 
   private declare(st: ast.EndpointStmt): void {
@@ -696,7 +720,8 @@ class Checker {
 
   // ---- statements ------------------------------------------------------------------------
 
-  private statement(st: ast.Statement): void {
+  /** Check a statement; `row`: its row in the table (-1 in a findings-only check, which keeps no events). */
+  private statement(st: ast.Statement, row: number): void {
     // A run of `cross` lines has sent all its segments: they arrive, in order, before this.
     if (this.crossing > 0 && !(st.kind === 'segment' && st.modifiers.some((m) => m.name === 'cross'))) this.landCrossing();
     switch (st.kind) {
@@ -731,7 +756,7 @@ class Checker {
       case 'call':
         return this.call(st);
       case 'segment':
-        return this.segment(st);
+        return this.segment(st, row);
     }
   }
 
@@ -800,7 +825,8 @@ class Checker {
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
         const v = ev.from === name ? ev.send.after : ev.deliveries[ev.deliveries.length - 1].after;
         const flags = ev.flags.join(',') || this.p('segmentWord');
-        return { start: ev.stmt.start, end: ev.stmt.end, what: `${ev.from} → ${ev.to} ${flags} ⇒ ${name} ${v.state}` };
+        const r = ev as SegmentRecord;
+        return { start: r.start, end: r.end, what: `${ev.from} → ${ev.to} ${flags} ⇒ ${name} ${v.state}` };
       }
       if (ev.kind === 'call' && ev.stmt.endpoint.text === name) return { start: ev.stmt.start, end: ev.stmt.end, what: `${name} ${ev.stmt.call}` };
       if (ev.kind === 'wait' && ev.closed.includes(name)) return { start: ev.stmt.start, end: ev.stmt.end, what: `wait ⇒ ${name} CLOSED` };
@@ -955,7 +981,7 @@ class Checker {
     return isSynchronized(r ? r.state : to.idle);
   }
 
-  private segment(st: ast.SegmentStmt): void {
+  private segment(st: ast.SegmentStmt, row: number): void {
     // `as NAME` (a spoofed source): the line is the writer's, the segment is judged as NAME's.
     const writer = this.endpoint(st.from);
     const from = st.as ? this.endpoint(st.as) : writer;
@@ -1049,7 +1075,7 @@ class Checker {
       const rcv = c.tcbs.get(to.info.name);
       seg.seq = st.seq ? this.evaluate(st.seq.value, c, undefined, s.iss ?? rcv?.irs) : undefined;
       seg.ackNo = seg.ack && ackField ? this.evaluate(ackField.value, c, undefined, s.irs ?? rcv?.iss) : undefined;
-      this.emit(from, st, c, s, seg, flags, st.as ? 'spoofed' : 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
+      this.emit(from, st, row, c, s, seg, flags, st.as ? 'spoofed' : 'old-duplicate', sBefore, undefined, undefined, findingStart, modifiers);
       return;
     }
 
@@ -1232,10 +1258,10 @@ class Checker {
     if (seg.ack) s.lastAckSent = ackValue;
     // RFC 7413 §4.1.2: a SYN,ACK with a cookie hands it out.
     if (seg.syn && seg.ack && st.tfo?.cookie) this.tfoIssued.push({ server: from.info.name, cookie: st.tfo.cookie });
-    this.emit(from, st, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
+    this.emit(from, st, row, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
-  private emit(sender: Endpoint, st: ast.SegmentStmt, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
+  private emit(sender: Endpoint, st: ast.SegmentStmt, row: number, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     // (A spoofed segment is drawn from its writer and arrives as the spoofed endpoint's.)
     const from = st.as ? st.as.text : st.from.text;
     const to = st.to.text;
@@ -1253,7 +1279,7 @@ class Checker {
         trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
     } else {
-      ev = new SegmentRecord(this, st, st.from.text, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
+      ev = new SegmentRecord(this, row, st, st.from.text, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
       this.events.push(ev);
     }
     if (fate === 'lost') {
@@ -1317,7 +1343,7 @@ class Checker {
           if (!marked) this.report('backlogFull', st.arrow, [to.info.name, String(to.backlog), String(half), RULE.listen]);
           if (ev) {
             const before = this.view(r, to.info.name, from.info.name, c);
-            ev.deliveries.push({ at, before, after: before, outcome: 'dropped', note: this.p('backlogRule'), duplicate });
+            ev.addDelivery(new Arrival(at.start, at.end, before, before, 'dropped', this.p('backlogRule'), duplicate));
           } else this.arrived(sent, to, at, r.state);
           return;
         }
@@ -1331,7 +1357,7 @@ class Checker {
         if (!marked && !duplicate) this.report('acceptQueueFull', st.arrow, [to.info.name, String(to.acceptq), String(waiting), RULE.other]);
         if (ev) {
           const held = this.view(r, to.info.name, from.info.name, c);
-          ev.deliveries.push({ at, before: held, after: held, outcome: 'dropped', note: this.p('acceptqRule'), duplicate });
+          ev.addDelivery(new Arrival(at.start, at.end, held, held, 'dropped', this.p('acceptqRule'), duplicate));
         } else this.arrived(sent, to, at, r.state);
         return;
       }
@@ -1364,7 +1390,7 @@ class Checker {
     // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.
     if (st.tfo?.cookie && r.synText && r.passive && seg.syn && !seg.ack) r.synText = { ...r.synText, fastOpen: cookieValid(this.tfoIssued, to.info.name, st.tfo.cookie) };
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments
-    if (ev) ev.deliveries.push({ at, before: before!, after: this.view(r, to.info.name, from.info.name, c), outcome: out.kind, note, duplicate });
+    if (ev) ev.addDelivery(new Arrival(at.start, at.end, before!, this.view(r, to.info.name, from.info.name, c), out.kind, note, duplicate));
     else this.arrived(sent, to, at, r.state);
     if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
     if (duplicate) return;
@@ -1494,7 +1520,7 @@ class Checker {
         let hi = list.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if (list[mid].stmt.start > f.start) hi = mid;
+          if ((list[mid] as SegmentRecord).start > f.start) hi = mid;
           else lo = mid + 1;
         }
         const next = list[lo];
@@ -1549,6 +1575,19 @@ interface Checkpoint {
   clock: number;
   mslMs: number;
   title?: string;
+}
+
+/** The statements of a file as a table (a tree built elsewhere, such as a note's diagram, becomes one). */
+function tableOf(file: ast.File): StatementTable {
+  return file instanceof TableFile ? file.table : StatementTable.of(file);
+}
+
+/** Rows of the endpoint declarations (the table parsed to its end). */
+function endpointRows(table: StatementTable): number[] {
+  const out: number[] = [];
+  table.complete();
+  for (let i = 0; i < table.count; i++) if (table.kind[i] === RowKind.Endpoint) out.push(i);
+  return out;
 }
 
 /** Keep the first `n` entries of a map (maps keep insertion order). */

@@ -8,14 +8,40 @@ import { SeqValue, diff, equal } from '../tcp/seq';
 import type { TcpState } from '../tcp/states';
 import type { Seg, Tcb, Why } from '../tcp/tcb';
 import { rcvUser } from '../tcp/buffer';
+import type { RecvKind } from '../tcp/machine';
 import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../model';
 
 /** Most segments have no finding; they share this empty (frozen) list. */
 export const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
+const NO_DELIVERIES: Delivery[] = Object.freeze([]) as unknown as Delivery[];
 
-/** Puts a `Reason` into words (the checker, which knows the lines and the locale). */
+/**
+ * An arrival of a segment (`Delivery`): its statement's offsets are kept as numbers and `at` made
+ * when read. `after`, `outcome` and `note` change when the arrival is redrawn (see the checker's
+ * `answerUnacceptableAck`).
+ */
+export class Arrival implements Delivery {
+  constructor(
+    private readonly atStart: number,
+    private readonly atEnd: number,
+    readonly before: TcbView,
+    public after: TcbView,
+    public outcome: RecvKind,
+    public note: string | undefined,
+    readonly duplicate: boolean,
+  ) {}
+  get at(): ast.Span {
+    return { start: this.atStart, end: this.atEnd };
+  }
+  toJSON(): Delivery {
+    return { at: this.at, before: this.before, after: this.after, outcome: this.outcome, note: this.note, duplicate: this.duplicate };
+  }
+}
+
+/** Puts a `Reason` into words (the checker, which knows the lines and the locale), and gives a row's statement. */
 export interface Explainer {
   say(r: Reason | undefined): string;
+  statementAt(row: number): ast.Statement;
 }
 
 export class TcbSnapshot implements TcbView {
@@ -135,41 +161,55 @@ export interface Reason {
  * A segment event. Most of a long flow's events are never looked at, so the number views
  * (`seq`, `ack`) are made when first read, from what the checker kept.
  */
+const FATES: readonly SegmentEvent['fate'][] = ['delivered', 'lost', 'delayed', 'duplicated'];
+/** `SegmentRecord.bits`: whether a seq and an ack are shown, the reasons' kinds (plus one, 0 for none), the fate. */
+const HAS_SEQ = 1;
+const HAS_ACK = 2;
+const SEQ_KIND_SHIFT = 2;
+const ACK_KIND_SHIFT = 5;
+const FATE_SHIFT = 8;
+
 export class SegmentRecord implements SegmentEvent {
-  readonly kind = 'segment';
+  /** The statement's offsets (its tree is not kept: `stmt` gets it from the table when read). */
+  readonly start: number;
+  readonly end: number;
   readonly len: number;
   readonly delayId?: string;
-  readonly deliveries: Delivery[] = [];
+  /** Its arrivals: none (lost), the one (most segments), or a list (duplicated, redelivered). */
+  private arrivals: Delivery | Delivery[] | undefined = undefined;
   /** Indices of this segment's findings in the checker's log (see the checker's `finalFindings`). */
   raw: number[] = NO_FINDINGS;
   findings: number[] = NO_FINDINGS;
-  private readonly seqValue?: SeqValue;
-  private readonly ackValue?: SeqValue;
-  private readonly hasSeq: boolean;
-  private readonly hasAck: boolean;
-  private seqView?: NumberView;
-  private ackView?: NumberView;
+  // The segment's numbers as root and offset (-1: none): no value object kept per segment.
+  private readonly seqRoot: number;
+  private readonly seqOff: number;
+  private readonly ackRoot: number;
+  private readonly ackOff: number;
+  /** Small facts packed in one number (HAS_SEQ, HAS_ACK, the reasons' kinds, the fate). */
+  private readonly bits: number;
+  private readonly sendBefore: TcbView;
+  private readonly sendAfter: TcbView;
   // The facts behind the expected numbers (see `Reason`), kept flat: one object per segment.
-  private readonly seqKind?: ReasonKind;
   private readonly seqAt: number;
   private readonly seqN: number;
   private readonly seqExpected?: SeqValue;
   private readonly seqCause?: Why;
   /** The names known when the seq was judged (a name the segment binds is not yet one). */
   private readonly seqFmt?: Fmt;
-  private readonly ackKind?: ReasonKind;
   private readonly ackCause?: Why;
 
   constructor(
     private readonly checker: Explainer,
-    readonly stmt: ast.SegmentStmt,
+    /** The statement's row in the checker's table. */
+    private readonly row: number,
+    st: ast.SegmentStmt,
     readonly from: string,
     readonly to: string,
     readonly flags: ast.FlagName[],
     seg: Seg,
     public sendClass: SendClass,
-    readonly send: { before: TcbView; after: TcbView },
-    readonly fate: SegmentEvent['fate'],
+    send: { before: TcbView; after: TcbView },
+    fate: SegmentEvent['fate'],
     readonly connection: string,
     private readonly fmt: Fmt,
     private readonly iss: SeqValue | undefined,
@@ -177,38 +217,85 @@ export class SegmentRecord implements SegmentEvent {
     seqReason: Reason | undefined,
     ackReason: Reason | undefined,
   ) {
-    this.seqKind = seqReason?.kind;
+    this.bits =
+      (seg.seq || st.seq ? HAS_SEQ : 0) |
+      (seg.ack ? HAS_ACK : 0) |
+      ((seqReason ? seqReason.kind + 1 : 0) << SEQ_KIND_SHIFT) |
+      ((ackReason ? ackReason.kind + 1 : 0) << ACK_KIND_SHIFT) |
+      (FATES.indexOf(fate) << FATE_SHIFT);
     this.seqAt = seqReason?.at ?? 0;
     this.seqN = seqReason?.n ?? 0;
     this.seqExpected = seqReason?.value;
     this.seqCause = seqReason?.cause;
     this.seqFmt = seqReason?.fmt;
-    this.ackKind = ackReason?.kind;
     this.ackCause = ackReason?.cause;
+    this.start = st.start;
+    this.end = st.end;
+    this.sendBefore = send.before;
+    this.sendAfter = send.after;
     this.len = seg.len;
-    this.delayId = stmt.delay?.value.text;
-    this.seqValue = seg.seq;
-    this.ackValue = seg.ackNo;
-    this.hasSeq = !!(seg.seq || stmt.seq);
-    this.hasAck = seg.ack;
+    this.delayId = st.delay?.value.text;
+    this.seqRoot = seg.seq ? seg.seq.root : -1;
+    this.seqOff = seg.seq ? seg.seq.off : 0;
+    this.ackRoot = seg.ackNo ? seg.ackNo.root : -1;
+    this.ackOff = seg.ackNo ? seg.ackNo.off : 0;
+  }
+
+  get kind(): 'segment' {
+    return 'segment';
+  }
+
+  get fate(): SegmentEvent['fate'] {
+    return FATES[this.bits >> FATE_SHIFT];
+  }
+
+  /** The sender's TCB before and after (made when read: one object fewer per segment). */
+  get send(): { before: TcbView; after: TcbView } {
+    return { before: this.sendBefore, after: this.sendAfter };
+  }
+
+  /** Its arrivals, in order (a list made when read unless there are several). */
+  get deliveries(): Delivery[] {
+    const a = this.arrivals;
+    return a === undefined ? NO_DELIVERIES : Array.isArray(a) ? a : [a];
+  }
+
+  addDelivery(d: Delivery): void {
+    const a = this.arrivals;
+    if (a === undefined) this.arrivals = d;
+    else if (Array.isArray(a)) a.push(d);
+    else this.arrivals = [a, d];
+  }
+
+  /** Back to the first `n` arrivals (a checkpoint restored). */
+  truncateDeliveries(n: number): void {
+    const a = this.arrivals;
+    if (n === 0) this.arrivals = undefined;
+    else if (Array.isArray(a)) a.length = n;
+  }
+
+  get stmt(): ast.SegmentStmt {
+    return this.checker.statementAt(this.row) as ast.SegmentStmt;
   }
 
   get seq(): NumberView | undefined {
-    if (!this.hasSeq) return undefined;
+    if (!(this.bits & HAS_SEQ)) return undefined;
+    const kind = ((this.bits >> SEQ_KIND_SHIFT) & 7) - 1;
     const reason: Reason | undefined =
-      this.seqKind === undefined ? undefined : { kind: this.seqKind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
-    return (this.seqView ??= new LazyNumber(this.seqValue, this.iss, this.fmt, this.checker, reason));
+      kind < 0 ? undefined : { kind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
+    return new LazyNumber(this.seqRoot < 0 ? undefined : { root: this.seqRoot, off: this.seqOff }, this.iss, this.fmt, this.checker, reason);
   }
 
   get ack(): NumberView | undefined {
-    if (!this.hasAck) return undefined;
-    const reason: Reason | undefined = this.ackKind === undefined ? undefined : { kind: this.ackKind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
-    return (this.ackView ??= new LazyNumber(this.ackValue, this.irs, this.fmt, this.checker, reason));
+    if (!(this.bits & HAS_ACK)) return undefined;
+    const kind = ((this.bits >> ACK_KIND_SHIFT) & 7) - 1;
+    const reason: Reason | undefined = kind < 0 ? undefined : { kind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
+    return new LazyNumber(this.ackRoot < 0 ? undefined : { root: this.ackRoot, off: this.ackOff }, this.irs, this.fmt, this.checker, reason);
   }
 
   toJSON(): SegmentEvent {
-    const { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
-    return { kind, stmt, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
+    const { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
+    return { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
   }
 }
 

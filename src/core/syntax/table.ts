@@ -1,0 +1,317 @@
+/**
+ * The statements of a text as a table: one row per statement, its kind and its offsets in
+ * typed arrays (struct of arrays), and the comments' offsets beside them. A segment — nearly
+ * every row of a long flow — keeps no object: the checker reads it while the piece of text it
+ * came from is fresh, and anything later (hover, the preview, the formatter) gets it again by
+ * parsing its one line (statements never reach across a line). Every other statement is kept as
+ * its tree. This keeps what an analysis retains per segment to a few numbers, so that the
+ * analysis the editor keeps costs about what the findings-only check costs.
+ */
+import type * as ast from './ast';
+import type { Comment } from './tokens';
+import { parse, SyntaxIssue } from './parser';
+
+/** Row kinds: the statement kinds, as small numbers. */
+export const enum RowKind {
+  Segment = 1,
+  Endpoint,
+  Assert,
+  Call,
+  Wait,
+  Msl,
+  Deliver,
+  Title,
+  Note,
+  Phase,
+  Numbers,
+}
+
+const KIND_CODE: Record<ast.Statement['kind'], RowKind> = {
+  segment: RowKind.Segment,
+  endpoint: RowKind.Endpoint,
+  assert: RowKind.Assert,
+  call: RowKind.Call,
+  wait: RowKind.Wait,
+  msl: RowKind.Msl,
+  deliver: RowKind.Deliver,
+  title: RowKind.Title,
+  note: RowKind.Note,
+  phase: RowKind.Phase,
+  numbers: RowKind.Numbers,
+};
+
+/** Characters parsed at a time while the table fills (then rounded up to a line end). */
+const PIECE = 1 << 12;
+
+/** A growable Int32Array column. */
+function grow(a: Int32Array, n: number): Int32Array {
+  if (n <= a.length) return a;
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function growBytes(a: Uint8Array, n: number): Uint8Array {
+  if (n <= a.length) return a;
+  const b = new Uint8Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class StatementTable {
+  /** Rows so far (the table may still be filling, see `has`). */
+  count = 0;
+  kind: Uint8Array = new Uint8Array(64);
+  start: Int32Array = new Int32Array(64);
+  end: Int32Array = new Int32Array(64);
+  /** Statements kept as trees: every row that is not a segment, and segments asked for by `statement`. */
+  private readonly nodes: (ast.Statement | undefined)[] = [];
+  /** The trees of the last rows parsed, `fresh[i - freshBase]`, until the next piece replaces them. */
+  private fresh: readonly ast.Statement[] = [];
+  private freshBase = 0;
+  commentCount = 0;
+  commentStart: Int32Array = new Int32Array(16);
+  commentEnd: Int32Array = new Int32Array(16);
+  /** Syntax issues in source order (of the pieces parsed so far). */
+  readonly issues: SyntaxIssue[] = [];
+  /** Where the next piece starts, while the table is filling. */
+  private next: number;
+  private statementsCache?: ast.Statement[];
+  private commentsCache?: Comment[];
+
+  constructor(
+    readonly text: string,
+    /** Keep the comments' offsets. */
+    private readonly keepComments = true,
+    filling = true,
+  ) {
+    this.next = filling ? 0 : text.length;
+  }
+
+  /** A table of statements already parsed (a tree built elsewhere, such as a Markdown note's diagram): every row keeps its tree. */
+  static of(file: ast.File): StatementTable {
+    const t = new StatementTable(file.text, false, false);
+    for (const st of file.statements) t.push(st, true);
+    for (const c of file.comments) t.pushComment(c.start, c.end);
+    return t;
+  }
+
+  /** Is there a row `i`? Parses more of the text while the table is filling. */
+  has(i: number): boolean {
+    while (i >= this.count && this.next < this.text.length) this.parsePiece();
+    return i < this.count;
+  }
+
+  /** Parse the rest of the text. */
+  complete(): this {
+    while (this.next < this.text.length) this.parsePiece();
+    return this;
+  }
+
+  get filling(): boolean {
+    return this.next < this.text.length;
+  }
+
+  private parsePiece(): void {
+    const text = this.text;
+    const from = this.next;
+    const nl = text.indexOf('\n', from + PIECE);
+    const to = nl < 0 ? text.length : nl + 1;
+    this.next = to;
+    const { file, issues } = parse(text, from, to, this.keepComments ? undefined : NO_COMMENTS);
+    for (const i of issues) this.issues.push(i);
+    this.freshBase = this.count;
+    this.fresh = file.statements;
+    for (const st of file.statements) this.push(st, st.kind !== 'segment');
+    for (const c of file.comments) this.pushComment(c.start, c.end);
+  }
+
+  /** Append a row; `keep`: keep its tree (segments are parsed again when asked for). */
+  push(st: ast.Statement, keep: boolean): void {
+    const i = this.count++;
+    if (i >= this.kind.length) {
+      this.kind = growBytes(this.kind, i + 1);
+      this.start = grow(this.start, i + 1);
+      this.end = grow(this.end, i + 1);
+    }
+    this.kind[i] = KIND_CODE[st.kind];
+    this.start[i] = st.start;
+    this.end[i] = st.end;
+    // (Dense: one entry per row, so that the list never turns into a dictionary.)
+    this.nodes.push(keep ? st : undefined);
+    this.statementsCache = undefined;
+  }
+
+  pushComment(start: number, end: number): void {
+    const i = this.commentCount++;
+    if (i >= this.commentStart.length) {
+      this.commentStart = grow(this.commentStart, i + 1);
+      this.commentEnd = grow(this.commentEnd, i + 1);
+    }
+    this.commentStart[i] = start;
+    this.commentEnd[i] = end;
+    this.commentsCache = undefined;
+  }
+
+  /**
+   * Row `i`'s tree for a reader that does not keep it (the checker): the fresh tree of the piece
+   * just parsed, the kept one, or its line parsed again.
+   */
+  peek(i: number): ast.Statement {
+    const kept = this.nodes[i];
+    if (kept) return kept;
+    const f = i - this.freshBase;
+    if (f >= 0 && f < this.fresh.length) return this.fresh[f];
+    return this.reparse(i);
+  }
+
+  /** Row `i`'s tree, the same object every time it is asked for (kept from then on). */
+  statement(i: number): ast.Statement {
+    return (this.nodes[i] ??= this.peek(i));
+  }
+
+  /** The statements as a list (every segment's tree is made and kept: for adapters that walk them all). */
+  statements(): ast.Statement[] {
+    if (this.statementsCache) return this.statementsCache;
+    this.complete();
+    const out: ast.Statement[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.statement(i);
+    return (this.statementsCache = out);
+  }
+
+  comments(): Comment[] {
+    if (this.commentsCache) return this.commentsCache;
+    this.complete();
+    const out: Comment[] = new Array(this.commentCount);
+    for (let i = 0; i < this.commentCount; i++) {
+      const start = this.commentStart[i];
+      const end = this.commentEnd[i];
+      out[i] = { start, end, text: this.text.slice(start, end) };
+    }
+    return (this.commentsCache = out);
+  }
+
+  /** Index of the first row that starts at or after `offset`. */
+  firstFrom(offset: number): number {
+    this.complete();
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.start[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Parse row `i`'s line again, and the lines after it up to a piece's length: a reader going
+   * down the rows (the check resumed after an edit) then finds them fresh, one parse per piece
+   * rather than per line. (A line break is LF, CRLF or a lone CR, as the scanner has it.)
+   */
+  private reparse(i: number): ast.Statement {
+    const text = this.text;
+    const at = this.start[i];
+    let lineStart = at;
+    for (let c = text.charCodeAt(lineStart - 1); lineStart > 0 && c !== 10 && c !== 13; c = text.charCodeAt(--lineStart - 1));
+    let lineEnd = text.length;
+    for (let p = at; p < text.length; p++) {
+      const c = text.charCodeAt(p);
+      if (c === 10) {
+        lineEnd = p + 1;
+        break;
+      }
+      if (c === 13) {
+        lineEnd = text.charCodeAt(p + 1) === 10 ? p + 2 : p + 1;
+        break;
+      }
+    }
+    // (Up to the first LF after a piece's length; a lone CR before it ends a line as well.)
+    const nl = lineEnd - lineStart >= PIECE ? -1 : text.indexOf('\n', lineStart + PIECE);
+    const to = nl < 0 ? lineEnd : nl + 1;
+    const statements = parse(text, lineStart, to, NO_COMMENTS).file.statements;
+    for (let k = 0; k < statements.length; k++) {
+      if (statements[k].start === at) {
+        this.fresh = statements;
+        this.freshBase = i - k;
+        return statements[k];
+      }
+    }
+    throw new Error(`tcpflow: no statement at offset ${at} when parsed again`);
+  }
+
+  /**
+   * The table of an edited text: rows `[0, keep)` of `old` (the lines before the edit), the rows
+   * of `mid` (the edited lines, parsed), and rows `[tail, old.count)` of `old` moved by `delta`
+   * (the lines after it). Comments likewise: those of `old` before `offset`, `mid`'s, and those
+   * of `old` from `tailOld` on, moved. Kept trees after the edit are moved (`shift`); segments'
+   * trees are not carried over (parsed again from the new text when asked for).
+   */
+  static join(text: string, old: StatementTable, keep: number, mid: ast.File, tail: number, delta: number, offset: number, tailOld: number, shift: (st: ast.Statement) => void): StatementTable {
+    const t = new StatementTable(text, old.keepComments, false);
+    old.complete();
+    const n = keep + mid.statements.length + (old.count - tail);
+    t.kind = new Uint8Array(Math.max(64, n));
+    t.start = new Int32Array(Math.max(64, n));
+    t.end = new Int32Array(Math.max(64, n));
+    t.kind.set(old.kind.subarray(0, keep));
+    t.start.set(old.start.subarray(0, keep));
+    t.end.set(old.end.subarray(0, keep));
+    for (let i = 0; i < keep; i++) {
+      const node = old.nodes[i];
+      t.nodes.push(node && node.kind !== 'segment' ? node : undefined);
+    }
+    t.count = keep;
+    t.freshBase = keep;
+    t.fresh = mid.statements;
+    for (const st of mid.statements) t.push(st, st.kind !== 'segment');
+    for (let i = tail; i < old.count; i++) {
+      const j = t.count++;
+      t.kind[j] = old.kind[i];
+      t.start[j] = old.start[i] + delta;
+      t.end[j] = old.end[i] + delta;
+      const node = old.nodes[i];
+      if (node && node.kind !== 'segment') {
+        if (delta !== 0) shift(node);
+        t.nodes.push(node);
+      } else t.nodes.push(undefined);
+    }
+    for (let i = 0; i < old.commentCount && old.commentStart[i] < offset; i++) t.pushComment(old.commentStart[i], old.commentEnd[i]);
+    for (const c of mid.comments) t.pushComment(c.start, c.end);
+    for (let i = 0; i < old.commentCount; i++) if (old.commentStart[i] >= tailOld) t.pushComment(old.commentStart[i] + delta, old.commentEnd[i] + delta);
+    return t;
+  }
+}
+
+const NO_COMMENTS = { comments: false };
+
+const tables = new WeakMap<ast.File, StatementTable>();
+
+/**
+ * The statement table of a parsed file: its own, or (a tree built elsewhere, such as a note's
+ * diagram) one made once and kept with it. Adapters look statements up through it by offset, and
+ * so make only the trees they show.
+ */
+export function statementTable(file: ast.File): StatementTable {
+  if (file instanceof TableFile) return file.table.complete();
+  let t = tables.get(file);
+  if (!t) tables.set(file, (t = StatementTable.of(file)));
+  return t;
+}
+
+/**
+ * A parsed file whose statements live in a `StatementTable`: `statements` and `comments` are
+ * made from it on first read (an adapter that walks them all pays for the trees then).
+ */
+export class TableFile implements ast.File {
+  constructor(
+    readonly text: string,
+    readonly table: StatementTable,
+  ) {}
+  get statements(): ast.Statement[] {
+    return this.table.statements();
+  }
+  get comments(): Comment[] {
+    return this.table.comments();
+  }
+}
