@@ -432,10 +432,11 @@ describe('formatting', () => {
 });
 
 describe('semantic tokens', () => {
-  it('classifies names, flags, fields, numbers, strings and comments', async () => {
-    const text = 'client C\nserver S\nC -> S SYN seq=x len=2 "hi" lost # c\nS: SYN_RCVD\n';
-    const uri = await open('tokens.tcpflow', text);
-    const legend = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'];
+  const LEGEND = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'];
+
+  /** The server's tokens for `text`, each as `word:type` (`+decl` when the declaration modifier is set). */
+  async function tokens(name: string, text: string): Promise<string[]> {
+    const uri = await open(name, text);
     const r = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
     const lines = text.split('\n');
     const out: string[] = [];
@@ -445,9 +446,13 @@ describe('semantic tokens', () => {
       const [dl, dc, len, type, mods] = r.data.slice(i, i + 5);
       line += dl;
       ch = dl ? dc : ch + dc;
-      out.push(`${lines[line].slice(ch, ch + len)}:${legend[type]}${mods ? '+decl' : ''}`);
+      out.push(`${lines[line].slice(ch, ch + len)}:${LEGEND[type]}${mods ? '+decl' : ''}`);
     }
-    assert.deepEqual(out, [
+    return out;
+  }
+
+  it('classifies names, flags, fields, numbers, strings and comments', async () => {
+    assert.deepEqual(await tokens('tokens.tcpflow', 'client C\nserver S\nC -> S SYN seq=x len=2 "hi" lost # c\nS: SYN_RCVD\n'), [
       'client:keyword', 'C:class+decl', 'server:keyword', 'S:class+decl',
       'C:class', '->:operator', 'S:class', 'SYN:enumMember', 'seq:property', 'x:variable+decl', 'len:property', '2:number', '"hi":string', 'lost:modifier', '# c:comment',
       'S:class', 'SYN_RCVD:enum',
@@ -455,20 +460,7 @@ describe('semantic tokens', () => {
   });
 
   it('classifies rcvbuf= and a read with its count and peer', async () => {
-    const text = 'client C\nserver S rcvbuf=100\nS read 10 C\n';
-    const uri = await open('tokens-read.tcpflow', text);
-    const legend = ['keyword', 'class', 'variable', 'enumMember', 'property', 'number', 'string', 'comment', 'enum', 'modifier', 'operator', 'event', 'type', 'function'];
-    const r = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
-    const lines = text.split('\n');
-    const out: string[] = [];
-    let line = 0;
-    let ch = 0;
-    for (let i = 0; i < r.data.length; i += 5) {
-      const [dl, dc, len, type] = r.data.slice(i, i + 5);
-      line += dl;
-      ch = dl ? dc : ch + dc;
-      out.push(`${lines[line].slice(ch, ch + len)}:${legend[type]}`);
-    }
+    const out = await tokens('tokens-read.tcpflow', 'client C\nserver S rcvbuf=100\nS read 10 C\n');
     assert.deepEqual(out.slice(4), ['rcvbuf:property', '100:number', 'S:class', 'read:function', '10:number', 'C:class']);
   });
 });
