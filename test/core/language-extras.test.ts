@@ -365,3 +365,37 @@ describe('the receive buffer: `rcvbuf=N` and `S read [N]` (RFC 9293 §3.8.6, §3
     assert.deepEqual(fresh.findings.map((f) => f.code), ['TF3011', 'TF3011']);
   });
 });
+
+describe('a socket connected to itself: one endpoint, one TCB (RFC 9293 §3.5 Figure 7, §3.6 Figure 13)', () => {
+  const self = (...more: string[]) =>
+    lines('client C 127.0.0.1:47123', 'C -> C SYN seq=0', 'C -> C SYN ACK seq=0 ack=1', 'C -> C ACK seq=1 ack=1 "echo"', 'C -> C ACK seq=5 ack=5', ...more);
+  const close = self('C -> C FIN ACK seq=5 ack=5', 'C: CLOSING', 'C -> C ACK seq=6 ack=6', 'C: TIME_WAIT');
+
+  it('opens with itself and closes through CLOSING, one TCB that is its own peer', () => {
+    const a = analyze(close);
+    assert.deepEqual(a.findings, []);
+    assert.deepEqual(a.model.finalStates.map((v) => `${v.endpoint}/${v.peer} ${v.state}`), ['C/C TIME_WAIT']);
+    const seg = a.model.events.filter((e) => e.kind === 'segment');
+    // The sender's TCB after the send is the receiver's before the arrival.
+    for (const e of seg) if (e.kind === 'segment') assert.equal(e.deliveries[0].before.state, e.send.after.state);
+  });
+
+  it('judges its numbers against the one TCB: its SYN,ACK acknowledges its own SYN', () => {
+    expectFindings(lines('client C 127.0.0.1:47123', 'C -> C SYN seq=0', 'C -> C SYN ACK seq=0 ack=2'), ['TF3010 @ 3:26']);
+    // Its data arrived at itself: RCV.NXT moved past the 4 bytes, so its next ack is 5.
+    expectFindings(lines('client C 127.0.0.1:47123', 'C -> C SYN seq=0', 'C -> C SYN ACK seq=0 ack=1', 'C -> C ACK seq=1 ack=1 "echo"', 'C -> C ACK seq=5 ack=1'), ['TF3001 @ 5:22']);
+  });
+
+  it('is TF4003 without an address and port, or through a spoofed source', () => {
+    assert.deepEqual(analyze(lines('client C 127.0.0.1', 'C -> C SYN seq=0')).findings.map((f) => f.code), ['TF4003']);
+    assert.deepEqual(analyze(lines('client C', 'C -> C SYN seq=0')).findings.map((f) => f.code), ['TF4003']);
+  });
+
+  it('draws a message to itself, and the findings-only check and a resumed check agree', () => {
+    assert.match(renderMermaid(analyze(close)).text, /C->>C: SYN seq=0/);
+    assert.deepEqual(analyzeFindings(close), analyze(close).findings);
+    const broken = close.replace('ack=6', 'ack=7');
+    assert.deepEqual(analyzeFindings(broken), analyze(broken).findings);
+    assert.deepEqual(analyze(broken, { previous: analyze(close) }).findings, analyze(broken).findings);
+  });
+});

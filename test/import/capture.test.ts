@@ -199,20 +199,22 @@ test('a SYN to the side that closed first reopens the connection from TIME-WAIT 
   assert.deepEqual(a.model.finalStates.map((v) => `${v.endpoint} ${v.state}`).sort(), ['C1 CLOSED', 'S1 TIME_WAIT']);
 });
 
-test('a socket connected to itself is said so, not split into a guessed client and server', () => {
+test('a socket connected to itself is written as one endpoint whose segments go to itself, one TCB', () => {
   const bytes = new Uint8Array(readFileSync(join(__dirname, '../oracle/fixtures/self-connect.pcapng')));
   const r = importCapture(bytes);
-  assert.equal(r.warnings.length, 1);
-  assert.match(r.warnings[0].message, /127\.0\.0\.1:47123 is connected to itself/);
-  assert.equal(r.warnings[0].packet, 1);
-  // No endpoint, no statement: the seven segments are comments, numbered from the one ISN.
+  assert.deepEqual(r.warnings, []);
+  assert.match(r.text, /^client C 127\.0\.0\.1:47123 /m);
+  // The seven segments, numbered from the one ISN: the SYN,ACK acknowledges its own SYN.
+  const segs = r.text.split('\n').filter((l) => l.startsWith('C -> C '));
+  assert.equal(segs.length, 7);
+  assert.match(segs[1], /SYN ACK seq=0 ack=1 /);
+  assert.match(segs[4], /ACK seq=6 ack=6 /);
   const a = analyze(r.text);
-  assert.deepEqual(a.model.endpoints, []);
-  assert.deepEqual(a.findings, []);
-  const listed = r.text.split('\n').filter((l) => l.startsWith('#   self -> self'));
-  assert.equal(listed.length, 7);
-  assert.match(listed[1], /SYN ACK seq=0 ack=1 /);
-  assert.match(listed[4], /ACK seq=6 ack=6 /);
+  assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  // Simultaneous open with itself, then its FIN crosses itself: CLOSING, then TIME-WAIT (RFC 9293 §3.6 Figure 13).
+  const arrivals = a.model.events.flatMap((e) => (e.kind === 'segment' ? e.deliveries.map((d) => d.after.state) : []));
+  assert.deepEqual(arrivals, ['SYN_RCVD', 'ESTABLISHED', 'ESTABLISHED', 'ESTABLISHED', 'ESTABLISHED', 'CLOSING', 'TIME_WAIT']);
+  assert.deepEqual(a.model.finalStates.map((v) => `${v.endpoint}/${v.peer} ${v.state}`), ['C/C TIME_WAIT']);
 });
 
 test('forged segments told from TCP itself are written from an attacker, as the side they claim (RFC 5961 §1)', () => {

@@ -988,7 +988,13 @@ class Checker {
     const to = st.to.text ? this.endpoint(st.to) : undefined;
     if (!writer || !from || !to) return;
     this.senderFault = 0;
-    if (from === to || writer === to) {
+    // A socket connected to itself (bound to an address and port, then connected to that same
+    // address and port) is one TCB that is its own peer: what it sends arrives at itself, a
+    // simultaneous open with itself (RFC 9293 §3.5 Figure 7) and, at the close, a FIN that
+    // crosses itself (§3.6 Figure 13). It is written `C -> C` on an endpoint declared with its
+    // address and port; the connection then has one TCB, which sends (SND.*) and receives
+    // (RCV.*). Any other segment to oneself is a mistake.
+    if ((from === to || writer === to) && !(from === to && writer === to && !st.as && to.info.decl.address?.port !== undefined)) {
       this.report('selfSegment', st.to, [to.info.name]);
       return;
     }

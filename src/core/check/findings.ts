@@ -58,7 +58,7 @@ const defs = {
 
   unknownEndpoint: { code: 'TF4001', id: 'unknown-endpoint', severity: 'error', rule: '', en: "Unknown endpoint '{0}'; declare it with 'client {0}' or 'server {0}'{1}.", zh: "未知端点“{0}”；请用 client {0} 或 server {0} 声明{1}。" },
   duplicateEndpoint: { code: 'TF4002', id: 'duplicate-endpoint', severity: 'error', rule: '', en: "Endpoint '{0}' is already declared.", zh: "端点“{0}”已经声明过。" },
-  selfSegment: { code: 'TF4003', id: 'self-segment', severity: 'error', rule: '', en: '{0} sends a segment to itself; the receiver must be another endpoint.', zh: '{0} 向自己发送报文段；接收方必须是另一个端点。' },
+  selfSegment: { code: 'TF4003', id: 'self-segment', severity: 'error', rule: '', en: '{0} sends a segment to itself; the receiver must be another endpoint (a socket connected to itself is declared with its address and port, e.g. client {0} 127.0.0.1:47123).', zh: '{0} 向自己发送报文段；接收方必须是另一个端点（连接到自身的套接字须声明其地址和端口，例如 client {0} 127.0.0.1:47123）。' },
   unknownDelay: { code: 'TF4004', id: 'unknown-delay', severity: 'error', rule: '', en: "No delayed segment is called '{0}'{1}.", zh: "没有名为“{0}”的延迟报文段{1}。" },
   undelivered: { code: 'TF4005', id: 'undelivered', severity: 'warning', rule: '', en: "Delayed segment '{0}' is never delivered; add 'deliver {0}' or mark it 'lost'.", zh: "延迟报文段“{0}”从未送达；请添加 deliver {0} 或标注 lost。" },
   duplicateDelay: { code: 'TF4006', id: 'duplicate-delay', severity: 'error', rule: '', en: "A delayed segment called '{0}' is already in flight.", zh: "名为“{0}”的延迟报文段已在传输中。" },

@@ -218,7 +218,11 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
 
   // Declarations first (all endpoints), then each connection's segments.
   lines.push('');
-  for (const c of chosen) if (!reopened.has(c) && !selfConnected(c)) for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  for (const c of chosen) {
+    if (reopened.has(c)) continue;
+    if (selfConnected(c)) lines.push(selfDeclaration(c, names.get(c) as [string, string]));
+    else for (const d of declarations(c, names.get(c) as [string, string])) lines.push(d);
+  }
   if (chosen.some((c) => !selfConnected(c) && c.segments.some((s) => s.forged !== undefined))) {
     lines.push(`attacker ${ATTACKER}  # sends the segments no endpoint's TCB can have sent (written "as" the endpoint they claim)`);
   }
@@ -243,7 +247,7 @@ function render(all: Connection[], summary: ReaderSummary, opts: CaptureImportOp
       }
     }
     if (selfConnected(c)) {
-      writeSelfConnected(c, opts, origin, digits, lines, warnings);
+      writeSelfConnected(c, n[c.client], opts, origin, digits, lines);
       continue;
     }
     if (c.opening === 'none') lines.push('note "handshake not captured: the capture starts in the middle of the connection"');
@@ -293,30 +297,28 @@ function selfConnected(c: Connection): boolean {
  * A socket connected to itself (bound to a port, then connected to that same address and port)
  * is one TCB that is its own peer: every segment it sends arrives at itself, a simultaneous open
  * with itself (RFC 9293 §3.5, Figure 7) and, at the close, its FIN crosses itself (§3.6, Figure
- * 13). The language pairs two endpoints, each with its own TCB, so such a conversation cannot be
- * written as one; rather than guess a client and a server (and get findings the kernel never
- * earned), the importer says so in a warning and in comments, and lists the segments as comments.
+ * 13). The language writes it as one endpoint declared with that address and port whose
+ * segments go to itself (`C -> C`); the checker keeps one TCB for it.
  */
-function writeSelfConnected(c: Connection, opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number, lines: LineWriter, warnings: ImportWarning[]): void {
+function selfDeclaration(c: Connection, n: [string, string]): string {
   const e = c.endpoints[0];
-  const where = hostPort(e.addr, e.port);
-  const first = c.segments.at(0);
-  warnings.push({
-    message: `connection ${c.index}: ${where} is connected to itself (one socket is both ends, RFC 9293 §3.5 Figure 7 with itself); the language pairs two endpoints, so its ${plural(c.segments.length, 'segment')} are written as comments, not checked`,
-    ...(first ? { packet: first.packet } : {}),
-  });
-  lines.push(`# ${where} is connected to itself: one socket, one TCB, is both ends, and each segment it sends`);
-  lines.push('# arrives at itself (a simultaneous open with itself, RFC 9293 §3.5 Figure 7; its FIN crosses');
-  lines.push('# itself, §3.6 Figure 13). A flow pairs two endpoints with a TCB each, so this conversation is');
-  lines.push('# not written as one; its segments, numbers relative to its one ISN:');
-  // (One sequence space: the acknowledgments count from the same ISN as the sequence numbers.)
-  c.base = [c.base[0], c.base[0]];
-  const n: [string, string] = ['self', 'self'];
+  let s = `client ${n[c.client]} ${hostPort(e.addr, e.port)}`;
+  if (!c.isnCaptured[c.client] && c.baseKnown[c.client]) s += ` isn=${c.base[c.client]}`;
+  return `${s}  # connected to itself: one socket, one TCB, is both ends`;
+}
+
+function writeSelfConnected(c: Connection, name: string, opts: CaptureImportOptions, origin: { sec: number; nsec: number }, digits: number, lines: LineWriter): void {
+  const e = c.endpoints[0];
+  lines.push(`# ${hostPort(e.addr, e.port)} is connected to itself: each segment it sends arrives at itself (a simultaneous`);
+  lines.push('# open with itself, RFC 9293 §3.5 Figure 7; its FIN crosses itself, §3.6 Figure 13). One TCB sends and');
+  lines.push('# receives them, so the sequence and acknowledgment numbers count from its one ISN.');
+  c.base = [c.base[c.client], c.base[c.client]];
+  const n: [string, string] = [name, name];
   for (const s of c.segments) {
     const l = lineFor(c, s, n, opts, origin, digits);
+    // (The two-sided analysis behind retransmission and other modifiers does not apply.)
     l.modifiers = undefined;
-    l.comment = (l.comment ?? []).slice(0, 1);
-    lines.push(`#   ${segmentLine(l)}`);
+    lines.push(segmentLine(l));
   }
 }
 
