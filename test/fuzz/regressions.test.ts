@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCodes } from 'vscode-languageserver';
-import { analyze, checkNote } from '../../src/core/index';
+import { analyze, analyzeFindings, checkNote } from '../../src/core/index';
 import { importPacketdrill, PacketdrillImportError } from '../../src/core/import/packetdrill';
 import { InProcessServer } from './server';
 
@@ -92,5 +92,15 @@ describe('packetdrill: what the importer writes parses', () => {
     assert.deepEqual(syntax(r.text), []);
     assert.ok(r.warnings.some((w) => /--local_ip does not give an IPv4 or IPv6 address/.test(w.message)), JSON.stringify(r.warnings));
     assert.match(r.text, /10\.248\.0\.2/);
+  });
+});
+
+describe('checker: accept on a listener a peer has only opened toward', () => {
+  it('reports an empty accept queue instead of throwing (analyze and analyzeFindings)', () => {
+    const text = 'client C\nserver S\nC open S\nS accept\n';
+    const a = analyze(text);
+    assert.deepEqual(analyzeFindings(text), a.findings);
+    assert.ok(a.findings.some((f) => f.code === 'TF2006' && /S accept|accept/.test(f.message)), a.findings.map((f) => `${f.code} ${f.message}`).join(' | '));
+    assert.deepEqual(checkNote('```tcpflow\n' + text + '```\n').findings.map((f) => f.code), a.findings.map((f) => f.code));
   });
 });
