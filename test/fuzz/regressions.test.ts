@@ -104,3 +104,13 @@ describe('checker: accept on a listener a peer has only opened toward', () => {
     assert.deepEqual(checkNote('```tcpflow\n' + text + '```\n').findings.map((f) => f.code), a.findings.map((f) => f.code));
   });
 });
+
+describe('parser: an endpoint line ending in `state` does not read on into the next line', () => {
+  for (const text of ['client x state\nclient C\n', 'client x state;\nclient C\n', '\nclient client start=\nclient C\nserver S\nC -> S SYN seq=0\n']) {
+    it(JSON.stringify(text), () => {
+      const a = analyze(text);
+      assert.deepEqual(analyzeFindings(text, { piece: 0 }), a.findings);
+      assert.ok(a.file.statements.some((s) => s.kind === 'endpoint' && s.name.text === 'C'), 'the second line declares C');
+    });
+  }
+});

@@ -596,7 +596,9 @@ class Parser {
         }
       }
       this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, acceptq=, win=, mss= or wscale=']);
-      this.advance();
+      // Past the word reported, unless `state` already was (then the line may have ended: a
+      // statement never reaches into the next line).
+      if (sc.tokenStart === tStart) this.advance();
     }
     return stmt;
   }
