@@ -7,7 +7,8 @@
  *
  * Invariants, by target:
  * - parser: `parse` never throws, keeps every comment (the reference reading of docs/language.md),
- *   and every statement, comment and issue lies inside the text, in order.
+ *   and every statement, comment and issue lies inside the text, in order, no statement across a
+ *   line break.
  * - checker: `analyze` never throws; `analyzeFindings` (a line per piece, and random pieces) gives
  *   exactly its findings; every finding has a known code and lies inside the text (related spans
  *   and fix edits too); en and zh-cn give the same findings, each message naming its rule.
@@ -118,6 +119,7 @@ const parser: FuzzTarget = {
       for (const st of file.statements) {
         inText(`statement ${st.kind}`, st.start, st.end, n);
         assert.ok(st.start >= last, `statement ${st.kind} at ${st.start} starts before the previous one ends (${last})`);
+        assert.ok(!/[\r\n]/.test(text.slice(st.start, st.end)), `statement ${st.kind} [${st.start}, ${st.end}) reaches across a line break`);
         last = st.end;
       }
       for (const i of issues) inText(`issue ${i.key}`, i.start, i.end, n);
