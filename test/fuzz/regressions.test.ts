@@ -114,3 +114,12 @@ describe('parser: an endpoint line ending in `state` does not read on into the n
     });
   }
 });
+
+describe('findings-only check: a declaration after a full-width semicolon (；) is found', () => {
+  for (const text of ['； client client Ⰰ ', '；client C\nserver S\nC -> S SYN seq=1\n', 'C -> S SYN seq=1\n；；server S\n；client C\n']) {
+    it(JSON.stringify(text), () => {
+      assert.deepEqual(analyzeFindings(text, { piece: 0 }), analyze(text).findings);
+      assert.deepEqual(analyzeFindings(text), analyze(text).findings);
+    });
+  }
+});
