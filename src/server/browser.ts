@@ -4,8 +4,9 @@
  */
 import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
 import { startServer } from './server';
+import { CONNECTION_OPTIONS } from './guard';
 
 // Inside a dedicated worker `self` is the worker's global scope, which the reader and writer
 // use like a message port.
 const scope = self as unknown as Worker;
-startServer(createConnection(new BrowserMessageReader(scope), new BrowserMessageWriter(scope)));
+startServer(createConnection(new BrowserMessageReader(scope), new BrowserMessageWriter(scope), CONNECTION_OPTIONS));

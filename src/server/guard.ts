@@ -9,9 +9,11 @@
  * - `validPosition` / `validDocument` for the requests: a request whose `textDocument.uri` or
  *   `position` is missing or not whole numbers is answered with an LSP `InvalidParams` error.
  *
+ * - `CONNECTION_OPTIONS`: params that are not an object become `{}` before any handler sees them.
+ *
  * The stdio transport's reader is in `reader.ts`.
  */
-import { Connection, ErrorCodes, ResponseError } from 'vscode-languageserver';
+import { Connection, ConnectionOptions, ErrorCodes, Message, ResponseError } from 'vscode-languageserver';
 
 type Handler = (params: unknown) => unknown;
 
@@ -22,7 +24,7 @@ export function isPosition(v: unknown): boolean {
   return isObject(v) && isCount(v.line) && isCount(v.character);
 }
 
-function isRange(v: unknown): boolean {
+export function isRange(v: unknown): boolean {
   return isObject(v) && isPosition(v.start) && isPosition(v.end);
 }
 
@@ -100,3 +102,20 @@ export function requireRange(params: unknown): void {
   requireDocument(params);
   if (!isRange((params as Record<string, unknown>).range)) throw new ResponseError(ErrorCodes.InvalidParams, 'range must have whole-number positions');
 }
+
+/**
+ * Connection options for every transport: a request or notification whose `params` is present
+ * but not an object (`null`, a number, a string, an array: LSP passes every parameter by name)
+ * reaches the handlers as `{}`. The
+ * protocol library reads `params.workDoneToken` before a handler runs, so such a request was
+ * answered with a TypeError; as `{}` it gets the handler's `InvalidParams` error.
+ */
+export const CONNECTION_OPTIONS: ConnectionOptions = {
+  messageStrategy: {
+    handleMessage(message: Message, next: (message: Message) => void): void {
+      const m = message as { method?: unknown; params?: unknown };
+      if (typeof m.method === 'string' && 'params' in m && !isObject(m.params)) next({ ...message, params: {} } as Message);
+      else next(message);
+    },
+  },
+};

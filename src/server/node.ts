@@ -10,10 +10,11 @@
 import { Connection, ProposedFeatures, StreamMessageWriter, createConnection } from 'vscode-languageserver/node';
 import { LenientStreamReader } from './reader';
 import { startServer } from './server';
+import { CONNECTION_OPTIONS } from './guard';
 
 const connection: Connection = process.argv.includes('--stdio')
-  ? createConnection(ProposedFeatures.all, new LenientStreamReader(process.stdin), new StreamMessageWriter(process.stdout))
-  : createConnection(ProposedFeatures.all);
+  ? createConnection(ProposedFeatures.all, new LenientStreamReader(process.stdin), new StreamMessageWriter(process.stdout), CONNECTION_OPTIONS)
+  : createConnection(ProposedFeatures.all, CONNECTION_OPTIONS);
 
 const report = (what: string, e: unknown): void => {
   try {

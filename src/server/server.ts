@@ -44,7 +44,7 @@ import { codeActions } from './actions';
 import { STATES_AT_METHOD, statesAt, type StatesAtParams } from './states';
 import { TypingHold } from './typing';
 import { t } from './l10n';
-import { guardDocuments, isPosition } from './guard';
+import { guardDocuments, isPosition, isRange } from './guard';
 import { later, tick } from './timers';
 import { AUTO_DELAY_MAX, AUTO_DELAY_MIN, DEFAULT_SETTINGS, InitializationOptions, SETTINGS_SECTION, Settings, effectiveLocale, mergeSettings } from './protocol';
 
@@ -167,6 +167,10 @@ export function startServer(connection: Connection): void {
     } catch (e) {
       return asError(e);
     }
+  }
+
+  function invalidParams(why: string): ResponseError<void> {
+    return new ResponseError(ErrorCodes.InvalidParams, why);
   }
 
   function cancelled(): ResponseError<void> {
@@ -331,13 +335,14 @@ export function startServer(connection: Connection): void {
   connection.onDefinition((p, token) => atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => definition(p.textDocument?.uri, u, offset)));
 
   connection.onReferences((p, token) =>
-    atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => references(p.textDocument?.uri, u, offset, p.context.includeDeclaration)),
+    atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => references(p.textDocument?.uri, u, offset, p.context?.includeDeclaration === true)),
   );
 
   connection.onPrepareRename((p, token) => atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => prepareRename(u, offset)));
 
   connection.onRenameRequest((p, token) =>
     atFlowPosition(p.textDocument?.uri, p.position, token, (u, offset) => {
+      if (typeof p.newName !== 'string') return invalidParams('newName must be a string');
       const r = rename(u, offset, p.newName, locale);
       if ('error' in r) return new ResponseError<void>(LSPErrorCodes.RequestFailed, r.error);
       return { changes: { [p.textDocument?.uri]: r.edits } };
@@ -370,18 +375,22 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction((p, token) =>
-    forDocument(p.textDocument?.uri, token, (snap, doc) =>
-      codeActions(snap, {
+    forDocument(p.textDocument?.uri, token, (snap, doc) => {
+      if (!isRange(p.range)) return invalidParams('range must have whole-number positions');
+      // The client's diagnostics and kinds, where they have the shapes the protocol gives them.
+      const sent: unknown = p.context?.diagnostics;
+      const only: unknown = p.context?.only;
+      return codeActions(snap, {
         uri: doc.uri,
         version: doc.version,
         range: p.range,
-        diagnostics: p.context.diagnostics,
-        only: p.context.only,
+        diagnostics: Array.isArray(sent) ? sent.filter((d: unknown) => typeof d === 'object' && d !== null && isRange((d as { range?: unknown }).range)) : [],
+        only: Array.isArray(only) && only.every((k) => typeof k === 'string') ? only : undefined,
         documentChanges: caps.documentChanges,
         relatedInformation: caps.relatedInformation,
         locale,
-      }),
-    ),
+      });
+    }),
   );
 
   connection.languages.inlayHint.on(async (p, token) => {
@@ -393,6 +402,7 @@ export function startServer(connection: Connection): void {
       return asError(e);
     }
     return forDocument(p.textDocument?.uri, token, (snap) => {
+      if (!isRange(p.range)) return invalidParams('range must have whole-number positions');
       const out = [];
       for (const u of snap.units) {
         if (u.lastLine < p.range.start.line || u.firstLine > p.range.end.line) continue;
@@ -406,7 +416,7 @@ export function startServer(connection: Connection): void {
 
   connection.languages.semanticTokens.on((p, token) => forDocument(p.textDocument?.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap)) })));
   connection.languages.semanticTokens.onRange((p, token) =>
-    forDocument(p.textDocument?.uri, token, (snap) => ({ data: semanticTokens(flowUnits(snap), p.range.start.line, p.range.end.line) })),
+    forDocument(p.textDocument?.uri, token, (snap) => (isRange(p.range) ? { data: semanticTokens(flowUnits(snap), p.range.start.line, p.range.end.line) } : invalidParams('range must have whole-number positions'))),
   );
 
   documents.listen(guardDocuments(connection));

@@ -8,6 +8,7 @@ import {
   EXPECTED_TCP, NO_TSHARK, PCAP_DIR, ethAddVlan, ethToLoop, ethToRaw, ethToSll, ethToSll2, hasTshark, parseClassic, parseNg, pcapFiles,
   prng, readPcap, rewriteClassic, tsharkTcp, writeClassic, writeNg,
 } from './helpers';
+import { mutateBytes } from '../fuzz/generators';
 
 /** The fields two readings of the same packets must agree on. */
 function key(p: TcpPacket): string {
@@ -284,65 +285,6 @@ test('oversized pcapng blocks are skipped while streaming; garbage input stops w
   assert.ok(cut.summary.warnings.some((w) => w.packet === 2 && /truncated/.test(w.message)));
 });
 
-/** Deterministic mutations of corpus captures. */
-function mutate(bytes: Uint8Array, rnd: () => number): Uint8Array {
-  const pick = Math.floor(rnd() * 7);
-  const at = Math.floor(rnd() * bytes.length);
-  switch (pick) {
-    case 0: // truncate
-      return bytes.slice(0, at);
-    case 1: {
-      // flip bytes
-      const b = bytes.slice();
-      const n = 1 + Math.floor(rnd() * 16);
-      for (let i = 0; i < n; i++) b[Math.floor(rnd() * b.length)] ^= 1 + Math.floor(rnd() * 255);
-      return b;
-    }
-    case 2: {
-      // overwrite a 32-bit field with an extreme value
-      const b = bytes.slice();
-      const vals = [0, 0xffffffff, 0x7fffffff, 0x80000000, 12, 13, 16, 1 << 20];
-      const v = vals[Math.floor(rnd() * vals.length)];
-      if (at + 4 <= b.length) new DataView(b.buffer).setUint32(at & ~3, v, rnd() < 0.5);
-      return b;
-    }
-    case 3: {
-      // delete a range
-      const end = Math.min(bytes.length, at + Math.floor(rnd() * 200));
-      const out = new Uint8Array(bytes.length - (end - at));
-      out.set(bytes.subarray(0, at));
-      out.set(bytes.subarray(end), at);
-      return out;
-    }
-    case 4: {
-      // duplicate a range
-      const len = Math.floor(rnd() * 300);
-      const part = bytes.subarray(at, at + len);
-      const out = new Uint8Array(bytes.length + part.length);
-      out.set(bytes.subarray(0, at));
-      out.set(part, at);
-      out.set(bytes.subarray(at), at + part.length);
-      return out;
-    }
-    case 5: {
-      // random garbage appended or spliced in
-      const g = new Uint8Array(1 + Math.floor(rnd() * 500));
-      for (let i = 0; i < g.length; i++) g[i] = Math.floor(rnd() * 256);
-      const out = new Uint8Array(bytes.length + g.length);
-      out.set(bytes.subarray(0, at));
-      out.set(g, at);
-      out.set(bytes.subarray(at), at + g.length);
-      return out;
-    }
-    default: {
-      // corrupt several header-ish bytes in the first 200
-      const b = bytes.slice();
-      for (let i = 0; i < 8; i++) b[Math.floor(rnd() * Math.min(200, b.length))] = Math.floor(rnd() * 256);
-      return b;
-    }
-  }
-}
-
 test('1000 truncated / mutated captures never throw and finish in bounded time', () => {
   const files = pcapFiles().map(readPcap);
   const rnd = prng(0x7c9f10);
@@ -352,7 +294,7 @@ test('1000 truncated / mutated captures never throw and finish in bounded time',
   for (let i = 0; i < 1000; i++) {
     let b = files[Math.floor(rnd() * files.length)];
     const rounds = 1 + Math.floor(rnd() * 3);
-    for (let k = 0; k < rounds; k++) b = mutate(b, rnd);
+    for (let k = 0; k < rounds; k++) b = mutateBytes(b, rnd);
     const t0 = Date.now();
     // Import as a whole and, for some, streamed in odd-sized chunks.
     const r = importCapture(b);

@@ -10,21 +10,7 @@ import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, flowUnits } from '../../src/server/documents';
 import { formatUnit } from '../../src/server/format';
-
-const LINES = [
-  'client C 10.0.0.2:5000',
-  'server S',
-  'C -> S SYN seq=x',
-  'S  ->  C SYN ACK seq=y   ack=x+1   # 第二次握手',
-  'C -> S ACK seq=x+1 ack=y+1',
-  'C:ESTABLISHED,S:ESTABLISHED',
-  'C -> S PSH ACK seq=x+1 ack=y+1 len=5 "hello"',
-  '# 只有注释',
-  '',
-  'wait 2MSL',
-  'note C "文字 text"',
-];
-const SPECIAL = ['\u3000', '\u00a0', '\ufeff', ' ', '\t', '，', '\u2003'];
+import { layoutText } from '../fuzz/generators';
 
 function format(text: string): string {
   const doc = TextDocument.create('file:///p.tcpflow', 'tcpflow', 1, text);
@@ -39,21 +25,7 @@ function format(text: string): string {
 const layoutless = (s: string): string => s.replace(/[ \t]/g, '');
 
 it('formatting keeps every character but ASCII spaces and tabs, and is stable', () => {
-  const text = fc
-    .tuple(
-      fc.array(fc.constantFrom(...LINES), { minLength: 1, maxLength: 12 }),
-      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...SPECIAL)), { maxLength: 6 }),
-      fc.boolean(),
-    )
-    .map(([lines, inserts, bom]) => {
-      const ls = [...lines];
-      for (const [li, at, ch] of inserts) {
-        const i = li % ls.length;
-        const pos = at % (ls[i].length + 1);
-        ls[i] = ls[i].slice(0, pos) + ch + ls[i].slice(pos);
-      }
-      return (bom ? '\ufeff' : '') + ls.join('\n') + '\n';
-    });
+  const text = layoutText();
   fc.assert(
     fc.property(text, (t) => {
       const once = format(t);

@@ -8,7 +8,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
+import fc from 'fast-check';
 import { buildServer } from './lsp';
+import { isNotification, lspMessage } from '../fuzz/generators';
 
 interface Reply {
   id?: number | string | null;
@@ -161,30 +163,13 @@ describe('the server survives a hostile client', () => {
   });
 
   it('a seeded stream of random messages leaves it answering', async () => {
-    let seed = 0x5eed;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
-    const methods = ['textDocument/hover', 'textDocument/completion', 'textDocument/codeAction', 'textDocument/documentSymbol', 'textDocument/inlayHint', 'textDocument/formatting', 'textDocument/references', 'textDocument/prepareRename', 'textDocument/foldingRange', 'textDocument/semanticTokens/full', 'textDocument/didChange', 'textDocument/didOpen', 'textDocument/didClose', '$/cancelRequest', 'workspace/didChangeConfiguration'];
-    const value = (depth: number): unknown => {
-      switch (rand(depth > 2 ? 6 : 9)) {
-        case 0: return null;
-        case 1: return rand(1000) - 500;
-        case 2: return 'x'.repeat(rand(20));
-        case 3: return URI;
-        case 4: return true;
-        case 5: return { line: rand(10), character: rand(40) };
-        case 6: return [value(depth + 1), value(depth + 1)];
-        case 7: return { uri: URI, textDocument: { uri: rand(2) ? URI : value(depth + 1) }, position: value(depth + 1), range: value(depth + 1) };
-        default: return { textDocument: value(depth + 1), contentChanges: [value(depth + 1)], text: value(depth + 1) };
-      }
-    };
+    // Well-framed messages with the shapes of test/fuzz/generators.ts (null fields, wrong types,
+    // out-of-range positions); the in-process fuzz target (test/fuzz) sends them by the million.
+    const messages = fc.sample(lspMessage, { numRuns: 300, seed: 0x5eed });
     const pending: Promise<Reply>[] = [];
-    for (let i = 0; i < 300; i++) {
-      const method = methods[rand(methods.length)];
-      if (method.startsWith('textDocument/did') || method.startsWith('$/') || method.startsWith('workspace/')) c.notify(method, value(0));
-      else pending.push(c.request(method, value(0)));
+    for (const m of messages) {
+      if (isNotification(m.method)) c.notify(m.method, m.params);
+      else pending.push(c.request(m.method, m.params));
     }
     const replies = await Promise.all(pending);
     assert.ok(replies.every((r) => 'result' in r || 'error' in r));

@@ -888,7 +888,15 @@ class Checker {
       this.report('badCall', st.callSpan, [e.info.name, state, st.call, this.p('callAcceptNotListener'), RULE.open]);
     } else {
       if (st.peer) conn = named && t && queued(t) ? named : undefined;
-      else for (const c of e.conns.values()) if (queued(c.tcbs.get(e.info.name)!)) { conn = c; break; }
+      else
+        for (const c of e.conns.values()) {
+          // (A connection only the peer has opened, `C open S`, holds no TCB of the listener yet.)
+          const mine = c.tcbs.get(e.info.name);
+          if (mine && queued(mine)) {
+            conn = c;
+            break;
+          }
+        }
       if (conn) {
         conn.tcbs.get(e.info.name)!.accepted = true;
         e.lastConn = conn;

@@ -67,20 +67,22 @@ export function segmentLine(s: LineSegment): string {
   } else if (s.label) parts.push(quote(s.label));
   if (s.modifiers) parts.push(...s.modifiers); // bounded: a few modifier words
   let line = parts.join(' ');
-  if (s.comment && s.comment.length > 0) line += `  # ${s.comment.join('; ')}`;
+  // (A line break in a comment would end it: what follows would be read as a statement.)
+  if (s.comment && s.comment.length > 0) line += `  # ${commentText(s.comment.join('; '))}`;
   return line;
 }
 
-/** `wait` duration: `200ms`, `1.5ms`, `12.345s`. Returns undefined below a microsecond. */
+/** `wait` duration: `200ms`, `1.5ms`, `12.345s`. Returns undefined below a microsecond (and for no number). */
 export function formatDuration(ms: number): string | undefined {
   ms = Math.round(ms * 1000) / 1000;
-  if (!(ms >= 0.001)) return undefined;
+  if (!(ms >= 0.001) || !Number.isFinite(ms)) return undefined;
   if (ms >= 1000) return `${trimFixed(ms / 1000, 3)}s`;
   return `${trimFixed(ms, 3)}ms`;
 }
 
 function trimFixed(x: number, digits: number): string {
-  return String(Number(x.toFixed(digits)));
+  // (From 1e21 on, toFixed and String write an exponent, which the language does not read.)
+  return x < 1e21 ? String(Number(x.toFixed(digits))) : BigInt(Math.round(x)).toString();
 }
 
 /** Make a string usable as a `#` comment (single line). */

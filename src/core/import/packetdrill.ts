@@ -233,6 +233,8 @@ function parsePacket(body: string, inbound: boolean, line: number, warn: (m: str
   const sq = /^(\d+):(\d+)\((\d+)\)\s*/.exec(rest);
   if (!sq) fail(`unsupported construct: packet without 'start:end(len)' sequence numbers`, line, 'packet syntax');
   const pkt: Packet = { inbound, flags, start: Number(sq[1]), end: Number(sq[2]), len: Number(sq[3]), otherOptions: [] };
+  // The language's len= holds 0 to 2^31 - 1 (a segment carries far less; a larger number is no length).
+  if (pkt.len > 0x7fffffff) fail(`payload length ${sq[3]} is larger than any segment carries`, line, 'payload length');
   if (((pkt.end - pkt.start) >>> 0) !== pkt.len) warn(`sequence range ${sq[1]}:${sq[2]} does not match length ${sq[3]}; using the length`);
   rest = rest.slice(sq[0].length);
   while (rest.length > 0) {
@@ -266,7 +268,8 @@ function parseOptions(inner: string, pkt: Packet, line: number, warn: (m: string
     const o = raw.trim();
     let m: RegExpExecArray | null;
     if (o === 'nop' || o === 'eol' || o === '') continue;
-    if ((m = /^mss\s+(\d+)$/.exec(o))) pkt.mss = Number(m[1]);
+    // An MSS its 16-bit option field cannot hold is no MSS: kept as a comment, as below.
+    if ((m = /^mss\s+(\d+)$/.exec(o)) && Number(m[1]) <= 0xffff) pkt.mss = Number(m[1]);
     else if ((m = /^wscale\s+(\d+)$/.exec(o))) pkt.wscale = Number(m[1]);
     else if (/^sackOK$/i.test(o)) pkt.sackOk = true;
     else if ((m = /^TS\s+val\s+(\d+)\s+ecr\s+(\d+)$/i.exec(o))) pkt.ts = { val: Number(m[1]), ecr: Number(m[2]) };
@@ -341,8 +344,11 @@ export function importPacketdrill(text: string, opts: PacketdrillImportOptions =
     if (t.startsWith('--')) {
       const m = /^--([\w-]+)(?:=(\S*))?/.exec(t);
       const name = m?.[1] ?? t;
-      if (name === 'local_ip') localIp = m?.[2];
-      else if (name === 'remote_ip') remoteIp = m?.[2];
+      // An address the language cannot write (`--local_ip==1.2.3.4`) is left out, with a warning.
+      const ip = m?.[2] && (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(m[2]) || (/^[0-9A-Fa-f:.]+$/.test(m[2]) && (m[2].includes('::') || m[2].split(':').length === 8))) ? m[2] : undefined;
+      if ((name === 'local_ip' || name === 'remote_ip') && !ip) skip(`--${name}`, `option --${name} does not give an IPv4 or IPv6 address; skipped`, st.line);
+      else if (name === 'local_ip') localIp = ip;
+      else if (name === 'remote_ip') remoteIp = ip;
       else if (name !== 'ip_version') skip(`--${name}`, `option --${name} has no equivalent; skipped`, st.line);
       continue;
     }

@@ -375,8 +375,8 @@ function restyle(f: Finding, reading: MermaidReading, locale: Locale): Finding {
     const word = reading.text.slice(label.lostWord.start, label.lostWord.end);
     const message =
       locale === 'zh-cn'
-        ? `文字说此报文段“${word}”，但箭头 ${msg.arrowText} 画成了送达，且 ${msg.to} 会接受它；丢失的报文段请画成 ${drawn}（RFC 9293 §3.10.7）。`
-        : `The text says this segment is '${word}', but the arrow ${msg.arrowText} draws it delivered, and ${msg.to} would accept it; draw a lost segment with ${drawn} (RFC 9293 §3.10.7).`;
+        ? `文字说此报文段“${word}”，但箭头 ${msg.arrowText} 画成了送达，且 ${msg.to} 会接受它；丢失的报文段请画成 ${drawn}（${f.rule || 'RFC 9293 §3.10.7'}）。`
+        : `The text says this segment is '${word}', but the arrow ${msg.arrowText} draws it delivered, and ${msg.to} would accept it; draw a lost segment with ${drawn} (${f.rule || 'RFC 9293 §3.10.7'}).`;
     return { ...f, message, expected: drawn, actual: msg.arrowText, fix: { title: locale === 'zh-cn' ? `画成 ${drawn}` : `Draw it with ${drawn}`, edits: [{ start: msg.arrow.start, end: msg.arrow.end, newText: drawn }] } };
   }
   if (!f.fix || !label) return f;

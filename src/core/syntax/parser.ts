@@ -193,13 +193,13 @@ export function parseDeclarations(text: string): ast.EndpointStmt[] {
 
 /**
  * Is the first word of the line at `start` a declaration word? (A statement ends its line, or a
- * `;` and then an error; the parser skips blanks and `;` before one.)
+ * `;` and then an error; the parser skips blanks and `;` or `；` before one.)
  */
 function startsWithDeclarationWord(text: string, start: number, end: number): boolean {
   let p = start;
   for (; p < end; p++) {
     const c = text.charCodeAt(p);
-    if (c !== 32 && c !== 9 && c !== 0xfeff && c !== 0x3000 && c !== 0xa0 && c !== 59) break;
+    if (c !== 32 && c !== 9 && c !== 0xfeff && c !== 0x3000 && c !== 0xa0 && c !== 59 && c !== 0xff1b) break; // (；: the scanner's ;)
   }
   for (const w of DECLARATION_WORDS) {
     const after = p + w.length;
@@ -604,7 +604,9 @@ class Parser {
         }
       }
       this.error('unknownWord', tStart, tEnd, [this.text.slice(tStart, tEnd), 'an address, a start state, isn=, backlog=, acceptq=, rcvbuf=, win=, mss= or wscale=']);
-      this.advance();
+      // Past the word reported, unless `state` already was (then the line may have ended: a
+      // statement never reaches into the next line).
+      if (sc.tokenStart === tStart) this.advance();
     }
     return stmt;
   }
