@@ -123,3 +123,16 @@ describe('findings-only check: a declaration after a full-width semicolon (；) 
     });
   }
 });
+
+describe('parser: a bit-style flag with nothing after its `=` ends the statement at the line end', () => {
+  for (const text of ['client C\nserver S\nC -> S FIN=//1\nC -> S ACK\n', 'client C\nserver S\nC -> S SYN=# note\nC -> S ACK\n', 'client C\nserver S\nC -> S RST=\r\nC -> S ACK\n']) {
+    it(JSON.stringify(text), () => {
+      const a = analyze(text);
+      for (const s of a.file.statements) assert.doesNotMatch(text.slice(s.start, s.end), /[\r\n]/, `${s.kind} stays on its line`);
+      const f = a.findings.find((x) => x.code === 'TF1002' || x.message.includes('0 or 1'));
+      assert.ok(f, 'the missing value is reported');
+      assert.doesNotMatch(text.slice(f.start, f.end), /[\r\n]/, 'the finding is not on the line break');
+      assert.deepEqual(analyzeFindings(text, { piece: 0 }), a.findings);
+    });
+  }
+});

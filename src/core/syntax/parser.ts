@@ -956,9 +956,12 @@ class Parser {
         seg.ackFlagValue = { key, valueSpan: { start: e.start, end: e.end }, value: e, start: key.start, end: e.end };
         return e.end;
       }
-      this.error('expected', vStart, vEnd, [`0 or 1 for the ${flag} flag`, this.describe()]);
+      // Nothing after the '=' on this line: the finding sits at the line end, and the statement
+      // stops there (it never takes in the line break).
+      const end = this.atLineEnd() ? vStart : vEnd;
+      this.error('expected', vStart, end, [`0 or 1 for the ${flag} flag`, this.describe()]);
       this.skipValue();
-      return vEnd;
+      return end;
     }
     if (flag && !next) {
       this.advance();
