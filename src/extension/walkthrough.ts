@@ -56,7 +56,10 @@ async function fixFirstError(): Promise<void> {
     void vscode.window.showInformationMessage(vscode.l10n.t('tcpflow: no error to fix in this editor. Open the example flow first.'));
     return;
   }
-  await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: first.range });
+  await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: first.range, preserveFocus: false });
+  // The quick fix menu opens only in a focused editor; coming from the walkthrough's page, the
+  // focus may still be on its way to the editor group.
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   await vscode.commands.executeCommand('editor.action.quickFix');
 }
 

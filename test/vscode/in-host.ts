@@ -409,8 +409,16 @@ step(18, async () => {
   assert.equal(doc.lineAt(0).text, `# ${words.l10n('Three-way handshake. The second segment has a mistake: find it with the quick fix.')}`);
   const expected = words.findings(doc.getText());
   assert.deepEqual(diags.map((d) => `${codeOf(d)} ${d.message}`), expected.map((f) => `${f.code} ${f.message}`));
+  const ask: BrowserAsk = { kind: 'workbench', selector: '.action-widget, .context-view', texts: [expected[0].fix!.title], escape: true, shot: 'quickfix' };
   await vscode.commands.executeCommand('tcpflow.fixFirstError');
-  const menu = await askBrowser({ kind: 'workbench', selector: '.action-widget, .context-view', texts: [expected[0].fix!.title], escape: true, shot: 'quickfix' });
+  let menu = await askBrowser(ask);
+  if (!menu.ok) {
+    // As a user would, press it once more: on a loaded machine the editor's focus can arrive
+    // after the menu was asked for, and VS Code then opens none (the run says so).
+    console.log(`fixFirstError: no menu the first time (${JSON.stringify(menu.seen)}); once more`);
+    await vscode.commands.executeCommand('tcpflow.fixFirstError');
+    menu = await askBrowser(ask);
+  }
   assert.ok(menu.ok, `the quick fix menu offers the fix: ${JSON.stringify(menu.seen)}`);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 });
