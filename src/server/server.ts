@@ -231,7 +231,11 @@ export function startServer(connection: Connection): void {
     await tick();
     if (stale()) return;
     const held = hold.filter(uri, diagnostics, delay);
-    await connection.sendDiagnostics({ uri, version, diagnostics: held.publish });
+    try {
+      await connection.sendDiagnostics({ uri, version, diagnostics: held.publish });
+    } catch {
+      return; // the connection has closed: there is no one left to tell
+    }
     if (held.retryInMs === undefined || stale()) return;
     cancelPending(uri);
     timers.set(uri, later(() => (timers.delete(uri), void validate(uri, version, settings, delay)), held.retryInMs));
@@ -317,7 +321,7 @@ export function startServer(connection: Connection): void {
     settingsAsked.delete(uri);
     settingsKnown.delete(uri);
     lastCost.delete(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   });
 
   connection.onShutdown(() => {
