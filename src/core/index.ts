@@ -46,6 +46,8 @@ export interface AnalyzeOptions {
   /** Statements between two checkpoints of the check (default 1,024); smaller resumes closer
    * to an edit and costs more copies. */
   checkpointEvery?: number;
+  /** As `FindingsOptions.plainLines`: false parses every line into a tree (the reference). */
+  plainLines?: boolean;
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
@@ -88,7 +90,7 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   } else {
     // Parsed a piece at a time as the check reads it: each piece's segment trees are checked
     // while fresh and dropped; the table keeps their rows (syntax/table.ts).
-    table = new StatementTable(text);
+    table = new StatementTable(text, true, true, options.plainLines ?? true);
   }
   const file = new TableFile(text, table);
   if (slice !== Infinity) yield;

@@ -97,11 +97,23 @@ describe('plain segment lines', () => {
 });
 
 describe('header prediction', () => {
-  /** Findings of the findings-only check with and without prediction, and of `analyze`. */
+  /**
+   * Findings of the findings-only check with and without prediction, and of `analyze`; and the
+   * model `analyze` builds (every event as its JSON, the final states, the symbols) with and
+   * without plain rows.
+   */
   function same(text: string, what: string): void {
     const predicted = analyzeFindings(text);
     assert.deepEqual(predicted, analyzeFindings(text, { plainLines: false }), what);
-    assert.deepEqual(predicted, analyze(text).findings, what);
+    const a = analyze(text);
+    const b = analyze(text, { plainLines: false });
+    assert.deepEqual(predicted, a.findings, what);
+    assert.deepEqual(a.findings, b.findings, what);
+    assert.equal(JSON.stringify(a.model.events), JSON.stringify(b.model.events), what);
+    assert.equal(JSON.stringify(a.model.finalStates), JSON.stringify(b.model.finalStates), what);
+    assert.equal(JSON.stringify(a.model.symbols), JSON.stringify(b.model.symbols), what);
+    assert.equal(JSON.stringify([...a.model.endpointRefs]), JSON.stringify([...b.model.endpointRefs]), what);
+    assert.equal(JSON.stringify(a.file.comments), JSON.stringify(b.file.comments), what);
   }
 
   it('gives the findings of the long way on every corpus capture', () => {

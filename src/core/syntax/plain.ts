@@ -229,10 +229,21 @@ export class PlainSegment extends PlainBody {
   toStart = 0;
   toEnd = 0;
   /** The statement's end: the end of the body, or of the receiver's name when it has none. */
-  get stmtEnd(): number {
-    return this.flagCount + this.fieldCount > 0 ? this.end : this.toEnd;
-  }
+  stmtEnd = 0;
+  /** The line's comment (`#` or `//` to the line end), or -1 for none. */
+  commentStart = -1;
+  commentEnd = -1;
 }
+
+/**
+ * The shape of line header prediction takes (the checker's `predicted`): ACK, maybe PSH, and no
+ * other flag; `seq=` and `ack=`, maybe `len=` and `win=`, and no other field.
+ */
+export function ackOnlyShape(b: PlainBody): boolean {
+  return (b.flags & ~FlagBit.PSH) === FlagBit.ACK && (b.fields & ACK_ONLY_FIELDS) === b.fields && (b.fields & SEQ_AND_ACK) === SEQ_AND_ACK;
+}
+const ACK_ONLY_FIELDS = (1 << PlainField.Seq) | (1 << PlainField.Ack) | (1 << PlainField.Len) | (1 << PlainField.Win);
+const SEQ_AND_ACK = (1 << PlainField.Seq) | (1 << PlainField.Ack);
 
 /** The end of an ASCII name starting at `p` (`[A-Za-z_][A-Za-z0-9_]*`), or -1 if none starts there. */
 function asciiName(text: string, p: number): number {
@@ -279,7 +290,9 @@ export function readPlainSegment(out: PlainSegment, lineStart: number, limit: nu
   p = last;
   c = text.charCodeAt(p);
   while (c === 32 || c === 9) c = text.charCodeAt(++p);
+  let commentStart = -1;
   if (c === 35 || c === 47) {
+    commentStart = p;
     // A comment runs to the line break: the next LF, unless a CR comes first.
     const nl = text.indexOf('\n', p);
     const stop = nl < 0 ? text.length : nl;
@@ -302,6 +315,9 @@ export function readPlainSegment(out: PlainSegment, lineStart: number, limit: nu
   out.toStart = toStart;
   out.toEnd = toEnd;
   out.lineEnd = lineEnd;
+  out.stmtEnd = out.flagCount + out.fieldCount > 0 ? last : toEnd;
+  out.commentStart = commentStart;
+  out.commentEnd = commentStart < 0 ? -1 : p;
   return lineEnd;
 }
 
