@@ -17,7 +17,8 @@ import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
 import { userCall } from '../tcp/calls';
-import { Arrival, NO_FINDINGS, Reason, ReasonKind, SegmentRecord, TcbSnapshot } from './records';
+import { ArrivalView, EventTable, EventTableMark, Fate, NO_FINDINGS, Reason, ReasonKind, SegmentRecord } from './records';
+import { Fmt, Interner, SnapshotTable } from './snapshots';
 import { RowKind, StatementTable, TableFile } from '../syntax/table';
 import { parseDeclarations } from '../syntax/parser';
 import { PlainField, PlainSegment, ackOnlyShape, plainSegmentStmt } from '../syntax/plain';
@@ -53,7 +54,8 @@ interface Connection {
   tcbs: Map<string, Tcb>;
   symbols: Map<string, SymbolEntry>;
   app: AppTracker;
-  frozen?: { map: Map<string, SymbolEntry>; n: number; fn: (v: SeqValue | undefined) => string };
+  /** `Checker.fmtFrozen`: the formatter for the names bound so far, and its index in `Checker.fmts`. */
+  frozen?: { map: Map<string, SymbolEntry>; n: number; fn: Fmt; index: number };
   /**
    * Findings-only check: the statement offset of every segment sent a → b ([0]) and b → a ([1]),
    * in order, stored as offset × 4 plus its kind (RST, pure ACK, other: `trailEntry`), what
@@ -246,7 +248,14 @@ class Checker {
    * same mistake again (one mistake, one finding).
    */
   private senderFault = 0;
-  private readonly lastViews = new Map<Tcb, TcbSnapshot>();
+  /** Each TCB's last snapshot (a row of `snaps`): reused while it still describes the TCB. */
+  private readonly lastViews = new Map<Tcb, number>();
+  /** Names, keys, classes and notes the model's columns refer to by index; formatters likewise. */
+  private readonly strings = new Interner<string>();
+  private readonly fmts = new Interner<Fmt>();
+  /** TCB snapshots and segment events as columns (records.ts, snapshots.ts): no object per snapshot. */
+  private readonly snaps = new SnapshotTable(this.strings, this.fmts);
+  private readonly evs = new EventTable(this, this.snaps, this.strings, this.fmts, flagList);
   /** Segment events that have findings (their `raw` list), in order. */
   private readonly flagged: SegmentRecord[] = [];
   private readonly checkpoints: Checkpoint[] = [];
@@ -496,7 +505,7 @@ class Checker {
     const inflight: Checkpoint['inflight'] = [];
     for (const [id, f] of this.inflight) {
       const ev = f.event!;
-      inflight.push({ id, f, deliveries: ev.deliveries.length, raw: ev.raw.length });
+      inflight.push({ id, f, deliveries: ev.arrivalCount, raw: ev.raw.length });
     }
     this.checkpoints.push({
       index,
@@ -508,6 +517,7 @@ class Checker {
       tfoIssued: this.tfoIssued.length,
       redrawn: this.redrawn.length,
       flagged: this.flagged.length,
+      tables: this.evs.mark(),
       symbolRefs,
       endpointRefs,
       endpoints,
@@ -546,6 +556,7 @@ class Checker {
       ev.findings = NO_FINDINGS;
     }
     this.flagged.length = cp.flagged;
+    this.evs.truncate(cp.tables);
     cp.symbolRefs.forEach((n, i) => (this.symbols[i].refs.length = n));
     truncateMap(this.endpointRefs, cp.endpointRefs.length);
     for (const [name, n] of cp.endpointRefs) this.endpointRefs.get(name)!.length = n;
@@ -714,12 +725,20 @@ class Checker {
    * receiver's "before" is usually its previous "after".
    */
   private view(t: Tcb, endpoint: string, peer: string, c: Connection): TcbView {
-    const f = this.fmtFrozen(c);
+    return this.snaps.view(this.snapshot(t, endpoint, peer, c));
+  }
+
+  /** The same snapshot as a row of `snaps` (what the segment events keep). */
+  private snapshot(t: Tcb, endpoint: string, peer: string, c: Connection): number {
+    this.fmtFrozen(c);
+    const f = c.frozen!.index;
+    const ep = this.strings.of(endpoint);
+    const pe = this.strings.of(peer);
     const last = this.lastViews.get(t);
-    if (last && last.f === f && last.endpoint === endpoint && last.peer === peer && last.matches(t)) return last;
-    const snap = new TcbSnapshot(endpoint, peer, t, f);
-    this.lastViews.set(t, snap);
-    return snap;
+    if (last !== undefined && this.snaps.matches(last, t, ep, pe, f)) return last;
+    const row = this.snaps.add(t, ep, pe, f);
+    this.lastViews.set(t, row);
+    return row;
   }
 
   // ---- values ----------------------------------------------------------------------------
@@ -742,7 +761,7 @@ class Checker {
     const cached = c.frozen;
     if (cached && cached.map === map && cached.n === n) return cached.fn;
     const fn = (v: SeqValue | undefined) => this.format(v, map, n);
-    c.frozen = { map, n, fn };
+    c.frozen = { map, n, fn, index: this.fmts.of(fn) };
     return fn;
   }
 
@@ -1152,7 +1171,7 @@ class Checker {
         this.senderFault = SENDER_ANSWERS_FLAGGED;
       }
     }
-    const sBefore = this.lean ? undefined : this.view(s, from.info.name, to.info.name, c);
+    const sBefore = this.lean ? -1 : this.snapshot(s, from.info.name, to.info.name, c);
     const modifiers = modifierBits(st);
     const findingStart = this.findings.length;
 
@@ -1407,7 +1426,7 @@ class Checker {
     this.emit(from, st, row, c, s, seg, flags, sendClass, sBefore, seqWhy, ackWhy, findingStart, modifiers);
   }
 
-  private emit(sender: Endpoint, st: ast.SegmentStmt, row: number, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: TcbView | undefined, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
+  private emit(sender: Endpoint, st: ast.SegmentStmt, row: number, c: Connection, s: Tcb, seg: Seg, flags: number, sendClass: SendClass, sBefore: number, seqWhy: Reason | undefined, ackWhy: Reason | undefined, findingStart: number, modifiers: number): void {
     // (A spoofed segment is drawn from its writer and arrives as the spoofed endpoint's.)
     const from = st.as ? st.as.text : st.from.text;
     const to = st.to.text;
@@ -1425,8 +1444,7 @@ class Checker {
         trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
     } else {
-      ev = new SegmentRecord(this, row, st, st.from.text, to, flagList(flags), seg, sendClass, { before: sBefore!, after: this.view(s, from, to, c) }, fate, c.key, this.fmtFrozen(c), s.iss, s.irs, seqWhy, ackWhy);
-      this.events.push(ev);
+      ev = this.record(row, st.start, st.end, st.delay?.value.text, st.from.text, to, flags, seg, !!(seg.seq || st.seq), sendClass, fate, c, s, sBefore, this.snapshot(s, from, to, c), seqWhy, ackWhy);
     }
     if (fate === 'lost') {
       // Nothing arrives.
@@ -1443,6 +1461,21 @@ class Checker {
       if (fate === 'duplicated') this.arrive(sent, st, true);
     }
     if (ev) this.attach(ev, findingStart);
+  }
+
+  /**
+   * Keep a segment event (columns of `evs`) and push its record to the events: the statement's
+   * row and offsets, its delay's name, the writer (`from`) and receiver, the flags in effect
+   * (bits, `flagBit`), the segment as checked (`seg`: seq, ack, len), whether a seq is shown, the
+   * sender's TCB `s` after sending (its ISS and IRS), its snapshots before and after (rows made by
+   * `snapshot`), and the reasons behind the expected seq and ack.
+   */
+  private record(row: number, start: number, end: number, delayId: string | undefined, from: string, to: string, flags: number, seg: Seg, shownSeq: boolean, sendClass: SendClass, fate: Fate, c: Connection, s: Tcb, before: number, after: number, seqWhy: Reason | undefined, ackWhy: Reason | undefined): SegmentRecord {
+    this.fmtFrozen(c);
+    const e = this.evs.add(row, start, end, delayId, from, to, flags, seg, shownSeq, sendClass, fate, c.key, c.frozen!.index, s.iss, s.irs, before, after, seqWhy, ackWhy);
+    const ev = new SegmentRecord(this.evs, e);
+    this.events.push(ev);
+    return ev;
   }
 
   /** The findings reported since `from` belong to this segment. */
@@ -1488,8 +1521,8 @@ class Checker {
         if (half >= to.backlog) {
           if (!marked) this.report('backlogFull', st.arrow, [to.info.name, String(to.backlog), String(half), RULE.listen]);
           if (ev) {
-            const before = this.view(r, to.info.name, from.info.name, c);
-            ev.addDelivery(new Arrival(at.start, at.end, before, before, 'dropped', this.p('backlogRule'), duplicate));
+            const before = this.snapshot(r, to.info.name, from.info.name, c);
+            this.evs.arrive(ev.index, at.start, at.end, before, before, 'dropped', this.p('backlogRule'), duplicate);
           } else this.arrived(sent, to, at, r.state);
           return;
         }
@@ -1502,8 +1535,8 @@ class Checker {
       if (waiting >= to.acceptq) {
         if (!marked && !duplicate) this.report('acceptQueueFull', st.arrow, [to.info.name, String(to.acceptq), String(waiting), RULE.other]);
         if (ev) {
-          const held = this.view(r, to.info.name, from.info.name, c);
-          ev.addDelivery(new Arrival(at.start, at.end, held, held, 'dropped', this.p('acceptqRule'), duplicate));
+          const held = this.snapshot(r, to.info.name, from.info.name, c);
+          this.evs.arrive(ev.index, at.start, at.end, held, held, 'dropped', this.p('acceptqRule'), duplicate);
         } else this.arrived(sent, to, at, r.state);
         return;
       }
@@ -1517,7 +1550,7 @@ class Checker {
       setState(r, reopens || to.idle === TcpState.LISTEN ? TcpState.LISTEN : TcpState.CLOSED);
     }
     const stateBefore = r.state;
-    const before = ev && this.view(r, to.info.name, from.info.name, c);
+    const before = ev ? this.snapshot(r, to.info.name, from.info.name, c) : -1;
     const why: Why = { kind: seg.syn ? (seg.len > 0 ? 'syndata' : 'syn') : seg.fin ? 'fin' : 'data', who: from.info.name, start: st.start, end: st.end, len: seg.len };
     // (A SYN in a synchronized state says nothing about RCV.NXT: it is answered with a challenge
     // ACK whatever its number, RFC 9293 §3.10.7.4 fourth check, §3.5.1 Figure 9.)
@@ -1536,9 +1569,9 @@ class Checker {
     // RFC 7413 §4.2.2: a listener takes the data on a SYN with a valid Fast Open cookie.
     if (st.tfo?.cookie && r.synText && r.passive && seg.syn && !seg.ack) r.synText = { ...r.synText, fastOpen: cookieValid(this.tfoIssued, to.info.name, st.tfo.cookie) };
     const note = out.reason ? this.p(out.reason, ...(out.reasonArgs ?? [])) : undefined; // bounded: a reason's few arguments
-    if (ev) ev.addDelivery(new Arrival(at.start, at.end, before!, this.view(r, to.info.name, from.info.name, c), out.kind, note, duplicate));
-    else this.arrived(sent, to, at, r.state);
-    if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev?.deliveries[ev.deliveries.length - 1] };
+    const arrival = ev ? this.evs.arrive(ev.index, at.start, at.end, before, this.snapshot(r, to.info.name, from.info.name, c), out.kind, note, duplicate) : -1;
+    if (!ev) this.arrived(sent, to, at, r.state);
+    if (undo && wrote) r.unacceptableAck = { ack: wrote, before: undo, delivery: ev ? new ArrivalView(this.evs, arrival) : undefined };
     if (duplicate) return;
     const span = st.flagsSpan.end > st.flagsSpan.start ? st.flagsSpan : st.arrow;
     if (seg.rst && out.kind === 'dropped' && !marked && !sent.fault) {
@@ -1711,6 +1744,8 @@ interface Checkpoint {
   tfoIssued: number;
   redrawn: number;
   flagged: number;
+  /** Lengths of the event and snapshot tables. */
+  tables: EventTableMark;
   symbolRefs: number[];
   endpointRefs: [string, number][];
   endpoints: { e: Endpoint; idle: TcpState; lastConn?: Connection; conns: number }[];

@@ -1,140 +1,24 @@
 /**
- * What the checker keeps of each event for the model (ARCHITECTURE invariant 10): TCB snapshots
- * and segment records whose numbers and explanations are put into words only when read (hover,
- * diagram), from the plain facts kept at check time.
+ * What the checker keeps of each event for the model (ARCHITECTURE invariant 10): segment events,
+ * their arrivals and the facts behind their expected numbers as rows of typed-array columns (an
+ * `EventTable`), TCB snapshots likewise (`SnapshotTable`). Per segment one small object stays
+ * alive, its `SegmentRecord` (the table and a row index); everything it shows is read from the
+ * columns and put into words when read (hover, diagram, JSON).
  */
 import type * as ast from '../syntax/ast';
-import { SeqValue, diff, equal } from '../tcp/seq';
-import type { TcpState } from '../tcp/states';
-import type { Seg, Tcb, Why } from '../tcp/tcb';
-import { rcvUser } from '../tcp/buffer';
+import { SeqValue, diff } from '../tcp/seq';
+import type { Seg, Why } from '../tcp/tcb';
 import type { RecvKind } from '../tcp/machine';
 import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../model';
+import { Fmt, Interner, SnapshotTable, SnapshotView, growFloat, growInt } from './snapshots';
 
-/** Most segments have no finding; they share this empty (frozen) list. */
-export const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
-const NO_DELIVERIES: Delivery[] = Object.freeze([]) as unknown as Delivery[];
-
-/**
- * An arrival of a segment (`Delivery`): its statement's offsets are kept as numbers and `at` made
- * when read. `after`, `outcome` and `note` change when the arrival is redrawn (see the checker's
- * `answerUnacceptableAck`).
- */
-export class Arrival implements Delivery {
-  constructor(
-    private readonly atStart: number,
-    private readonly atEnd: number,
-    readonly before: TcbView,
-    public after: TcbView,
-    public outcome: RecvKind,
-    public note: string | undefined,
-    readonly duplicate: boolean,
-  ) {}
-  get at(): ast.Span {
-    return { start: this.atStart, end: this.atEnd };
-  }
-  toJSON(): Delivery {
-    return { at: this.at, before: this.before, after: this.after, outcome: this.outcome, note: this.note, duplicate: this.duplicate };
-  }
-}
+export type { Fmt } from './snapshots';
 
 /** Puts a `Reason` into words (the checker, which knows the lines and the locale), and gives a row's statement. */
 export interface Explainer {
   say(r: Reason | undefined): string;
   statementAt(row: number): ast.Statement;
 }
-
-export class TcbSnapshot implements TcbView {
-  readonly state: TcpState;
-  readonly sndWnd?: number;
-  readonly rcvWnd: number;
-  /**
-   * RCV.BUFF and RCV.USER, only where the flow speaks of the buffer (`rcvbuf=` or a read): one
-   * field, undefined on every other snapshot, so that snapshots stay small (invariant 10).
-   */
-  private readonly buf?: { size?: number; user?: number };
-  private readonly una?: SeqValue;
-  private readonly nxt?: SeqValue;
-  private readonly rnxt?: SeqValue;
-  private readonly is?: SeqValue;
-  private readonly ir?: SeqValue;
-
-  constructor(
-    readonly endpoint: string,
-    readonly peer: string,
-    t: Tcb,
-    readonly f: (v: SeqValue | undefined) => string,
-  ) {
-    this.state = t.state;
-    this.sndWnd = t.sndWnd;
-    this.rcvWnd = t.rcvWnd;
-    this.buf = bufferOf(t);
-    this.una = t.sndUna;
-    this.nxt = t.sndNxt;
-    this.rnxt = t.rcvNxt;
-    this.is = t.iss;
-    this.ir = t.irs;
-  }
-
-  /** Does this snapshot still describe `t`? */
-  matches(t: Tcb): boolean {
-    return (
-      this.state === t.state &&
-      this.sndWnd === t.sndWnd &&
-      this.rcvWnd === t.rcvWnd &&
-      sameBuffer(this.buf, t) &&
-      same(this.una, t.sndUna) &&
-      same(this.nxt, t.sndNxt) &&
-      same(this.rnxt, t.rcvNxt) &&
-      same(this.is, t.iss) &&
-      same(this.ir, t.irs)
-    );
-  }
-
-  private show(x: SeqValue | undefined): string | undefined {
-    return x && this.f(x);
-  }
-  get sndUna(): string | undefined {
-    return this.show(this.una);
-  }
-  get sndNxt(): string | undefined {
-    return this.show(this.nxt);
-  }
-  get rcvNxt(): string | undefined {
-    return this.show(this.rnxt);
-  }
-  get iss(): string | undefined {
-    return this.show(this.is);
-  }
-  get irs(): string | undefined {
-    return this.show(this.ir);
-  }
-  get rcvBuf(): number | undefined {
-    return this.buf?.size;
-  }
-  get rcvUser(): number | undefined {
-    return this.buf?.user;
-  }
-  toJSON(): TcbView {
-    return { endpoint: this.endpoint, peer: this.peer, state: this.state, sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, iss: this.iss, irs: this.irs, sndWnd: this.sndWnd, rcvWnd: this.rcvWnd, rcvBuf: this.rcvBuf, rcvUser: this.rcvUser };
-  }
-}
-
-/** RCV.BUFF and RCV.USER for the model, only where the flow speaks of the buffer (a `rcvbuf=` or a read). */
-function bufferOf(t: Tcb): { size?: number; user?: number } | undefined {
-  return t.rcvBuf === undefined && t.rcvRead === undefined ? undefined : { size: t.rcvBuf, user: rcvUser(t) };
-}
-
-function sameBuffer(b: { size?: number; user?: number } | undefined, t: Tcb): boolean {
-  if (t.rcvBuf === undefined && t.rcvRead === undefined) return b === undefined;
-  return b !== undefined && b.size === t.rcvBuf && b.user === rcvUser(t);
-}
-
-function same(a: SeqValue | undefined, b: SeqValue | undefined): boolean {
-  return a === b || equal(a, b);
-}
-
-export type Fmt = (v: SeqValue | undefined) => string;
 
 export const enum ReasonKind {
   RstReply,
@@ -144,7 +28,7 @@ export const enum ReasonKind {
   RcvNxt,
 }
 
-/** Why an expected number is what it is: the facts, put into words by `the checker's `say`` on demand. */
+/** Why an expected number is what it is: the facts, put into words by the checker's `say` on demand. */
 export interface Reason {
   kind: ReasonKind;
   who: string;
@@ -157,145 +41,492 @@ export interface Reason {
   fmt?: Fmt;
 }
 
-/**
- * A segment event. Most of a long flow's events are never looked at, so the number views
- * (`seq`, `ack`) are made when first read, from what the checker kept.
- */
-const FATES: readonly SegmentEvent['fate'][] = ['delivered', 'lost', 'delayed', 'duplicated'];
-/** `SegmentRecord.bits`: whether a seq and an ack are shown, the reasons' kinds (plus one, 0 for none), the fate. */
+/** Most segments have no finding; they share this empty (frozen) list. */
+export const NO_FINDINGS: number[] = Object.freeze([]) as unknown as number[];
+const NO_DELIVERIES: Delivery[] = Object.freeze([]) as unknown as Delivery[];
+
+export type Fate = SegmentEvent['fate'];
+const FATES: readonly Fate[] = ['delivered', 'lost', 'delayed', 'duplicated'];
+/** The `S_BITS` column: whether a seq and an ack are shown, the reasons' kinds (plus one, 0 for none), the fate. */
 const HAS_SEQ = 1;
 const HAS_ACK = 2;
 const SEQ_KIND_SHIFT = 2;
 const ACK_KIND_SHIFT = 5;
 const FATE_SHIFT = 8;
 
-export class SegmentRecord implements SegmentEvent {
-  /** The statement's offsets (its tree is not kept: `stmt` gets it from the table when read). */
-  readonly start: number;
-  readonly end: number;
-  readonly len: number;
-  readonly delayId?: string;
-  /** Its arrivals: none (lost), the one (most segments), or a list (duplicated, redelivered). */
-  private arrivals: Delivery | Delivery[] | undefined = undefined;
-  /** Indices of this segment's findings in the checker's log (see the checker's `finalFindings`). */
-  raw: number[] = NO_FINDINGS;
-  findings: number[] = NO_FINDINGS;
-  // The segment's numbers as root and offset (-1: none): no value object kept per segment.
-  private readonly seqRoot: number;
-  private readonly seqOff: number;
-  private readonly ackRoot: number;
-  private readonly ackOff: number;
-  /** Small facts packed in one number (HAS_SEQ, HAS_ACK, the reasons' kinds, the fate). */
-  private readonly bits: number;
-  private readonly sendBefore: TcbView;
-  private readonly sendAfter: TcbView;
-  // The facts behind the expected numbers (see `Reason`), kept flat: one object per segment.
-  private readonly seqAt: number;
-  private readonly seqN: number;
-  private readonly seqExpected?: SeqValue;
-  private readonly seqCause?: Why;
-  /** The names known when the seq was judged (a name the segment binds is not yet one). */
-  private readonly seqFmt?: Fmt;
-  private readonly ackCause?: Why;
+// A segment's columns: integers (Int32; names, notes and classes as indices into the table's
+// strings, roots -1 for none) and numbers (Float64), each segment a run of them.
+const S_ROW = 0;
+const S_START = 1;
+const S_END = 2;
+const S_FROM = 3;
+const S_TO = 4;
+const S_CONN = 5;
+const S_FLAGS = 6;
+const S_BITS = 7;
+const S_CLASS = 8;
+const S_SEQ_ROOT = 9;
+const S_ACK_ROOT = 10;
+/** The sender's snapshots before and after (rows of the snapshot table). */
+const S_BEFORE = 11;
+const S_AFTER = 12;
+/** The seq's reason: the offset and number it names, the expected value, the cause (a row of the whys), the formatter. */
+const S_SEQ_AT = 13;
+const S_SEQ_EXP_ROOT = 14;
+const S_SEQ_CAUSE = 15;
+const S_SEQ_FMT = 16;
+const S_ACK_CAUSE = 17;
+const S_FMT = 18;
+const S_ISS_ROOT = 19;
+const S_IRS_ROOT = 20;
+/** The first arrival (a row of the arrivals, -1: none); the others follow by `A_NEXT`. */
+const S_ARR = 21;
+const S_INTS = 22;
+const S_LEN = 0;
+const S_SEQ_OFF = 1;
+const S_ACK_OFF = 2;
+const S_SEQ_N = 3;
+const S_SEQ_EXP_OFF = 4;
+const S_ISS_OFF = 5;
+const S_IRS_OFF = 6;
+const S_FLOATS = 7;
+
+// An arrival's columns (all integers).
+const A_START = 0;
+const A_END = 1;
+const A_BEFORE = 2;
+const A_AFTER = 3;
+const A_OUTCOME = 4;
+const A_NOTE = 5;
+const A_DUP = 6;
+const A_NEXT = 7;
+const A_INTS = 8;
+
+// A cause's (`Why`) columns: kind and who (strings), the statement's offsets; its length a number.
+const W_KIND = 0;
+const W_WHO = 1;
+const W_START = 2;
+const W_END = 3;
+const W_INTS = 4;
+
+/** Lengths of an event table's parts, what a checkpoint saves. */
+export interface EventTableMark {
+  segments: number;
+  arrivals: number;
+  whys: number;
+  snapshots: number;
+  fmts: number;
+}
+
+/**
+ * The segment events of a check as columns: the segments, their arrivals, the causes their
+ * expected numbers name. Rows are appended while checking and cut back to a checkpoint's lengths
+ * when a check resumes. The rare facts live in maps by row: a delay's name, findings.
+ */
+export class EventTable {
+  count = 0;
+  private ints = new Int32Array(64 * S_INTS);
+  private nums = new Float64Array(64 * S_FLOATS);
+  private arrivals = 0;
+  private aInts = new Int32Array(64 * A_INTS);
+  private whys = 0;
+  private wInts = new Int32Array(16 * W_INTS);
+  private wLen = new Float64Array(16);
+  /** The last two causes kept, and their rows (a TCB's cause is the same object for many segments). */
+  private whyA: Why | undefined;
+  private whyARow = -1;
+  private whyB: Why | undefined;
+  private whyBRow = -1;
+  private readonly delayIds = new Map<number, string>();
+  /** Indices of a segment's findings in the checker's log, and in the analysis (see `SegmentRecord.raw`). */
+  readonly raw = new Map<number, number[]>();
+  readonly found = new Map<number, number[]>();
 
   constructor(
-    private readonly checker: Explainer,
-    /** The statement's row in the checker's table. */
-    private readonly row: number,
-    st: ast.SegmentStmt,
-    readonly from: string,
-    readonly to: string,
-    readonly flags: ast.FlagName[],
+    readonly checker: Explainer,
+    readonly snaps: SnapshotTable,
+    /** Endpoint names, connection keys, classes, outcomes, notes. */
+    readonly strings: Interner<string>,
+    readonly fmts: Interner<Fmt>,
+    /** Flag names of a bit set of flags. */
+    readonly flagNames: FlagNames,
+  ) {}
+
+  /** Keep a segment; its index. Numbers, snapshot rows and formatters as the checker has them. */
+  add(
+    row: number,
+    start: number,
+    end: number,
+    delayId: string | undefined,
+    from: string,
+    to: string,
+    flags: number,
     seg: Seg,
-    public sendClass: SendClass,
-    send: { before: TcbView; after: TcbView },
-    fate: SegmentEvent['fate'],
-    readonly connection: string,
-    private readonly fmt: Fmt,
-    private readonly iss: SeqValue | undefined,
-    private readonly irs: SeqValue | undefined,
+    shownSeq: boolean,
+    sendClass: SendClass,
+    fate: Fate,
+    connection: string,
+    fmt: number,
+    iss: SeqValue | undefined,
+    irs: SeqValue | undefined,
+    before: number,
+    after: number,
     seqReason: Reason | undefined,
     ackReason: Reason | undefined,
-  ) {
-    this.bits =
-      (seg.seq || st.seq ? HAS_SEQ : 0) |
+  ): number {
+    const e = this.count++;
+    if ((e + 1) * S_INTS > this.ints.length) {
+      this.ints = growInt(this.ints, (e + 1) * S_INTS);
+      this.nums = growFloat(this.nums, (e + 1) * S_FLOATS);
+    }
+    const i = e * S_INTS;
+    const f = e * S_FLOATS;
+    const ints = this.ints;
+    const nums = this.nums;
+    const str = this.strings;
+    ints[i + S_ROW] = row;
+    ints[i + S_START] = start;
+    ints[i + S_END] = end;
+    ints[i + S_FROM] = str.of(from);
+    ints[i + S_TO] = str.of(to);
+    ints[i + S_CONN] = str.of(connection);
+    ints[i + S_FLAGS] = flags;
+    ints[i + S_BITS] =
+      (shownSeq ? HAS_SEQ : 0) |
       (seg.ack ? HAS_ACK : 0) |
       ((seqReason ? seqReason.kind + 1 : 0) << SEQ_KIND_SHIFT) |
       ((ackReason ? ackReason.kind + 1 : 0) << ACK_KIND_SHIFT) |
       (FATES.indexOf(fate) << FATE_SHIFT);
-    this.seqAt = seqReason?.at ?? 0;
-    this.seqN = seqReason?.n ?? 0;
-    this.seqExpected = seqReason?.value;
-    this.seqCause = seqReason?.cause;
-    this.seqFmt = seqReason?.fmt;
-    this.ackCause = ackReason?.cause;
-    this.start = st.start;
-    this.end = st.end;
-    this.sendBefore = send.before;
-    this.sendAfter = send.after;
-    this.len = seg.len;
-    this.delayId = st.delay?.value.text;
-    this.seqRoot = seg.seq ? seg.seq.root : -1;
-    this.seqOff = seg.seq ? seg.seq.off : 0;
-    this.ackRoot = seg.ackNo ? seg.ackNo.root : -1;
-    this.ackOff = seg.ackNo ? seg.ackNo.off : 0;
+    ints[i + S_CLASS] = str.of(sendClass);
+    nums[f + S_LEN] = seg.len;
+    putValue(ints, nums, i + S_SEQ_ROOT, f + S_SEQ_OFF, seg.seq);
+    putValue(ints, nums, i + S_ACK_ROOT, f + S_ACK_OFF, seg.ackNo);
+    ints[i + S_BEFORE] = before;
+    ints[i + S_AFTER] = after;
+    ints[i + S_SEQ_AT] = seqReason ? seqReason.at : 0;
+    nums[f + S_SEQ_N] = seqReason ? seqReason.n : 0;
+    putValue(ints, nums, i + S_SEQ_EXP_ROOT, f + S_SEQ_EXP_OFF, seqReason?.value);
+    ints[i + S_SEQ_CAUSE] = this.why(seqReason?.cause);
+    ints[i + S_SEQ_FMT] = seqReason?.fmt ? this.fmts.of(seqReason.fmt) : -1;
+    ints[i + S_ACK_CAUSE] = this.why(ackReason?.cause);
+    ints[i + S_FMT] = fmt;
+    putValue(ints, nums, i + S_ISS_ROOT, f + S_ISS_OFF, iss);
+    putValue(ints, nums, i + S_IRS_ROOT, f + S_IRS_OFF, irs);
+    ints[i + S_ARR] = -1;
+    if (delayId !== undefined) this.delayIds.set(e, delayId);
+    return e;
   }
+
+  /** A cause's row (-1 for none). */
+  private why(w: Why | undefined): number {
+    if (!w) return -1;
+    if (w === this.whyA) return this.whyARow;
+    if (w === this.whyB) return this.whyBRow;
+    const r = this.whys++;
+    if ((r + 1) * W_INTS > this.wInts.length) {
+      this.wInts = growInt(this.wInts, (r + 1) * W_INTS);
+      this.wLen = growFloat(this.wLen, r + 1);
+    }
+    const i = r * W_INTS;
+    this.wInts[i + W_KIND] = this.strings.of(w.kind);
+    this.wInts[i + W_WHO] = this.strings.of(w.who);
+    this.wInts[i + W_START] = w.start;
+    this.wInts[i + W_END] = w.end;
+    this.wLen[r] = w.len;
+    this.whyB = this.whyA;
+    this.whyBRow = this.whyARow;
+    this.whyA = w;
+    this.whyARow = r;
+    return r;
+  }
+
+  private cause(r: number): Why | undefined {
+    if (r < 0) return undefined;
+    const i = r * W_INTS;
+    const s = this.strings.list;
+    return { kind: s[this.wInts[i + W_KIND]] as Why['kind'], who: s[this.wInts[i + W_WHO]], start: this.wInts[i + W_START], end: this.wInts[i + W_END], len: this.wLen[r] };
+  }
+
+  /** Segment `e` reaches its receiver at the statement `atStart`..`atEnd`; the arrival's row. */
+  arrive(e: number, atStart: number, atEnd: number, before: number, after: number, outcome: RecvKind, note: string | undefined, duplicate: boolean): number {
+    const a = this.arrivals++;
+    if ((a + 1) * A_INTS > this.aInts.length) this.aInts = growInt(this.aInts, (a + 1) * A_INTS);
+    const i = a * A_INTS;
+    const ai = this.aInts;
+    ai[i + A_START] = atStart;
+    ai[i + A_END] = atEnd;
+    ai[i + A_BEFORE] = before;
+    ai[i + A_AFTER] = after;
+    ai[i + A_OUTCOME] = this.strings.of(outcome);
+    ai[i + A_NOTE] = note === undefined ? -1 : this.strings.of(note);
+    ai[i + A_DUP] = duplicate ? 1 : 0;
+    ai[i + A_NEXT] = -1;
+    // Appended to the segment's list of arrivals.
+    const head = e * S_INTS + S_ARR;
+    if (this.ints[head] < 0) this.ints[head] = a;
+    else {
+      let x = this.ints[head];
+      while (ai[x * A_INTS + A_NEXT] >= 0) x = ai[x * A_INTS + A_NEXT];
+      ai[x * A_INTS + A_NEXT] = a;
+    }
+    return a;
+  }
+
+  /** Segment `e`'s arrivals, in order (rows of the arrivals). */
+  arrivalsOf(e: number): number[] {
+    const out: number[] = [];
+    for (let x = this.ints[e * S_INTS + S_ARR]; x >= 0; x = this.aInts[x * A_INTS + A_NEXT]) out.push(x);
+    return out;
+  }
+
+  /** Segment `e` back to its first `n` arrivals (a checkpoint restored). */
+  truncateArrivals(e: number, n: number): void {
+    const head = e * S_INTS + S_ARR;
+    if (n === 0) {
+      this.ints[head] = -1;
+      return;
+    }
+    let x = this.ints[head];
+    for (let k = 1; k < n && x >= 0; k++) x = this.aInts[x * A_INTS + A_NEXT];
+    if (x >= 0) this.aInts[x * A_INTS + A_NEXT] = -1;
+  }
+
+  mark(): EventTableMark {
+    return { segments: this.count, arrivals: this.arrivals, whys: this.whys, snapshots: this.snaps.count, fmts: this.fmts.length };
+  }
+
+  /** Back to the lengths of `m` (a checkpoint restored): later rows are dropped. */
+  truncate(m: EventTableMark): void {
+    if (this.count > m.segments) {
+      this.count = m.segments;
+      for (const map of [this.delayIds, this.raw, this.found]) for (const e of map.keys()) if (e >= m.segments) map.delete(e);
+    }
+    this.arrivals = Math.min(this.arrivals, m.arrivals);
+    this.whys = Math.min(this.whys, m.whys);
+    this.whyA = this.whyB = undefined;
+    this.snaps.truncate(m.snapshots);
+    this.fmts.truncate(m.fmts);
+  }
+
+  // ---- reading a segment (`SegmentRecord`) and an arrival (`ArrivalView`) ----
+
+  int(e: number, col: number): number {
+    return this.ints[e * S_INTS + col];
+  }
+  num(e: number, col: number): number {
+    return this.nums[e * S_FLOATS + col];
+  }
+  str(e: number, col: number): string {
+    return this.strings.list[this.ints[e * S_INTS + col]];
+  }
+  delayId(e: number): string | undefined {
+    return this.delayIds.size === 0 ? undefined : this.delayIds.get(e);
+  }
+  value(e: number, rootCol: number, offCol: number): SeqValue | undefined {
+    const root = this.ints[e * S_INTS + rootCol];
+    return root < 0 ? undefined : { root, off: this.nums[e * S_FLOATS + offCol] };
+  }
+
+  seq(e: number): NumberView | undefined {
+    const bits = this.int(e, S_BITS);
+    if (!(bits & HAS_SEQ)) return undefined;
+    const kind = ((bits >> SEQ_KIND_SHIFT) & 7) - 1;
+    const seqFmt = this.int(e, S_SEQ_FMT);
+    const reason: Reason | undefined =
+      kind < 0
+        ? undefined
+        : {
+            kind,
+            who: this.str(e, S_FROM),
+            peer: this.str(e, S_TO),
+            at: this.int(e, S_SEQ_AT),
+            n: this.num(e, S_SEQ_N),
+            value: this.value(e, S_SEQ_EXP_ROOT, S_SEQ_EXP_OFF),
+            cause: this.cause(this.int(e, S_SEQ_CAUSE)),
+            fmt: seqFmt < 0 ? undefined : this.fmts.list[seqFmt],
+          };
+    return new LazyNumber(this.value(e, S_SEQ_ROOT, S_SEQ_OFF), this.value(e, S_ISS_ROOT, S_ISS_OFF), this.fmt(e), this.checker, reason);
+  }
+
+  ack(e: number): NumberView | undefined {
+    const bits = this.int(e, S_BITS);
+    if (!(bits & HAS_ACK)) return undefined;
+    const kind = ((bits >> ACK_KIND_SHIFT) & 7) - 1;
+    const reason: Reason | undefined = kind < 0 ? undefined : { kind, who: this.str(e, S_FROM), peer: this.str(e, S_TO), at: 0, n: 0, cause: this.cause(this.int(e, S_ACK_CAUSE)), fmt: this.fmt(e) };
+    return new LazyNumber(this.value(e, S_ACK_ROOT, S_ACK_OFF), this.value(e, S_IRS_ROOT, S_IRS_OFF), this.fmt(e), this.checker, reason);
+  }
+
+  private fmt(e: number): Fmt {
+    return this.fmts.list[this.int(e, S_FMT)];
+  }
+
+  fate(e: number): Fate {
+    return FATES[this.int(e, S_BITS) >> FATE_SHIFT];
+  }
+
+  aInt(a: number, col: number): number {
+    return this.aInts[a * A_INTS + col];
+  }
+  setAInt(a: number, col: number, v: number): void {
+    this.aInts[a * A_INTS + col] = v;
+  }
+}
+
+function putValue(ints: Int32Array, nums: Float64Array, i: number, f: number, v: SeqValue | undefined): void {
+  if (v) {
+    ints[i] = v.root;
+    nums[f] = v.off;
+  } else {
+    ints[i] = -1;
+    nums[f] = 0;
+  }
+}
+
+/** Flag names of a flag bit set (the checker's, shared per combination). */
+export type FlagNames = (bits: number) => ast.FlagName[];
+
+/**
+ * A segment event: the event table and its index there (the one object the check keeps per
+ * segment). What it shows is read from the table's columns when read.
+ */
+export class SegmentRecord implements SegmentEvent {
+  constructor(
+    private readonly t: EventTable,
+    /** Its index in the table. */
+    readonly index: number,
+  ) {}
 
   get kind(): 'segment' {
     return 'segment';
   }
-
-  get fate(): SegmentEvent['fate'] {
-    return FATES[this.bits >> FATE_SHIFT];
+  /** The statement's offsets (its tree is not kept: `stmt` gets it from the statement table when read). */
+  get start(): number {
+    return this.t.int(this.index, S_START);
+  }
+  get end(): number {
+    return this.t.int(this.index, S_END);
+  }
+  get len(): number {
+    return this.t.num(this.index, S_LEN);
+  }
+  get from(): string {
+    return this.t.str(this.index, S_FROM);
+  }
+  get to(): string {
+    return this.t.str(this.index, S_TO);
+  }
+  get flags(): ast.FlagName[] {
+    return this.t.flagNames(this.t.int(this.index, S_FLAGS));
+  }
+  get sendClass(): SendClass {
+    return this.t.str(this.index, S_CLASS) as SendClass;
+  }
+  get connection(): string {
+    return this.t.str(this.index, S_CONN);
+  }
+  get delayId(): string | undefined {
+    return this.t.delayId(this.index);
+  }
+  get fate(): Fate {
+    return this.t.fate(this.index);
+  }
+  get stmt(): ast.SegmentStmt {
+    return this.t.checker.statementAt(this.t.int(this.index, S_ROW)) as ast.SegmentStmt;
+  }
+  get seq(): NumberView | undefined {
+    return this.t.seq(this.index);
+  }
+  get ack(): NumberView | undefined {
+    return this.t.ack(this.index);
   }
 
-  /** The sender's TCB before and after (made when read: one object fewer per segment). */
+  /** The sender's TCB before and after. */
   get send(): { before: TcbView; after: TcbView } {
-    return { before: this.sendBefore, after: this.sendAfter };
+    const snaps = this.t.snaps;
+    return { before: snaps.view(this.t.int(this.index, S_BEFORE)), after: snaps.view(this.t.int(this.index, S_AFTER)) };
   }
 
-  /** Its arrivals, in order (a list made when read unless there are several). */
+  /** Its arrivals, in order: none (lost), the one (most segments), or several (duplicated, redelivered). */
   get deliveries(): Delivery[] {
-    const a = this.arrivals;
-    return a === undefined ? NO_DELIVERIES : Array.isArray(a) ? a : [a];
+    if (this.t.int(this.index, S_ARR) < 0) return NO_DELIVERIES;
+    return this.t.arrivalsOf(this.index).map((a) => new ArrivalView(this.t, a));
   }
 
-  addDelivery(d: Delivery): void {
-    const a = this.arrivals;
-    if (a === undefined) this.arrivals = d;
-    else if (Array.isArray(a)) a.push(d);
-    else this.arrivals = [a, d];
+  /** How many arrivals it has (without making them). */
+  get arrivalCount(): number {
+    return this.t.int(this.index, S_ARR) < 0 ? 0 : this.t.arrivalsOf(this.index).length;
   }
 
   /** Back to the first `n` arrivals (a checkpoint restored). */
   truncateDeliveries(n: number): void {
-    const a = this.arrivals;
-    if (n === 0) this.arrivals = undefined;
-    else if (Array.isArray(a)) a.length = n;
+    this.t.truncateArrivals(this.index, n);
   }
 
-  get stmt(): ast.SegmentStmt {
-    return this.checker.statementAt(this.row) as ast.SegmentStmt;
+  /** Indices of this segment's findings in the checker's log (see the checker's `finalFindings`). */
+  get raw(): number[] {
+    return this.t.raw.size === 0 ? NO_FINDINGS : (this.t.raw.get(this.index) ?? NO_FINDINGS);
   }
-
-  get seq(): NumberView | undefined {
-    if (!(this.bits & HAS_SEQ)) return undefined;
-    const kind = ((this.bits >> SEQ_KIND_SHIFT) & 7) - 1;
-    const reason: Reason | undefined =
-      kind < 0 ? undefined : { kind, who: this.from, peer: this.to, at: this.seqAt, n: this.seqN, value: this.seqExpected, cause: this.seqCause, fmt: this.seqFmt };
-    return new LazyNumber(this.seqRoot < 0 ? undefined : { root: this.seqRoot, off: this.seqOff }, this.iss, this.fmt, this.checker, reason);
+  set raw(list: number[]) {
+    if (list === NO_FINDINGS) this.t.raw.delete(this.index);
+    else this.t.raw.set(this.index, list);
   }
-
-  get ack(): NumberView | undefined {
-    if (!(this.bits & HAS_ACK)) return undefined;
-    const kind = ((this.bits >> ACK_KIND_SHIFT) & 7) - 1;
-    const reason: Reason | undefined = kind < 0 ? undefined : { kind, who: this.from, peer: this.to, at: 0, n: 0, cause: this.ackCause, fmt: this.fmt };
-    return new LazyNumber(this.ackRoot < 0 ? undefined : { root: this.ackRoot, off: this.ackOff }, this.irs, this.fmt, this.checker, reason);
+  /** Indices of its findings in the analysis. */
+  get findings(): number[] {
+    return this.t.found.size === 0 ? NO_FINDINGS : (this.t.found.get(this.index) ?? NO_FINDINGS);
+  }
+  set findings(list: number[]) {
+    if (list === NO_FINDINGS) this.t.found.delete(this.index);
+    else this.t.found.set(this.index, list);
   }
 
   toJSON(): SegmentEvent {
     const { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
     return { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
+  }
+}
+
+/**
+ * An arrival of a segment (`Delivery`), read from its row. `after`, `outcome` and `note` change
+ * when the arrival is redrawn (see the checker's `answerUnacceptableAck`): setting them writes the
+ * row.
+ */
+export class ArrivalView implements Delivery {
+  constructor(
+    private readonly t: EventTable,
+    /** Its row among the arrivals. */
+    readonly row: number,
+  ) {}
+  get at(): ast.Span {
+    return { start: this.t.aInt(this.row, A_START), end: this.t.aInt(this.row, A_END) };
+  }
+  get before(): TcbView {
+    return this.t.snaps.view(this.t.aInt(this.row, A_BEFORE));
+  }
+  get after(): TcbView {
+    return this.t.snaps.view(this.t.aInt(this.row, A_AFTER));
+  }
+  /** (A view of this check's snapshot table.) */
+  set after(v: TcbView) {
+    this.t.setAInt(this.row, A_AFTER, (v as SnapshotView).row);
+  }
+  get outcome(): RecvKind {
+    return this.t.strings.list[this.t.aInt(this.row, A_OUTCOME)] as RecvKind;
+  }
+  set outcome(k: RecvKind) {
+    this.t.setAInt(this.row, A_OUTCOME, this.t.strings.of(k));
+  }
+  get note(): string | undefined {
+    const n = this.t.aInt(this.row, A_NOTE);
+    return n < 0 ? undefined : this.t.strings.list[n];
+  }
+  set note(s: string | undefined) {
+    this.t.setAInt(this.row, A_NOTE, s === undefined ? -1 : this.t.strings.of(s));
+  }
+  get duplicate(): boolean {
+    return this.t.aInt(this.row, A_DUP) !== 0;
+  }
+  toJSON(): Delivery {
+    return { at: this.at, before: this.before, after: this.after, outcome: this.outcome, note: this.note, duplicate: this.duplicate };
   }
 }
 
