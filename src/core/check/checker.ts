@@ -395,13 +395,13 @@ class Checker {
     if (!ackOnlyShape(p)) return false;
     const flags = p.flags;
     const fields = p.fields;
-    if (!this.lean || this.crossing > 0 || this.inflight.size > 0 || this.pendingRst.length > 0) return false;
+    if (this.crossing > 0 || this.inflight.size > 0 || this.pendingRst.length > 0) return false;
     const text = p.text;
     const from = this.plainEndpoint(text, p.start, p.fromEnd);
     const to = this.plainEndpoint(text, p.toStart, p.toEnd);
     if (!from || !to || from === to) return false;
     // The connection and both TCBs, from the last prediction when it was on the same pair (a
-    // findings-only check never drops a connection or a TCB once made).
+    // connection or a TCB, once made, is dropped only by `restore`, which forgets the pair).
     let pair = this.pair;
     if (!pair || !((pair.x === from && pair.y === to) || (pair.x === to && pair.y === from))) {
       const conn = from.conns.get(to.info.name);
@@ -443,20 +443,49 @@ class Checker {
     seg.ackNo = rcvNxt;
     // Sent.
     const end = p.stmtEnd;
+    const name = from.info.name;
+    const peer = to.info.name;
     this.senderFault = 0;
     this.wroteAck = undefined;
     from.lastConn = c;
     to.lastConn = c;
-    const name = from.info.name;
+    if (this.lean) {
+      applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
+      s.lastAckSent = rcvNxt;
+      const why: Why = { kind: 'data', who: name, start: p.start, end, len };
+      noteLast(from, why, LastEventKind.Segment, name, peer, flags, s.state);
+      // Arrived.
+      if (r.unacceptableAck) r.unacceptableAck = undefined;
+      receiveAcceptable(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+      noteLast(to, why, LastEventKind.Segment, name, peer, flags, r.state);
+      return true;
+    }
+    // The model's part, as the long way keeps it: both names' references, the sender's TCB
+    // before and after, the reasons behind the expected seq and ack, the event, its arrival.
+    this.refAt(name, p.start, p.fromEnd);
+    this.refAt(peer, p.toStart, p.toEnd);
+    const before = this.snapshot(s, name, peer, c);
+    const sendClass: SendClass = isDuplicateAck(s, r, seg) ? 'dup-ack' : 'new';
+    const seqWhy = this.sndNxtReason(from, s, c);
+    const ackWhy = this.rcvNxtReason(from, to, s);
     applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
     s.lastAckSent = rcvNxt;
-    const why: Why = { kind: 'data', who: name, start: p.start, end, len };
-    noteLast(from, why, LastEventKind.Segment, name, to.info.name, flags, s.state);
+    const ev = this.record(row, p.start, end, undefined, name, peer, flags, seg, true, sendClass, 'delivered', c, s, before, this.snapshot(s, name, peer, c), seqWhy, ackWhy);
     // Arrived.
+    const rBefore = this.snapshot(r, peer, name, c);
     if (r.unacceptableAck) r.unacceptableAck = undefined;
-    receiveAcceptable(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
-    noteLast(to, why, LastEventKind.Segment, name, to.info.name, flags, r.state);
+    const out = receiveAcceptable(r, seg, this.clock, { kind: 'data', who: name, start: p.start, end, len }, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    this.evs.arrive(ev.index, p.start, end, rBefore, this.snapshot(r, peer, name, c), out.kind, undefined, false);
     return true;
+  }
+
+  /** A reference to endpoint `name` at these offsets (`ref` without a name node). */
+  private refAt(name: string, start: number, end: number): void {
+    const list = this.endpointRefs.get(name);
+    if (list) {
+      list.push(start);
+      list.push(end);
+    } else this.endpointRefs.set(name, [start, end]);
   }
 
   /** The endpoint a name in the text names (its offsets), or undefined if none is declared so. */
@@ -584,6 +613,8 @@ class Checker {
       if (id.startsWith(CROSS_ID)) this.crossing++;
     }
     this.lastViews.clear();
+    // (Connections and TCBs made after the checkpoint are gone: the prediction's pair may be one.)
+    this.pair = undefined;
     this.relative = cp.relative;
     this.clock = cp.clock;
     this.mslMs = cp.mslMs;
