@@ -12,7 +12,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, analyzeFindings, extractFences, Locale } from '../../src/core/index';
+import { analyze, analyzeFindings, extractFences, Locale, parse } from '../../src/core/index';
+import { parseDeclarations } from '../../src/core/syntax/parser';
 import { importCapture } from '../../src/core/import/capture';
 import { importPacketdrill } from '../../src/core/import/packetdrill';
 import { CORPUS, pcapFiles, pktFiles, prng, readPcap } from '../import/helpers';
@@ -106,6 +107,20 @@ describe('analyzeFindings (the findings-only check)', () => {
     });
     assert.ok(compared >= 1000, `${compared} comparisons`);
     assert.ok(findings >= compared, `${findings} findings in ${compared} texts`);
+  });
+
+  it('finds every declaration the parser finds (parseDeclarations), wherever and however written', () => {
+    const texts = [
+      'C -> S SYN seq=0\n# the client and the server\nclient C\nserver S\n',
+      'C -> S SYN seq=0\r# a lone CR before\rclient C\nserver S # host',
+      'note "server S"\n  ;；CLIENT C\nhostname -> S SYN\nHost H\nattac\u212Aer M\n', // the Kelvin sign lowers to k
+      'x\rattac\u212Aer M\nclient C\rserver S',
+      'servers -> S ACK\nclient\nserver S\n',
+    ];
+    for (const text of texts) {
+      const all = parse(text).file.statements.filter((st) => st.kind === 'endpoint');
+      assert.deepEqual(parseDeclarations(text), all, JSON.stringify(text));
+    }
   });
 
   it('reads texts with CR and CRLF line ends and none at the end', () => {

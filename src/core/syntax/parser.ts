@@ -100,11 +100,16 @@ const NO_COMMENTS = { comments: false };
 
 /** The words that begin an endpoint declaration (in any case). */
 const DECLARATION_WORDS = ['client', 'server', 'endpoint', 'host', 'attacker'];
+/**
+ * The declaration words anywhere, in any case, as the scanner lowers a name (`u`: the Kelvin sign
+ * K lowers to k, so `attacKer` is a keyword to the parser).
+ */
+const DECLARATION_SEARCH = /client|server|endpoint|host|attacker/giu;
 
 /**
  * The endpoint declarations of `text`, as `parse(text)` gives them, without parsing the rest:
- * only the lines that can hold one are parsed (those whose first word is a declaration word,
- * and those with a lone CR, which are several lines to the scanner). The checker declares every
+ * only the lines that can hold one are parsed: those that hold a declaration word and either
+ * start with one or hold a lone CR (several lines to the scanner). The checker declares every
  * endpoint before the first statement, so a check of a text read in pieces (`analyzeFindings`)
  * needs them first.
  */
@@ -112,9 +117,15 @@ export function parseDeclarations(text: string): ast.EndpointStmt[] {
   const out: ast.EndpointStmt[] = [];
   const n = text.length;
   let cr = -1;
-  for (let start = 0; start < n; ) {
-    const nl = text.indexOf('\n', start);
+  // Only a line that holds a declaration word somewhere can declare: the search (a regular
+  // expression, which skips the rest fast) finds those lines, in order.
+  const search = DECLARATION_SEARCH;
+  search.lastIndex = 0;
+  for (let m = search.exec(text); m; m = search.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index - 1) + 1;
+    const nl = text.indexOf('\n', m.index);
     const end = nl < 0 ? n : nl + 1;
+    search.lastIndex = end;
     if (cr < start) cr = text.indexOf('\r', start) >>> 0; // (none: 2^32 - 1, beyond any line)
     let candidate = false;
     while (cr < end) {
@@ -127,7 +138,7 @@ export function parseDeclarations(text: string): ast.EndpointStmt[] {
     if (candidate || startsWithDeclarationWord(text, start, end)) {
       for (const st of parse(text, start, end, NO_COMMENTS).file.statements) if (st.kind === 'endpoint') out.push(st);
     }
-    start = end;
+    if (end >= n) break;
   }
   return out;
 }

@@ -85,9 +85,15 @@ function word3(a: number, b: number, c: number): number {
   return NONE;
 }
 
-/** Does `text` hold `lower` at `start`, in any case (`lower` is lower-case letters)? */
+/**
+ * Does `text` hold `lower` at `start`, in any case, as the scanner lowers a name (`lower` is
+ * lower-case ASCII letters; the Kelvin sign K, U+212A, lowers to k)?
+ */
 export function sameLower(text: string, start: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) if ((text.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = text.charCodeAt(start + i);
+    if ((c === 0x212a ? 0x6b : c | 0x20) !== lower.charCodeAt(i)) return false;
+  }
   return true;
 }
 
