@@ -149,16 +149,26 @@ export function readBody(text: string, p: number, limit: number, out: PlainBody)
     // A word of ASCII letters, one the fast path knows. (Whatever follows a word that is not a
     // blank, `=` or the line end — a digit, `_`, a letter of another script — is no word's
     // start: the next step gives up.)
+    // Every word it knows has three letters but `wscale`: the three, then what follows them. (A
+    // character that is no letter never matches a letter in `word3`, `| 32` or not.)
     const ws = p;
-    while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) c = text.charCodeAt(++p);
+    let word: number;
+    c = text.charCodeAt(p + 3);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) {
+      word = word3(text.charCodeAt(p) | 32, text.charCodeAt(p + 1) | 32, text.charCodeAt(p + 2) | 32);
+      p += 3;
+    } else {
+      c = text.charCodeAt(p + 6);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || !sameLower(text, p, 'wscale')) return -1;
+      word = W_WSCALE;
+      p += 6;
+    }
+    if (word === NONE) return -1;
     const we = p;
-    const n = we - ws;
     let q = p;
     while (c === 32 || c === 9) c = text.charCodeAt(++q);
     // (`=` after blanks: a flag written bit style gives up below; a field finds no digits.)
     const equals = c === 61;
-    const word = n === 3 ? word3(text.charCodeAt(ws) | 32, text.charCodeAt(ws + 1) | 32, text.charCodeAt(ws + 2) | 32) : n === 6 && sameLower(text, ws, 'wscale') ? W_WSCALE : NONE;
-    if (word === NONE) return -1;
     const flag = WORD_FLAG[word];
     if (flag !== NONE && !equals) {
       const i = out.flagCount;
