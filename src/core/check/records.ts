@@ -47,6 +47,9 @@ const NO_DELIVERIES: Delivery[] = Object.freeze([]) as unknown as Delivery[];
 
 export type Fate = SegmentEvent['fate'];
 const FATES: readonly Fate[] = ['delivered', 'lost', 'delayed', 'duplicated'];
+function fateIndex(f: Fate): number {
+  return f === 'delivered' ? 0 : f === 'lost' ? 1 : f === 'delayed' ? 2 : 3;
+}
 /** The `S_BITS` column: whether a seq and an ack are shown, the reasons' kinds (plus one, 0 for none), the fate. */
 const HAS_SEQ = 1;
 const HAS_ACK = 2;
@@ -187,7 +190,7 @@ export class EventTable {
       (seg.ack ? HAS_ACK : 0) |
       ((seqReason ? seqReason.kind + 1 : 0) << SEQ_KIND_SHIFT) |
       ((ackReason ? ackReason.kind + 1 : 0) << ACK_KIND_SHIFT) |
-      (FATES.indexOf(fate) << FATE_SHIFT);
+      (fateIndex(fate) << FATE_SHIFT);
     ints[i + S_CLASS] = str.at(3, sendClass);
     nums[f + S_LEN] = seg.len;
     put(ints, i + S_SEQ_ROOT, i + S_SEQ_OFF, seg.seq);
@@ -198,7 +201,7 @@ export class EventTable {
     nums[f + S_SEQ_N] = seqReason ? seqReason.n : 0;
     put(ints, i + S_SEQ_EXP_ROOT, i + S_SEQ_EXP_OFF, seqReason?.value);
     ints[i + S_SEQ_CAUSE] = this.why(seqReason?.cause);
-    ints[i + S_SEQ_FMT] = seqReason?.fmt ? this.fmts.of(seqReason.fmt) : -1;
+    ints[i + S_SEQ_FMT] = seqReason?.fmt ? this.fmts.at(0, seqReason.fmt) : -1;
     ints[i + S_ACK_CAUSE] = this.why(ackReason?.cause);
     ints[i + S_FMT] = fmt;
     ints[i + S_ARR] = -1;
