@@ -181,8 +181,11 @@ export class EventTable {
     ints[i + S_ROW] = row;
     ints[i + S_START] = start;
     ints[i + S_END] = end;
-    ints[i + S_FROM] = str.at(0, from);
-    ints[i + S_TO] = str.at(1, to);
+    // The writer and the receiver are the after snapshot's endpoint and peer (but for a spoofed segment's writer).
+    const ep = this.snaps.endpointIndex(after);
+    const pe = this.snaps.peerIndex(after);
+    ints[i + S_FROM] = str.list[ep] === from ? ep : str.at(0, from);
+    ints[i + S_TO] = str.list[pe] === to ? pe : str.at(1, to);
     ints[i + S_CONN] = str.at(2, connection);
     ints[i + S_FLAGS] = flags;
     ints[i + S_BITS] =

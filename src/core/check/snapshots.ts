@@ -30,19 +30,24 @@ export class Interner<T> {
   }
 
   /**
-   * `of`, remembering the last value asked at each of a few call sites (`slot`): the same names
-   * and classes come back segment after segment, and comparing with the last is cheaper than a
-   * lookup.
+   * `of`, remembering the last two values asked at each of a few call sites (`slot`, 0 to 7):
+   * the same names and classes come back segment after segment (two endpoints take turns), and
+   * comparing with them is cheaper than a lookup.
    */
   at(slot: number, v: T): number {
-    if (this.lastValue[slot] === v) return this.lastIndex[slot];
+    const k = slot * 2;
+    const seen = this.seen;
+    if (seen[k] === v) return this.seenIndex[k];
+    if (seen[k + 1] === v) return this.seenIndex[k + 1];
     const i = this.of(v);
-    this.lastValue[slot] = v;
-    this.lastIndex[slot] = i;
+    seen[k + 1] = seen[k];
+    this.seenIndex[k + 1] = this.seenIndex[k];
+    seen[k] = v;
+    this.seenIndex[k] = i;
     return i;
   }
-  private readonly lastValue: (T | undefined)[] = [];
-  private readonly lastIndex: number[] = [];
+  private readonly seen: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
+  private readonly seenIndex = new Int32Array(16);
 
   get length(): number {
     return this.list.length;
@@ -51,8 +56,7 @@ export class Interner<T> {
   truncate(n: number): void {
     if (this.list.length <= n) return;
     while (this.list.length > n) this.index.delete(this.list.pop()!);
-    this.lastValue.length = 0;
-    this.lastIndex.length = 0;
+    this.seen.fill(undefined);
   }
 }
 
@@ -238,6 +242,13 @@ export class SnapshotTable {
 
   state(row: number): TcpState {
     return ALL_STATES[this.rows.int(row, I_STATE)];
+  }
+  /** The indices of a row's endpoint and peer among the names. */
+  endpointIndex(row: number): number {
+    return this.rows.int(row, I_ENDPOINT);
+  }
+  peerIndex(row: number): number {
+    return this.rows.int(row, I_PEER);
   }
   endpoint(row: number): string {
     return this.names.list[this.rows.int(row, I_ENDPOINT)];
