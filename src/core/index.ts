@@ -11,6 +11,7 @@ import type * as ast from './syntax/ast';
 import type { File } from './syntax/ast';
 import { shiftStatement } from './syntax/shift';
 import { StatementTable, TableFile } from './syntax/table';
+import { PlainSegment, readPlainSegment } from './syntax/plain';
 import type { SyntaxIssue } from './syntax/parser';
 import type { Model } from './model';
 
@@ -45,6 +46,8 @@ export interface AnalyzeOptions {
   /** Statements between two checkpoints of the check (default 1,024); smaller resumes closer
    * to an edit and costs more copies. */
   checkpointEvery?: number;
+  /** As `FindingsOptions.plainLines`: false parses every line into a tree (the reference). */
+  plainLines?: boolean;
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
@@ -87,7 +90,7 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   } else {
     // Parsed a piece at a time as the check reads it: each piece's segment trees are checked
     // while fresh and dropped; the table keeps their rows (syntax/table.ts).
-    table = new StatementTable(text);
+    table = new StatementTable(text, true, true, options.plainLines ?? true);
   }
   const file = new TableFile(text, table);
   if (slice !== Infinity) yield;
@@ -137,6 +140,9 @@ export interface FindingsOptions {
   /** Characters per piece (default 4,096), rounded up to a line end; 0 makes every line a
    * piece. The findings do not depend on it. */
   piece?: number;
+  /** False parses every line into a tree, plain segment lines too: the reference the plain
+   * path (syntax/plain.ts, the checker's header prediction) is tested against. */
+  plainLines?: boolean;
 }
 
 /**
@@ -149,16 +155,35 @@ export interface FindingsOptions {
 export function analyzeFindings(text: string, options: FindingsOptions = {}): Finding[] {
   const locale = options.locale ?? 'en';
   const piece = options.piece ?? PIECE;
+  const plainLines = options.plainLines ?? true;
   const check = findingsCheck(text, parseDeclarations(text), { locale, lineOffset: options.lineOffset ?? 0 });
   const syntax: Finding[] = [];
-  for (let start = 0; start < text.length; ) {
-    const nl = text.indexOf('\n', start + piece);
-    const end = nl < 0 ? text.length : nl + 1;
+  // Lines not plain are parsed a piece at a time (from `pending` on); a plain segment line is
+  // checked from the numbers `readPlainSegment` read (syntax/plain.ts), with no tree.
+  const trees = (start: number, end: number): void => {
     const { file, issues } = parse(text, start, end, { comments: false });
     for (const i of issues) syntax.push(syntaxFinding(i, locale));
     check.feed(file.statements);
-    start = end;
+  };
+  const plain = new PlainSegment(text);
+  const n = text.length;
+  let pending = 0;
+  for (let start = 0; start < n; ) {
+    const next = plainLines ? readPlainSegment(plain, start, n) : -1;
+    if (next >= 0) {
+      if (pending < start) trees(pending, start);
+      check.plain(plain);
+      start = pending = next;
+      continue;
+    }
+    const nl = text.indexOf('\n', start);
+    start = nl < 0 ? n : nl + 1;
+    if (start - pending > piece) {
+      trees(pending, start);
+      pending = start;
+    }
   }
+  if (pending < n) trees(pending, n);
   const findings = check.finish();
   return syntax.length === 0 ? findings : syntax.concat(findings);
 }

@@ -12,7 +12,7 @@ import { TcpState, isSynchronized, lookupState, ALL_STATES } from '../tcp/states
 import { IssuedCookie, cookieValid, synTextMayBeAcked } from '../tcp/tfo';
 import { completesHandshake, queued } from '../tcp/accept';
 import { applyRead, effectiveSendMss, freeSpace, heldWindow, largestWindowField, noteAdvertised, rcvUser, readVerdict } from '../tcp/buffer';
-import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, reopensTimeWait, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
+import { RULE, Seg, Tcb, Why, advanceClock, applySend, checkSend, isDuplicateAck, isKeepAlive, isRetransmission, lacksAck, newTcb, receive, receiveAcceptable, reopensTimeWait, setState, startRcvNxt, synTextAck, ackUnacceptable, RecvKind } from '../tcp/machine';
 import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
@@ -21,6 +21,7 @@ import { ArrivalView, EventTable, EventTableMark, Fate, NO_FINDINGS, Reason, Rea
 import { Fmt, Interner, SnapshotTable } from './snapshots';
 import { RowKind, StatementTable, TableFile } from '../syntax/table';
 import { parseDeclarations } from '../syntax/parser';
+import { PlainField, PlainSegment, ackOnlyShape, plainSegmentStmt } from '../syntax/plain';
 
 interface Endpoint {
   info: EndpointInfo;
@@ -190,13 +191,30 @@ export function* checkSteps(file: ast.File, lines: LineIndex, options: CheckOpti
  */
 export interface FindingsCheck {
   feed(statements: readonly ast.Statement[]): void;
+  /** The next statement is the plain segment line `p` read (`readPlainSegment`), with no tree. */
+  plain(p: PlainSegment): void;
   finish(): Finding[];
 }
 
 export function findingsCheck(text: string, declarations: readonly ast.EndpointStmt[], options: { locale?: Locale; lineOffset?: number } = {}): FindingsCheck {
   const checker = new Checker({ text, statements: [], comments: [] }, undefined, options.locale ?? 'en', options.lineOffset ?? 0, CHECKPOINT_EVERY, true);
   checker.declareAll(declarations);
-  return { feed: (statements) => checker.feed(statements), finish: () => checker.finish(0) };
+  return { feed: (statements) => checker.feed(statements), plain: (p) => checker.plain(p), finish: () => checker.finish(0) };
+}
+
+/** Is `name` the text from `start` to `end`? */
+function nameAt(text: string, start: number, end: number, name: string): boolean {
+  if (name.length !== end - start) return false;
+  for (let i = 0; i < name.length; i++) if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The segment object of predictions, made as `segment` makes its own (one shape for the machine's code). */
+function predictedSeg(): Seg {
+  const seg: Seg = { syn: false, ack: true, fin: false, rst: false, len: 0, win: undefined, wscale: undefined, rtx: false, tsVal: undefined };
+  seg.seq = undefined;
+  seg.ackNo = undefined;
+  return seg;
 }
 
 /** Statements between two checkpoints of a check (state saved for resuming after an edit). */
@@ -247,6 +265,12 @@ class Checker {
   private clock = 0;
   private mslMs = 120_000;
   private title?: string;
+  /** The two endpoints a plain line named last (`plainEndpoint`). */
+  private recent0?: Endpoint;
+  private recent1?: Endpoint;
+  /** The pair of endpoints of the last predicted segment, their connection and TCBs. */
+  private pair?: { x: Endpoint; y: Endpoint; c: Connection; tx: Tcb; ty: Tcb };
+  private readonly predictedSeg: Seg = predictedSeg();
 
   /**
    * `lean`: a findings-only check (`FindingsCheck`). It keeps no events, views, references or
@@ -299,12 +323,15 @@ class Checker {
       for (let i = 0; i < table.count; i++) if (table.kind[i] === RowKind.Endpoint) this.declare(table.peek(i) as ast.EndpointStmt);
     }
     let pause = start + slice;
+    const reader = new PlainSegment(table.text);
     for (let i = start; table.has(i); i++) {
       if (i % this.checkpointEvery === 0 && i > 0) this.save(i);
       if (i === pause) {
         pause += slice;
         yield;
       }
+      // A plain row (no tree, `syntax/plain.ts`) is taken by header prediction, or made into its tree.
+      if (table.plain[i] === 1 && table.plainRow(i, reader) && this.predicted(reader, i)) continue;
       this.statement(table.peek(i), i);
     }
     if (!file) this.declarations = endpointRows(table);
@@ -343,6 +370,140 @@ class Checker {
   /** Check the next statements, in source order. */
   feed(statements: readonly ast.Statement[]): void {
     for (let i = 0; i < statements.length; i++) this.statement(statements[i], -1);
+  }
+
+  /** Findings-only check: the next statement is the plain segment line `p` read. */
+  plain(p: PlainSegment): void {
+    if (!this.predicted(p, -1)) this.statement(plainSegmentStmt(p), -1);
+  }
+
+  /**
+   * Header prediction (the fast path TCP implementations take for the commonest segment, after
+   * Van Jacobson): a findings-only check takes a plain line with no tree when it is the segment
+   * both sides expect, and otherwise returns false before changing anything (the line then goes
+   * the long way, `segment`). Expected means: ACK (and maybe PSH) and nothing else, seq and ack
+   * written as numbers, equal to the sender's SND.NXT and RCV.NXT; the sender ESTABLISHED or
+   * CLOSE-WAIT (where it may send anything but a SYN, RFC 9293 §3.10.2) and within the send
+   * window (§3.8.6); the receiver synchronized past SYN-RECEIVED, the segment acceptable to it
+   * (§3.10.7.4 first); nothing in flight, no RST owed or pending, no buffer declared, no
+   * application protocol running. Such a segment gets no finding on either side, and the
+   * effects are the long way's: `applySend` at the sender, `receiveAcceptable` at the receiver
+   * (with ACK set, acceptable and no SYN, RST or FIN, it has no outcome the checker reports), the
+   * two endpoints' last events. test/core/plain.test.ts checks both ways give the same findings.
+   */
+  private predicted(p: PlainSegment, row: number): boolean {
+    if (!ackOnlyShape(p)) return false;
+    const flags = p.flags;
+    const fields = p.fields;
+    if (this.crossing > 0 || this.inflight.size > 0 || this.pendingRst.length > 0) return false;
+    const text = p.text;
+    const from = this.plainEndpoint(text, p.start, p.fromEnd);
+    const to = this.plainEndpoint(text, p.toStart, p.toEnd);
+    if (!from || !to || from === to) return false;
+    // The connection and both TCBs, from the last prediction when it was on the same pair (a
+    // connection or a TCB, once made, is dropped only by `restore`, which forgets the pair).
+    let pair = this.pair;
+    if (!pair || !((pair.x === from && pair.y === to) || (pair.x === to && pair.y === from))) {
+      const conn = from.conns.get(to.info.name);
+      const tx = conn?.tcbs.get(from.info.name);
+      const ty = conn?.tcbs.get(to.info.name);
+      if (!conn || !tx || !ty) return false;
+      pair = this.pair = { x: from, y: to, c: conn, tx, ty };
+    }
+    const c = pair.c;
+    const s = pair.x === from ? pair.tx : pair.ty;
+    const r = pair.x === from ? pair.ty : pair.tx;
+    if ((s.state !== TcpState.ESTABLISHED && s.state !== TcpState.CLOSE_WAIT) || !isSynchronized(r.state) || r.state === TcpState.SYN_RCVD) return false;
+    if (s.unacceptableAck || s.owesRst || s.rcvBuf !== undefined || r.rcvBuf !== undefined) return false;
+    const sndNxt = s.sndNxt;
+    const rcvNxt = s.rcvNxt;
+    if (!sndNxt || !rcvNxt || !r.rcvNxt) return false;
+    // The numbers as `evaluate` reads them: relative ones count from the ISNs.
+    const seqBase = this.relative ? s.iss : undefined;
+    const ackBase = this.relative ? s.irs : undefined;
+    const seqRoot = seqBase ? seqBase.root : 0;
+    const seqOff = ((seqBase ? seqBase.off : 0) + p.value[PlainField.Seq]) >>> 0;
+    const ackRoot = ackBase ? ackBase.root : 0;
+    const ackOff = ((ackBase ? ackBase.off : 0) + p.value[PlainField.Ack]) >>> 0;
+    if (seqRoot !== sndNxt.root || seqOff !== sndNxt.off || ackRoot !== rcvNxt.root || ackOff !== rcvNxt.off) return false;
+    const len = fields & (1 << PlainField.Len) ? p.value[PlainField.Len] : 0;
+    if (len > 0 && c.app.active(from.info.name)) return false;
+    // Within the send window: SEG.SEQ + SEG.LEN =< SND.UNA + SND.WND (the long way's `gt`).
+    const una = s.sndUna;
+    if (len > 0 && una && s.sndWnd !== undefined && una.root === seqRoot && ((seqOff + len - (una.off + s.sndWnd)) | 0) > 0) return false;
+    // In order at the receiver (SEG.SEQ = RCV.NXT) and, with text, into an open window: acceptable
+    // by every row of Table 6 (RFC 9293 §3.10.7.4 first).
+    const rNxt = r.rcvNxt;
+    if (rNxt.root !== seqRoot || rNxt.off !== seqOff || (len > 0 && !(r.rcvWnd > 0))) return false;
+    // (The machine keeps no segment, only its numbers: one object serves every prediction.)
+    const seg = this.predictedSeg;
+    seg.len = len;
+    seg.win = fields & (1 << PlainField.Win) ? p.value[PlainField.Win] : undefined;
+    seg.seq = sndNxt;
+    seg.ackNo = rcvNxt;
+    // Sent.
+    const end = p.stmtEnd;
+    const name = from.info.name;
+    const peer = to.info.name;
+    this.senderFault = 0;
+    this.wroteAck = undefined;
+    from.lastConn = c;
+    to.lastConn = c;
+    if (this.lean) {
+      applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
+      s.lastAckSent = rcvNxt;
+      const why: Why = { kind: 'data', who: name, start: p.start, end, len };
+      noteLast(from, why, LastEventKind.Segment, name, peer, flags, s.state);
+      // Arrived.
+      if (r.unacceptableAck) r.unacceptableAck = undefined;
+      receiveAcceptable(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+      noteLast(to, why, LastEventKind.Segment, name, peer, flags, r.state);
+      return true;
+    }
+    // The model's part, as the long way keeps it: both names' references, the sender's TCB
+    // before and after, the reasons behind the expected seq and ack, the event, its arrival.
+    this.refAt(name, p.start, p.fromEnd);
+    this.refAt(peer, p.toStart, p.toEnd);
+    const before = this.snapshot(s, name, peer, c);
+    const sendClass: SendClass = isDuplicateAck(s, r, seg) ? 'dup-ack' : 'new';
+    const seqWhy = this.sndNxtReason(from, s, c);
+    const ackWhy = this.rcvNxtReason(from, to, s);
+    applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
+    s.lastAckSent = rcvNxt;
+    const ev = this.record(row, p.start, end, undefined, name, peer, flags, seg, true, sendClass, 'delivered', c, before, this.snapshot(s, name, peer, c), seqWhy, ackWhy);
+    // Arrived.
+    const rBefore = this.snapshot(r, peer, name, c);
+    if (r.unacceptableAck) r.unacceptableAck = undefined;
+    const out = receiveAcceptable(r, seg, this.clock, { kind: 'data', who: name, start: p.start, end, len }, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    this.evs.arrive(ev.index, p.start, end, rBefore, this.snapshot(r, peer, name, c), out.kind, undefined, false);
+    return true;
+  }
+
+  /** A reference to endpoint `name` at these offsets (`ref` without a name node). */
+  private refAt(name: string, start: number, end: number): void {
+    const list = this.endpointRefs.get(name);
+    if (list) {
+      list.push(start);
+      list.push(end);
+    } else this.endpointRefs.set(name, [start, end]);
+  }
+
+  /** The endpoint a name in the text names (its offsets), or undefined if none is declared so. */
+  private plainEndpoint(text: string, start: number, end: number): Endpoint | undefined {
+    const a = this.recent0;
+    if (a && nameAt(text, start, end, a.info.name)) return a;
+    const b = this.recent1;
+    if (b && nameAt(text, start, end, b.info.name)) {
+      this.recent1 = a;
+      this.recent0 = b;
+      return b;
+    }
+    const e = this.endpoints.get(text.slice(start, end));
+    if (e) {
+      this.recent1 = a;
+      this.recent0 = e;
+    }
+    return e;
   }
 
   /** After the last statement: segments still in flight, then the findings (see `finalFindings`). */
@@ -452,6 +613,8 @@ class Checker {
       if (id.startsWith(CROSS_ID)) this.crossing++;
     }
     this.lastViews.clear();
+    // (Connections and TCBs made after the checkpoint are gone: the prediction's pair may be one.)
+    this.pair = undefined;
     this.relative = cp.relative;
     this.clock = cp.clock;
     this.mslMs = cp.mslMs;

@@ -5,6 +5,7 @@
 import * as ast from './ast';
 import { Scanner, isIdentPart } from './scanner';
 import { TokenKind, tokenNames } from './tokens';
+import { PlainBody, fieldNodes, flagItem, readBody, sameLower } from './plain';
 import type { Span } from './text';
 import { FindingKey } from '../check/findings';
 
@@ -47,66 +48,6 @@ function flagNamed(w: string): ast.FlagName | undefined {
   }
   return undefined;
 }
-/** The fields `Parser.fastSegmentBody` reads, and their largest values (as `segmentWord`'s). */
-const enum FastField {
-  None = -1,
-  Seq,
-  Ack,
-  Len,
-  Win,
-  Mss,
-  Wscale,
-}
-const FAST_FIELD_MAX = [0xffffffff, 0xffffffff, 0x7fffffff, 0xffffffff, 0xffffffff, 14];
-
-/** A word `fastSegmentBody` knows: a flag, a field, or (`ack`) both. */
-interface FastWord {
-  flag?: ast.FlagName;
-  field: FastField;
-}
-const FAST_WSCALE: FastWord = { field: FastField.Wscale };
-const FAST_ACK: FastWord = { flag: 'ACK', field: FastField.Ack };
-const FAST_SEQ: FastWord = { field: FastField.Seq };
-const FAST_LEN: FastWord = { field: FastField.Len };
-const FAST_WIN: FastWord = { field: FastField.Win };
-const FAST_MSS: FastWord = { field: FastField.Mss };
-const FAST_FLAG = new Map(ast.FLAG_NAMES.map((f) => [f, { flag: f, field: FastField.None } as FastWord]));
-
-/** The three-letter word of these lower-case character codes, if `fastSegmentBody` knows it. */
-function fastWord3(a: number, b: number, c: number): FastWord | undefined {
-  switch (a) {
-    case 97: // a
-      return b === 99 && c === 107 ? FAST_ACK : undefined;
-    case 115: // s
-      return b === 101 && c === 113 ? FAST_SEQ : b === 121 && c === 110 ? FAST_FLAG.get('SYN') : undefined;
-    case 108: // l
-      return b === 101 && c === 110 ? FAST_LEN : undefined;
-    case 119: // w
-      return b === 105 && c === 110 ? FAST_WIN : undefined;
-    case 109: // m
-      return b === 115 && c === 115 ? FAST_MSS : undefined;
-    case 102: // f
-      return b === 105 && c === 110 ? FAST_FLAG.get('FIN') : undefined;
-    case 114: // r
-      return b === 115 && c === 116 ? FAST_FLAG.get('RST') : undefined;
-    case 112: // p
-      return b === 115 && c === 104 ? FAST_FLAG.get('PSH') : undefined;
-    case 117: // u
-      return b === 114 && c === 103 ? FAST_FLAG.get('URG') : undefined;
-    case 101: // e
-      return b === 99 && c === 101 ? FAST_FLAG.get('ECE') : undefined;
-    case 99: // c
-      return b === 119 && c === 114 ? FAST_FLAG.get('CWR') : undefined;
-  }
-  return undefined;
-}
-
-/** Does `text` hold `lower` at `start`, in any case (`lower` is lower-case letters)? */
-function sameLower(text: string, start: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) if ((text.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
-  return true;
-}
-
 const CALLS = new Map<string, ast.CallName>([
   ['open', 'open'],
   ['connect', 'open'],
@@ -221,9 +162,8 @@ class Parser {
   /** End of the last flag of the segment being parsed. */
   private flagsEnd = -1;
   private exprDepth = 0;
-  /** Fields read by `fastSegmentBody`, in order (reused from line to line). */
-  private readonly fastKinds: FastField[] = [];
-  private readonly fastValues: (ast.Field<ast.Expr> | ast.Field<number>)[] = [];
+  /** What `fastSegmentBody` read (reused from line to line). */
+  private readonly body = new PlainBody();
 
   constructor(
     private readonly text: string,
@@ -827,101 +767,14 @@ class Parser {
    * The current token is the first of the body, an identifier.
    */
   private fastSegmentBody(seg: ast.SegmentStmt): boolean {
-    const text = this.text;
-    const limit = this.scanner.limit;
-    const kinds = this.fastKinds;
-    const values = this.fastValues;
-    let fields = 0;
-    let seen = 0;
-    let p = this.scanner.tokenStart;
-    let last = p;
-    let end = seg.end;
-    for (;;) {
-      let c = p < limit ? text.charCodeAt(p) : 10;
-      while (c === 32 || c === 9) c = ++p < limit ? text.charCodeAt(p) : 10;
-      if (c === 10 || c === 13 || c === 35 || (c === 47 && text.charCodeAt(p + 1) === 47)) break;
-      // A word of ASCII letters, one the fast path knows. (Whatever follows a word that is not a
-      // blank, `=` or the line end — a digit, `_`, a letter of another script — is no word's
-      // start: the next step gives up.)
-      const ws = p;
-      while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) c = ++p < limit ? text.charCodeAt(p) : 10;
-      const we = p;
-      const n = we - ws;
-      let q = p;
-      while (c === 32 || c === 9) c = ++q < limit ? text.charCodeAt(q) : 10;
-      // (`=` after blanks: a flag written bit style gives up below; a field finds no digits.)
-      const equals = c === 61;
-      const word = n === 3 ? fastWord3(text.charCodeAt(ws) | 32, text.charCodeAt(ws + 1) | 32, text.charCodeAt(ws + 2) | 32) : n === 6 && sameLower(text, ws, 'wscale') ? FAST_WSCALE : undefined;
-      if (!word) return this.fastFail();
-      const flag = word.flag;
-      if (flag && !equals) {
-        this.addFlag({ flag, set: true, bitStyle: false, start: ws, end: we });
-        if (we > end) end = we;
-        last = p = we;
-        continue;
-      }
-      // `key=digits`; `ACK=` in capitals and `SYN=1` style are bit flags: the token loop.
-      if (!equals || (flag && (flag !== 'ACK' || text.startsWith('ACK', ws)))) return this.fastFail();
-      const field = word.field;
-      if (field < 0) return this.fastFail();
-      const max = FAST_FIELD_MAX[field];
-      const vs = p + 1;
-      let v = 0;
-      q = vs;
-      c = q < limit ? text.charCodeAt(q) : 10;
-      while (c >= 48 && c <= 57) {
-        v = v * 10 + (c - 48);
-        c = ++q < limit ? text.charCodeAt(q) : 10;
-      }
-      const ve = q;
-      // (A long run of digits only grows: past the largest value it gives up. Whatever follows
-      // the number that is not a blank or the line end — `+ x` continuing an expression, `.5`,
-      // `,` — is no word's start: the next step gives up.)
-      if (ve === vs || v > max) return this.fastFail();
-      if (seen & (1 << field)) return this.fastFail(); // repeated: reported by the loop
-      seen |= 1 << field;
-      if (field === FastField.Seq || field === FastField.Ack) {
-        const e: ast.Expr = { start: vs, end: ve, symbol: undefined, offset: v >>> 0, hasLiteral: true };
-        values[fields] = { key: { start: ws, end: we }, valueSpan: { start: e.start, end: e.end }, value: e, start: ws, end: e.end };
-      } else values[fields] = { key: { start: ws, end: we }, valueSpan: { start: vs, end: ve }, value: v, start: ws, end: ve };
-      kinds[fields++] = field;
-      if (ve > end) end = ve;
-      last = p = ve;
-    }
-    // In the order written, as the loop adds them.
-    for (let i = 0; i < fields; i++) {
-      const v = values[i];
-      switch (kinds[i]) {
-        case FastField.Seq:
-          seg.seq = v as ast.Field<ast.Expr>;
-          break;
-        case FastField.Ack:
-          seg.ack = v as ast.Field<ast.Expr>;
-          break;
-        case FastField.Len:
-          seg.len = v as ast.Field<number>;
-          break;
-        case FastField.Win:
-          seg.win = v as ast.Field<number>;
-          break;
-        case FastField.Mss:
-          seg.mss = v as ast.Field<number>;
-          break;
-        case FastField.Wscale:
-          seg.wscale = v as ast.Field<number>;
-          break;
-      }
-    }
-    seg.end = end;
+    const body = this.body;
+    const last = readBody(this.text, this.scanner.tokenStart, this.scanner.limit, body);
+    if (last < 0) return false;
+    for (let i = 0; i < body.flagCount; i++) this.addFlag(flagItem(body, i));
+    fieldNodes(body, seg);
+    if (last > seg.end) seg.end = last;
     this.scanner.skipTo(last);
     return true;
-  }
-
-  /** The fast path gives up: forget the flags it added. */
-  private fastFail(): boolean {
-    this.flagCount = 0;
-    this.flagsEnd = -1;
-    return false;
   }
 
   /**

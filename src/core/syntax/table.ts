@@ -6,10 +6,16 @@
  * parsing its one line (statements never reach across a line). Every other statement is kept as
  * its tree. This keeps what an analysis retains per segment to a few numbers, so that the
  * analysis the editor keeps costs about what the findings-only check costs.
+ *
+ * A plain segment line of the shape header prediction takes (`ACK seq= ack= len= win=`, see
+ * `syntax/plain.ts`) is not even parsed: its row holds its flags, fields and numbers in columns
+ * beside the offsets, which the checker reads (`plainRow`); its tree, when something asks for it,
+ * is made from its line like any segment's.
  */
 import type * as ast from './ast';
 import type { Comment } from './tokens';
 import { parse, SyntaxIssue } from './parser';
+import { PlainField, PlainSegment, ackOnlyShape, readPlainSegment } from './plain';
 
 /** Row kinds: the statement kinds, as small numbers. */
 export const enum RowKind {
@@ -51,6 +57,13 @@ function grow(a: Int32Array, n: number): Int32Array {
   return b;
 }
 
+function growU32(a: Uint32Array, n: number): Uint32Array {
+  if (n <= a.length) return a;
+  const b = new Uint32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 function growBytes(a: Uint8Array, n: number): Uint8Array {
   if (n <= a.length) return a;
   const b = new Uint8Array(Math.max(n, a.length * 2));
@@ -64,10 +77,25 @@ export class StatementTable {
   kind: Uint8Array = new Uint8Array(64);
   start: Int32Array = new Int32Array(64);
   end: Int32Array = new Int32Array(64);
+  /**
+   * Plain rows: a segment line of the shape header prediction takes (`ackOnlyShape`), read into
+   * numbers with no tree (`syntax/plain.ts`). `plain[i]` is 1 for such a row, and its flags,
+   * fields, values and the offsets of its names are in the columns below (0 elsewhere).
+   */
+  plain: Uint8Array = new Uint8Array(64);
+  private pFlags: Uint8Array = new Uint8Array(64);
+  private pFields: Uint8Array = new Uint8Array(64);
+  private pSeq: Uint32Array = new Uint32Array(64);
+  private pAck: Uint32Array = new Uint32Array(64);
+  private pLen: Uint32Array = new Uint32Array(64);
+  private pWin: Uint32Array = new Uint32Array(64);
+  private pFromEnd: Int32Array = new Int32Array(64);
+  private pToStart: Int32Array = new Int32Array(64);
+  private pToEnd: Int32Array = new Int32Array(64);
   /** Statements kept as trees: every row that is not a segment, and segments asked for by `statement`. */
   private readonly nodes: (ast.Statement | undefined)[] = [];
-  /** The trees of the last rows parsed, `fresh[i - freshBase]`, until the next piece replaces them. */
-  private fresh: readonly ast.Statement[] = [];
+  /** The trees of the last rows parsed, `fresh[i - freshBase]` (none for a plain row), until the next piece replaces them. */
+  private fresh: readonly (ast.Statement | undefined)[] = [];
   private freshBase = 0;
   commentCount = 0;
   commentStart: Int32Array = new Int32Array(16);
@@ -77,6 +105,8 @@ export class StatementTable {
   /** Where the next piece starts, while the table is filling. */
   private next: number;
   private statementsCache?: ast.Statement[];
+  /** The plain line reader of this text (made at the first piece). */
+  private reader?: PlainSegment;
   private commentsCache?: Comment[];
 
   constructor(
@@ -84,6 +114,8 @@ export class StatementTable {
     /** Keep the comments' offsets. */
     private readonly keepComments = true,
     filling = true,
+    /** False parses every line, plain ones too (the reference header prediction is tested against). */
+    private readonly plainRows = true,
   ) {
     this.next = filling ? 0 : text.length;
   }
@@ -112,28 +144,111 @@ export class StatementTable {
     return this.next < this.text.length;
   }
 
+  /**
+   * The next piece of lines: a plain line of the predicted shape becomes a plain row (no tree),
+   * the lines between them are parsed, their trees fresh until the next piece.
+   */
   private parsePiece(): void {
     const text = this.text;
     const from = this.next;
     const nl = text.indexOf('\n', from + PIECE);
     const to = nl < 0 ? text.length : nl + 1;
     this.next = to;
-    const { file, issues } = parse(text, from, to, this.keepComments ? undefined : NO_COMMENTS);
-    for (const i of issues) this.issues.push(i);
     this.freshBase = this.count;
-    this.fresh = file.statements;
-    for (const st of file.statements) this.push(st, st.kind !== 'segment');
+    const fresh: (ast.Statement | undefined)[] = [];
+    this.fresh = fresh;
+    const p = (this.reader ??= new PlainSegment(text));
+    let pending = from;
+    for (let at = from; at < to; ) {
+      const next = this.plainRows ? readPlainSegment(p, at, to) : -1;
+      if (next >= 0 && ackOnlyShape(p)) {
+        if (pending < at) this.parseTrees(pending, at, fresh);
+        this.pushPlain(p);
+        fresh.push(undefined);
+        at = pending = next;
+        continue;
+      }
+      const nl = text.indexOf('\n', at);
+      at = nl < 0 || nl >= to ? to : nl + 1;
+    }
+    if (pending < to) this.parseTrees(pending, to, fresh);
+  }
+
+  /** Parse lines `[from, to)` into rows; their trees go to `fresh`. */
+  private parseTrees(from: number, to: number, fresh: (ast.Statement | undefined)[]): void {
+    const { file, issues } = parse(this.text, from, to, this.keepComments ? undefined : NO_COMMENTS);
+    for (const i of issues) this.issues.push(i);
+    for (const st of file.statements) {
+      this.push(st, st.kind !== 'segment');
+      fresh.push(st);
+    }
     for (const c of file.comments) this.pushComment(c.start, c.end);
+  }
+
+  /** Append the plain row `p` read (and its comment). */
+  private pushPlain(p: PlainSegment): void {
+    const i = this.count++;
+    this.room(i + 1);
+    this.kind[i] = RowKind.Segment;
+    this.start[i] = p.start;
+    this.end[i] = p.stmtEnd;
+    this.plain[i] = 1;
+    this.pFlags[i] = p.flags;
+    this.pFields[i] = p.fields;
+    this.pSeq[i] = p.value[PlainField.Seq];
+    this.pAck[i] = p.value[PlainField.Ack];
+    this.pLen[i] = p.fields & (1 << PlainField.Len) ? p.value[PlainField.Len] : 0;
+    this.pWin[i] = p.fields & (1 << PlainField.Win) ? p.value[PlainField.Win] : 0;
+    this.pFromEnd[i] = p.fromEnd;
+    this.pToStart[i] = p.toStart;
+    this.pToEnd[i] = p.toEnd;
+    this.nodes.push(undefined);
+    this.statementsCache = undefined;
+    if (this.keepComments && p.commentStart >= 0) this.pushComment(p.commentStart, p.commentEnd);
+  }
+
+  /**
+   * Row `i`'s numbers into `out` when it is a plain row (as `readPlainSegment` read its line: the
+   * fields, flags, values and offsets header prediction reads); false otherwise.
+   */
+  plainRow(i: number, out: PlainSegment): boolean {
+    if (this.plain[i] !== 1) return false;
+    out.flags = this.pFlags[i];
+    out.fields = this.pFields[i];
+    out.value[PlainField.Seq] = this.pSeq[i];
+    out.value[PlainField.Ack] = this.pAck[i];
+    out.value[PlainField.Len] = this.pLen[i];
+    out.value[PlainField.Win] = this.pWin[i];
+    out.start = this.start[i];
+    out.stmtEnd = this.end[i];
+    out.fromEnd = this.pFromEnd[i];
+    out.toStart = this.pToStart[i];
+    out.toEnd = this.pToEnd[i];
+    return true;
+  }
+
+  /** Room for `n` rows in every column. */
+  private room(n: number): void {
+    if (n <= this.kind.length) return;
+    this.kind = growBytes(this.kind, n);
+    this.start = grow(this.start, n);
+    this.end = grow(this.end, n);
+    this.plain = growBytes(this.plain, n);
+    this.pFlags = growBytes(this.pFlags, n);
+    this.pFields = growBytes(this.pFields, n);
+    this.pSeq = growU32(this.pSeq, n);
+    this.pAck = growU32(this.pAck, n);
+    this.pLen = growU32(this.pLen, n);
+    this.pWin = growU32(this.pWin, n);
+    this.pFromEnd = grow(this.pFromEnd, n);
+    this.pToStart = grow(this.pToStart, n);
+    this.pToEnd = grow(this.pToEnd, n);
   }
 
   /** Append a row; `keep`: keep its tree (segments are parsed again when asked for). */
   push(st: ast.Statement, keep: boolean): void {
     const i = this.count++;
-    if (i >= this.kind.length) {
-      this.kind = growBytes(this.kind, i + 1);
-      this.start = grow(this.start, i + 1);
-      this.end = grow(this.end, i + 1);
-    }
+    this.room(i + 1);
     this.kind[i] = KIND_CODE[st.kind];
     this.start[i] = st.start;
     this.end[i] = st.end;
@@ -161,8 +276,8 @@ export class StatementTable {
     const kept = this.nodes[i];
     if (kept) return kept;
     const f = i - this.freshBase;
-    if (f >= 0 && f < this.fresh.length) return this.fresh[f];
-    return this.reparse(i);
+    const fresh = f >= 0 && f < this.fresh.length ? this.fresh[f] : undefined;
+    return fresh ?? this.reparse(i);
   }
 
   /** Row `i`'s tree, the same object every time it is asked for (kept from then on). */
@@ -251,12 +366,20 @@ export class StatementTable {
     const t = new StatementTable(text, old.keepComments, false);
     old.complete();
     const n = keep + mid.statements.length + (old.count - tail);
-    t.kind = new Uint8Array(Math.max(64, n));
-    t.start = new Int32Array(Math.max(64, n));
-    t.end = new Int32Array(Math.max(64, n));
+    t.room(n);
     t.kind.set(old.kind.subarray(0, keep));
     t.start.set(old.start.subarray(0, keep));
     t.end.set(old.end.subarray(0, keep));
+    t.plain.set(old.plain.subarray(0, keep));
+    t.pFlags.set(old.pFlags.subarray(0, keep));
+    t.pFields.set(old.pFields.subarray(0, keep));
+    t.pSeq.set(old.pSeq.subarray(0, keep));
+    t.pAck.set(old.pAck.subarray(0, keep));
+    t.pLen.set(old.pLen.subarray(0, keep));
+    t.pWin.set(old.pWin.subarray(0, keep));
+    t.pFromEnd.set(old.pFromEnd.subarray(0, keep));
+    t.pToStart.set(old.pToStart.subarray(0, keep));
+    t.pToEnd.set(old.pToEnd.subarray(0, keep));
     for (let i = 0; i < keep; i++) {
       const node = old.nodes[i];
       t.nodes.push(node && node.kind !== 'segment' ? node : undefined);
@@ -270,6 +393,18 @@ export class StatementTable {
       t.kind[j] = old.kind[i];
       t.start[j] = old.start[i] + delta;
       t.end[j] = old.end[i] + delta;
+      if (old.plain[i] === 1) {
+        t.plain[j] = 1;
+        t.pFlags[j] = old.pFlags[i];
+        t.pFields[j] = old.pFields[i];
+        t.pSeq[j] = old.pSeq[i];
+        t.pAck[j] = old.pAck[i];
+        t.pLen[j] = old.pLen[i];
+        t.pWin[j] = old.pWin[i];
+        t.pFromEnd[j] = old.pFromEnd[i] + delta;
+        t.pToStart[j] = old.pToStart[i] + delta;
+        t.pToEnd[j] = old.pToEnd[i] + delta;
+      }
       const node = old.nodes[i];
       if (node && node.kind !== 'segment') {
         if (delta !== 0) shift(node);

@@ -18,7 +18,7 @@ import { synTextAck, takeSynText } from './arrive/text';
 export { RULE } from './rules';
 export { MAX_WINDOW_SHIFT, advanceClock, enterTimeWait, newTcb, resetSequence, scaledWindow, segLen, setState, startRcvNxt } from './tcb';
 export type { Seg, Tcb, Why } from './tcb';
-export { receive, reopensTimeWait } from './arrive/index';
+export { receive, receiveAcceptable, reopensTimeWait } from './arrive/index';
 export { synTextAck } from './arrive/text';
 export { ackUnacceptable } from './arrive/syn-sent';
 export type { RecvKind, RecvOutcome } from './arrive/index';

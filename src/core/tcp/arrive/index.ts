@@ -80,9 +80,24 @@ function arriveSynchronized(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
     const out = checkSyn(t, seg); // fourth
     if (out) return out;
   }
+  return fromFifthStep(t, seg, a);
+}
+
+/** RFC 9293 §3.10.7.4 fifth to eighth: the ACK field, the text, the FIN. */
+function fromFifthStep(t: Tcb, seg: Seg, a: Arrival): RecvOutcome {
   const out = checkAck(t, seg, a); // fifth
   if (out) return out;
   // sixth: URG, nothing to check
   const fate = processText(t, seg, a); // seventh
   return checkFin(t, seg, a, fate); // eighth
+}
+
+/**
+ * Header prediction's arrival: `receive` for a segment the caller has found acceptable (the
+ * first check, Table 6) in a synchronized state, with neither RST nor SYN nor a timestamp, so
+ * that the second to fourth checks have nothing to do: it goes on from the fifth.
+ */
+export function receiveAcceptable(t: Tcb, seg: Seg, clock: number, why: Why, fmt: (v: SeqValue | undefined) => string): RecvOutcome {
+  t.rstDiscarded = false;
+  return fromFifthStep(t, seg, { clock, why, fmt });
 }
