@@ -126,7 +126,6 @@ export class Rows {
   }
 }
 
-
 // Columns of a snapshot row: integers (Int32) and numbers (Float64), each row a run of them.
 const I_STATE = 0;
 const I_ENDPOINT = 1;
