@@ -248,8 +248,6 @@ class Checker {
    * same mistake again (one mistake, one finding).
    */
   private senderFault = 0;
-  /** Each TCB's last snapshot (a row of `snaps`): reused while it still describes the TCB. */
-  private readonly lastViews = new Map<Tcb, number>();
   /** Names, keys, classes and notes the model's columns refer to by index; formatters likewise. */
   private readonly strings = new Interner<string>();
   private readonly fmts = new Interner<Fmt>();
@@ -612,7 +610,6 @@ class Checker {
       this.inflight.set(id, f);
       if (id.startsWith(CROSS_ID)) this.crossing++;
     }
-    this.lastViews.clear();
     // (Connections and TCBs made after the checkpoint are gone: the prediction's pair may be one.)
     this.pair = undefined;
     this.relative = cp.relative;
@@ -762,10 +759,7 @@ class Checker {
   /** The same snapshot as a row of `snaps` (what the segment events keep). */
   private snapshot(t: Tcb, endpoint: string, peer: string, c: Connection): number {
     this.fmtFrozen(c);
-    const last = this.lastViews.get(t);
-    const row = this.snaps.snapshot(last ?? -1, t, endpoint, peer, c.frozen!.index);
-    if (row !== last) this.lastViews.set(t, row);
-    return row;
+    return (t.snapshotRow = this.snaps.snapshot(t.snapshotRow, t, endpoint, peer, c.frozen!.index));
   }
 
   // ---- values ----------------------------------------------------------------------------

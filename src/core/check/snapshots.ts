@@ -189,7 +189,7 @@ export class SnapshotTable {
    * `last`, the TCB's last row (-1 for none), while it still describes it, else a new row.
    */
   snapshot(last: number, t: Tcb, endpoint: string, peer: string, fmt: number): number {
-    if (last >= 0) {
+    if (last >= 0 && last < this.rows.count) {
       const names = this.names.list;
       const ep = this.rows.int(last, I_ENDPOINT);
       const pe = this.rows.int(last, I_PEER);
@@ -205,18 +205,19 @@ export class SnapshotTable {
     const nums = rows.numPage(row);
     const i = rows.intAt(row);
     const f = rows.numAt(row);
-    if (ints[i + I_ENDPOINT] !== endpoint || ints[i + I_PEER] !== peer || ints[i + I_FMT] !== fmt) return false;
-    if (ALL_STATES[ints[i + I_STATE]] !== t.state || nums[f + F_RCV_WND] !== t.rcvWnd) return false;
-    const w = nums[f + F_SND_WND];
-    if (t.sndWnd === undefined ? !Number.isNaN(w) : w !== t.sndWnd) return false;
+    // (What a segment changes first: SND.NXT, RCV.NXT.)
     if (
-      !same(ints, i + I_ROOT + UNA, i + I_OFF + UNA, t.sndUna) ||
       !same(ints, i + I_ROOT + NXT, i + I_OFF + NXT, t.sndNxt) ||
       !same(ints, i + I_ROOT + RNXT, i + I_OFF + RNXT, t.rcvNxt) ||
+      !same(ints, i + I_ROOT + UNA, i + I_OFF + UNA, t.sndUna) ||
       !same(ints, i + I_ROOT + ISS, i + I_OFF + ISS, t.iss) ||
       !same(ints, i + I_ROOT + IRS, i + I_OFF + IRS, t.irs)
     )
       return false;
+    if (ints[i + I_ENDPOINT] !== endpoint || ints[i + I_PEER] !== peer || ints[i + I_FMT] !== fmt) return false;
+    if (ALL_STATES[ints[i + I_STATE]] !== t.state || nums[f + F_RCV_WND] !== t.rcvWnd) return false;
+    const w = nums[f + F_SND_WND];
+    if (t.sndWnd === undefined ? !Number.isNaN(w) : w !== t.sndWnd) return false;
     const b = this.buf.get(row);
     if (t.rcvBuf === undefined && t.rcvRead === undefined) return b === undefined;
     return b !== undefined && b.size === t.rcvBuf && b.user === rcvUser(t);
