@@ -212,11 +212,17 @@ export class EventTable {
     return e;
   }
 
-  /** A cause's row (-1 for none). */
+  /**
+   * A cause's row (-1 for none). The last two are shared: by the same object (a TCB's cause
+   * stays while nothing new is sent) or by the same facts (the receiver's RCV.NXT cause is the
+   * sender's SND.NXT cause, made again at the arrival).
+   */
   private why(w: Why | undefined): number {
     if (!w) return -1;
-    if (w === this.whyA) return this.whyARow;
-    if (w === this.whyB) return this.whyBRow;
+    const a = this.whyA;
+    if (w === a || (a && w.start === a.start && w.end === a.end && w.len === a.len && w.kind === a.kind && w.who === a.who)) return this.whyARow;
+    const b = this.whyB;
+    if (w === b || (b && w.start === b.start && w.end === b.end && w.len === b.len && w.kind === b.kind && w.who === b.who)) return this.whyBRow;
     const rows = this.whys;
     const r = rows.push();
     const ints = rows.intPage(r);
