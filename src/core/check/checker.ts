@@ -248,8 +248,6 @@ class Checker {
    * same mistake again (one mistake, one finding).
    */
   private senderFault = 0;
-  /** Each TCB's last snapshot (a row of `snaps`): reused while it still describes the TCB. */
-  private readonly lastViews = new Map<Tcb, number>();
   /** Names, keys, classes and notes the model's columns refer to by index; formatters likewise. */
   private readonly strings = new Interner<string>();
   private readonly fmts = new Interner<Fmt>();
@@ -470,7 +468,7 @@ class Checker {
     const ackWhy = this.rcvNxtReason(from, to, s);
     applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
     s.lastAckSent = rcvNxt;
-    const ev = this.record(row, p.start, end, undefined, name, peer, flags, seg, true, sendClass, 'delivered', c, s, before, this.snapshot(s, name, peer, c), seqWhy, ackWhy);
+    const ev = this.record(row, p.start, end, undefined, name, peer, flags, seg, true, sendClass, 'delivered', c, before, this.snapshot(s, name, peer, c), seqWhy, ackWhy);
     // Arrived.
     const rBefore = this.snapshot(r, peer, name, c);
     if (r.unacceptableAck) r.unacceptableAck = undefined;
@@ -612,7 +610,6 @@ class Checker {
       this.inflight.set(id, f);
       if (id.startsWith(CROSS_ID)) this.crossing++;
     }
-    this.lastViews.clear();
     // (Connections and TCBs made after the checkpoint are gone: the prediction's pair may be one.)
     this.pair = undefined;
     this.relative = cp.relative;
@@ -762,14 +759,7 @@ class Checker {
   /** The same snapshot as a row of `snaps` (what the segment events keep). */
   private snapshot(t: Tcb, endpoint: string, peer: string, c: Connection): number {
     this.fmtFrozen(c);
-    const f = c.frozen!.index;
-    const ep = this.strings.of(endpoint);
-    const pe = this.strings.of(peer);
-    const last = this.lastViews.get(t);
-    if (last !== undefined && this.snaps.matches(last, t, ep, pe, f)) return last;
-    const row = this.snaps.add(t, ep, pe, f);
-    this.lastViews.set(t, row);
-    return row;
+    return (t.snapshotRow = this.snaps.snapshot(t.snapshotRow, t, endpoint, peer, c.frozen!.index));
   }
 
   // ---- values ----------------------------------------------------------------------------
@@ -1475,7 +1465,7 @@ class Checker {
         trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
     } else {
-      ev = this.record(row, st.start, st.end, st.delay?.value.text, st.from.text, to, flags, seg, !!(seg.seq || st.seq), sendClass, fate, c, s, sBefore, this.snapshot(s, from, to, c), seqWhy, ackWhy);
+      ev = this.record(row, st.start, st.end, st.delay?.value.text, st.from.text, to, flags, seg, !!(seg.seq || st.seq), sendClass, fate, c, sBefore, this.snapshot(s, from, to, c), seqWhy, ackWhy);
     }
     if (fate === 'lost') {
       // Nothing arrives.
@@ -1497,13 +1487,14 @@ class Checker {
   /**
    * Keep a segment event (columns of `evs`) and push its record to the events: the statement's
    * row and offsets, its delay's name, the writer (`from`) and receiver, the flags in effect
-   * (bits, `flagBit`), the segment as checked (`seg`: seq, ack, len), whether a seq is shown, the
-   * sender's TCB `s` after sending (its ISS and IRS), its snapshots before and after (rows made by
-   * `snapshot`), and the reasons behind the expected seq and ack.
+   * (bits, `flagBit`), the segment as checked (`seg`: seq, ackNo, ack, len), whether a seq is
+   * shown, the sender's snapshots before and after sending (rows made by `snapshot`; the after
+   * row gives the ISS and IRS its numbers count from), and the reasons behind the expected seq
+   * and ack.
    */
-  private record(row: number, start: number, end: number, delayId: string | undefined, from: string, to: string, flags: number, seg: Seg, shownSeq: boolean, sendClass: SendClass, fate: Fate, c: Connection, s: Tcb, before: number, after: number, seqWhy: Reason | undefined, ackWhy: Reason | undefined): SegmentRecord {
+  private record(row: number, start: number, end: number, delayId: string | undefined, from: string, to: string, flags: number, seg: Seg, shownSeq: boolean, sendClass: SendClass, fate: Fate, c: Connection, before: number, after: number, seqWhy: Reason | undefined, ackWhy: Reason | undefined): SegmentRecord {
     this.fmtFrozen(c);
-    const e = this.evs.add(row, start, end, delayId, from, to, flags, seg, shownSeq, sendClass, fate, c.key, c.frozen!.index, s.iss, s.irs, before, after, seqWhy, ackWhy);
+    const e = this.evs.add(row, start, end, delayId, from, to, flags, seg, shownSeq, sendClass, fate, c.key, c.frozen!.index, before, after, seqWhy, ackWhy);
     const ev = new SegmentRecord(this.evs, e);
     this.events.push(ev);
     return ev;

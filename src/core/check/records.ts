@@ -10,7 +10,7 @@ import { SeqValue, diff } from '../tcp/seq';
 import type { Seg, Why } from '../tcp/tcb';
 import type { RecvKind } from '../tcp/machine';
 import type { Delivery, NumberView, SegmentEvent, SendClass, TcbView } from '../model';
-import { Fmt, Interner, SnapshotTable, SnapshotView, growFloat, growInt } from './snapshots';
+import { Fmt, IRS, ISS, Interner, Rows, SnapshotTable, SnapshotView, put } from './snapshots';
 
 export type { Fmt } from './snapshots';
 
@@ -47,6 +47,9 @@ const NO_DELIVERIES: Delivery[] = Object.freeze([]) as unknown as Delivery[];
 
 export type Fate = SegmentEvent['fate'];
 const FATES: readonly Fate[] = ['delivered', 'lost', 'delayed', 'duplicated'];
+function fateIndex(f: Fate): number {
+  return f === 'delivered' ? 0 : f === 'lost' ? 1 : f === 'delayed' ? 2 : 3;
+}
 /** The `S_BITS` column: whether a seq and an ack are shown, the reasons' kinds (plus one, 0 for none), the fate. */
 const HAS_SEQ = 1;
 const HAS_ACK = 2;
@@ -65,31 +68,32 @@ const S_CONN = 5;
 const S_FLAGS = 6;
 const S_BITS = 7;
 const S_CLASS = 8;
+/** The seq and the ack: root (-1: none) and offset (its 32 bits, see snapshots.ts). */
 const S_SEQ_ROOT = 9;
-const S_ACK_ROOT = 10;
-/** The sender's snapshots before and after (rows of the snapshot table). */
-const S_BEFORE = 11;
-const S_AFTER = 12;
-/** The seq's reason: the offset and number it names, the expected value, the cause (a row of the whys), the formatter. */
-const S_SEQ_AT = 13;
-const S_SEQ_EXP_ROOT = 14;
-const S_SEQ_CAUSE = 15;
-const S_SEQ_FMT = 16;
-const S_ACK_CAUSE = 17;
-const S_FMT = 18;
-const S_ISS_ROOT = 19;
-const S_IRS_ROOT = 20;
+const S_SEQ_OFF = 10;
+const S_ACK_ROOT = 11;
+const S_ACK_OFF = 12;
+/**
+ * The sender's snapshots before and after (rows of the snapshot table). The after row also gives
+ * the ISS and IRS the numbers count from (the sender's TCB when the segment was kept).
+ */
+const S_BEFORE = 13;
+const S_AFTER = 14;
+/** The seq's reason: the offset it names, the expected value, the cause (a row of the whys), the formatter. */
+const S_SEQ_AT = 15;
+const S_SEQ_EXP_ROOT = 16;
+const S_SEQ_EXP_OFF = 17;
+const S_SEQ_CAUSE = 18;
+const S_SEQ_FMT = 19;
+const S_ACK_CAUSE = 20;
+const S_FMT = 21;
 /** The first arrival (a row of the arrivals, -1: none); the others follow by `A_NEXT`. */
-const S_ARR = 21;
-const S_INTS = 22;
+const S_ARR = 22;
+const S_INTS = 23;
+/** The length and the seq reason's number. */
 const S_LEN = 0;
-const S_SEQ_OFF = 1;
-const S_ACK_OFF = 2;
-const S_SEQ_N = 3;
-const S_SEQ_EXP_OFF = 4;
-const S_ISS_OFF = 5;
-const S_IRS_OFF = 6;
-const S_FLOATS = 7;
+const S_SEQ_N = 1;
+const S_FLOATS = 2;
 
 // An arrival's columns (all integers).
 const A_START = 0;
@@ -124,14 +128,9 @@ export interface EventTableMark {
  * when a check resumes. The rare facts live in maps by row: a delay's name, findings.
  */
 export class EventTable {
-  count = 0;
-  private ints = new Int32Array(64 * S_INTS);
-  private nums = new Float64Array(64 * S_FLOATS);
-  private arrivals = 0;
-  private aInts = new Int32Array(64 * A_INTS);
-  private whys = 0;
-  private wInts = new Int32Array(16 * W_INTS);
-  private wLen = new Float64Array(16);
+  private readonly segs = new Rows(S_INTS, S_FLOATS);
+  private readonly arrivals = new Rows(A_INTS, 0);
+  private readonly whys = new Rows(W_INTS, 1);
   /** The last two causes kept, and their rows (a TCB's cause is the same object for many segments). */
   private whyA: Why | undefined;
   private whyARow = -1;
@@ -167,72 +166,72 @@ export class EventTable {
     fate: Fate,
     connection: string,
     fmt: number,
-    iss: SeqValue | undefined,
-    irs: SeqValue | undefined,
     before: number,
     after: number,
     seqReason: Reason | undefined,
     ackReason: Reason | undefined,
   ): number {
-    const e = this.count++;
-    if ((e + 1) * S_INTS > this.ints.length) {
-      this.ints = growInt(this.ints, (e + 1) * S_INTS);
-      this.nums = growFloat(this.nums, (e + 1) * S_FLOATS);
-    }
-    const i = e * S_INTS;
-    const f = e * S_FLOATS;
-    const ints = this.ints;
-    const nums = this.nums;
+    const rows = this.segs;
+    const e = rows.push();
+    const ints = rows.intPage(e);
+    const nums = rows.numPage(e);
+    const i = rows.intAt(e);
+    const f = rows.numAt(e);
     const str = this.strings;
     ints[i + S_ROW] = row;
     ints[i + S_START] = start;
     ints[i + S_END] = end;
-    ints[i + S_FROM] = str.of(from);
-    ints[i + S_TO] = str.of(to);
-    ints[i + S_CONN] = str.of(connection);
+    // The writer and the receiver are the after snapshot's endpoint and peer (but for a spoofed segment's writer).
+    const ep = this.snaps.endpointIndex(after);
+    const pe = this.snaps.peerIndex(after);
+    ints[i + S_FROM] = str.list[ep] === from ? ep : str.at(0, from);
+    ints[i + S_TO] = str.list[pe] === to ? pe : str.at(1, to);
+    ints[i + S_CONN] = str.at(2, connection);
     ints[i + S_FLAGS] = flags;
     ints[i + S_BITS] =
       (shownSeq ? HAS_SEQ : 0) |
       (seg.ack ? HAS_ACK : 0) |
       ((seqReason ? seqReason.kind + 1 : 0) << SEQ_KIND_SHIFT) |
       ((ackReason ? ackReason.kind + 1 : 0) << ACK_KIND_SHIFT) |
-      (FATES.indexOf(fate) << FATE_SHIFT);
-    ints[i + S_CLASS] = str.of(sendClass);
+      (fateIndex(fate) << FATE_SHIFT);
+    ints[i + S_CLASS] = str.at(3, sendClass);
     nums[f + S_LEN] = seg.len;
-    putValue(ints, nums, i + S_SEQ_ROOT, f + S_SEQ_OFF, seg.seq);
-    putValue(ints, nums, i + S_ACK_ROOT, f + S_ACK_OFF, seg.ackNo);
+    put(ints, i + S_SEQ_ROOT, i + S_SEQ_OFF, seg.seq);
+    put(ints, i + S_ACK_ROOT, i + S_ACK_OFF, seg.ackNo);
     ints[i + S_BEFORE] = before;
     ints[i + S_AFTER] = after;
     ints[i + S_SEQ_AT] = seqReason ? seqReason.at : 0;
     nums[f + S_SEQ_N] = seqReason ? seqReason.n : 0;
-    putValue(ints, nums, i + S_SEQ_EXP_ROOT, f + S_SEQ_EXP_OFF, seqReason?.value);
+    put(ints, i + S_SEQ_EXP_ROOT, i + S_SEQ_EXP_OFF, seqReason?.value);
     ints[i + S_SEQ_CAUSE] = this.why(seqReason?.cause);
-    ints[i + S_SEQ_FMT] = seqReason?.fmt ? this.fmts.of(seqReason.fmt) : -1;
+    ints[i + S_SEQ_FMT] = seqReason?.fmt ? this.fmts.at(0, seqReason.fmt) : -1;
     ints[i + S_ACK_CAUSE] = this.why(ackReason?.cause);
     ints[i + S_FMT] = fmt;
-    putValue(ints, nums, i + S_ISS_ROOT, f + S_ISS_OFF, iss);
-    putValue(ints, nums, i + S_IRS_ROOT, f + S_IRS_OFF, irs);
     ints[i + S_ARR] = -1;
     if (delayId !== undefined) this.delayIds.set(e, delayId);
     return e;
   }
 
-  /** A cause's row (-1 for none). */
+  /**
+   * A cause's row (-1 for none). The last two are shared: by the same object (a TCB's cause
+   * stays while nothing new is sent) or by the same facts (the receiver's RCV.NXT cause is the
+   * sender's SND.NXT cause, made again at the arrival).
+   */
   private why(w: Why | undefined): number {
     if (!w) return -1;
-    if (w === this.whyA) return this.whyARow;
-    if (w === this.whyB) return this.whyBRow;
-    const r = this.whys++;
-    if ((r + 1) * W_INTS > this.wInts.length) {
-      this.wInts = growInt(this.wInts, (r + 1) * W_INTS);
-      this.wLen = growFloat(this.wLen, r + 1);
-    }
-    const i = r * W_INTS;
-    this.wInts[i + W_KIND] = this.strings.of(w.kind);
-    this.wInts[i + W_WHO] = this.strings.of(w.who);
-    this.wInts[i + W_START] = w.start;
-    this.wInts[i + W_END] = w.end;
-    this.wLen[r] = w.len;
+    const a = this.whyA;
+    if (w === a || (a && w.start === a.start && w.end === a.end && w.len === a.len && w.kind === a.kind && w.who === a.who)) return this.whyARow;
+    const b = this.whyB;
+    if (w === b || (b && w.start === b.start && w.end === b.end && w.len === b.len && w.kind === b.kind && w.who === b.who)) return this.whyBRow;
+    const rows = this.whys;
+    const r = rows.push();
+    const ints = rows.intPage(r);
+    const i = rows.intAt(r);
+    ints[i + W_KIND] = this.strings.at(6, w.kind);
+    ints[i + W_WHO] = this.strings.at(7, w.who);
+    ints[i + W_START] = w.start;
+    ints[i + W_END] = w.end;
+    rows.numPage(r)[rows.numAt(r)] = w.len;
     this.whyB = this.whyA;
     this.whyBRow = this.whyARow;
     this.whyA = w;
@@ -242,32 +241,32 @@ export class EventTable {
 
   private cause(r: number): Why | undefined {
     if (r < 0) return undefined;
-    const i = r * W_INTS;
+    const w = this.whys;
     const s = this.strings.list;
-    return { kind: s[this.wInts[i + W_KIND]] as Why['kind'], who: s[this.wInts[i + W_WHO]], start: this.wInts[i + W_START], end: this.wInts[i + W_END], len: this.wLen[r] };
+    return { kind: s[w.int(r, W_KIND)] as Why['kind'], who: s[w.int(r, W_WHO)], start: w.int(r, W_START), end: w.int(r, W_END), len: w.num(r, 0) };
   }
 
   /** Segment `e` reaches its receiver at the statement `atStart`..`atEnd`; the arrival's row. */
   arrive(e: number, atStart: number, atEnd: number, before: number, after: number, outcome: RecvKind, note: string | undefined, duplicate: boolean): number {
-    const a = this.arrivals++;
-    if ((a + 1) * A_INTS > this.aInts.length) this.aInts = growInt(this.aInts, (a + 1) * A_INTS);
-    const i = a * A_INTS;
-    const ai = this.aInts;
+    const rows = this.arrivals;
+    const a = rows.push();
+    const ai = rows.intPage(a);
+    const i = rows.intAt(a);
     ai[i + A_START] = atStart;
     ai[i + A_END] = atEnd;
     ai[i + A_BEFORE] = before;
     ai[i + A_AFTER] = after;
-    ai[i + A_OUTCOME] = this.strings.of(outcome);
-    ai[i + A_NOTE] = note === undefined ? -1 : this.strings.of(note);
+    ai[i + A_OUTCOME] = this.strings.at(4, outcome);
+    ai[i + A_NOTE] = note === undefined ? -1 : this.strings.at(5, note);
     ai[i + A_DUP] = duplicate ? 1 : 0;
     ai[i + A_NEXT] = -1;
     // Appended to the segment's list of arrivals.
-    const head = e * S_INTS + S_ARR;
-    if (this.ints[head] < 0) this.ints[head] = a;
+    const first = this.segs.int(e, S_ARR);
+    if (first < 0) this.segs.setInt(e, S_ARR, a);
     else {
-      let x = this.ints[head];
-      while (ai[x * A_INTS + A_NEXT] >= 0) x = ai[x * A_INTS + A_NEXT];
-      ai[x * A_INTS + A_NEXT] = a;
+      let x = first;
+      while (rows.int(x, A_NEXT) >= 0) x = rows.int(x, A_NEXT);
+      rows.setInt(x, A_NEXT, a);
     }
     return a;
   }
@@ -275,34 +274,33 @@ export class EventTable {
   /** Segment `e`'s arrivals, in order (rows of the arrivals). */
   arrivalsOf(e: number): number[] {
     const out: number[] = [];
-    for (let x = this.ints[e * S_INTS + S_ARR]; x >= 0; x = this.aInts[x * A_INTS + A_NEXT]) out.push(x);
+    for (let x = this.segs.int(e, S_ARR); x >= 0; x = this.arrivals.int(x, A_NEXT)) out.push(x);
     return out;
   }
 
   /** Segment `e` back to its first `n` arrivals (a checkpoint restored). */
   truncateArrivals(e: number, n: number): void {
-    const head = e * S_INTS + S_ARR;
     if (n === 0) {
-      this.ints[head] = -1;
+      this.segs.setInt(e, S_ARR, -1);
       return;
     }
-    let x = this.ints[head];
-    for (let k = 1; k < n && x >= 0; k++) x = this.aInts[x * A_INTS + A_NEXT];
-    if (x >= 0) this.aInts[x * A_INTS + A_NEXT] = -1;
+    let x = this.segs.int(e, S_ARR);
+    for (let k = 1; k < n && x >= 0; k++) x = this.arrivals.int(x, A_NEXT);
+    if (x >= 0) this.arrivals.setInt(x, A_NEXT, -1);
   }
 
   mark(): EventTableMark {
-    return { segments: this.count, arrivals: this.arrivals, whys: this.whys, snapshots: this.snaps.count, fmts: this.fmts.length };
+    return { segments: this.segs.count, arrivals: this.arrivals.count, whys: this.whys.count, snapshots: this.snaps.count, fmts: this.fmts.length };
   }
 
   /** Back to the lengths of `m` (a checkpoint restored): later rows are dropped. */
   truncate(m: EventTableMark): void {
-    if (this.count > m.segments) {
-      this.count = m.segments;
+    if (this.segs.count > m.segments) {
+      this.segs.count = m.segments;
       for (const map of [this.delayIds, this.raw, this.found]) for (const e of map.keys()) if (e >= m.segments) map.delete(e);
     }
-    this.arrivals = Math.min(this.arrivals, m.arrivals);
-    this.whys = Math.min(this.whys, m.whys);
+    this.arrivals.count = Math.min(this.arrivals.count, m.arrivals);
+    this.whys.count = Math.min(this.whys.count, m.whys);
     this.whyA = this.whyB = undefined;
     this.snaps.truncate(m.snapshots);
     this.fmts.truncate(m.fmts);
@@ -311,20 +309,20 @@ export class EventTable {
   // ---- reading a segment (`SegmentRecord`) and an arrival (`ArrivalView`) ----
 
   int(e: number, col: number): number {
-    return this.ints[e * S_INTS + col];
+    return this.segs.int(e, col);
   }
   num(e: number, col: number): number {
-    return this.nums[e * S_FLOATS + col];
+    return this.segs.num(e, col);
   }
   str(e: number, col: number): string {
-    return this.strings.list[this.ints[e * S_INTS + col]];
+    return this.strings.list[this.segs.int(e, col)];
   }
   delayId(e: number): string | undefined {
     return this.delayIds.size === 0 ? undefined : this.delayIds.get(e);
   }
   value(e: number, rootCol: number, offCol: number): SeqValue | undefined {
-    const root = this.ints[e * S_INTS + rootCol];
-    return root < 0 ? undefined : { root, off: this.nums[e * S_FLOATS + offCol] };
+    const root = this.segs.int(e, rootCol);
+    return root < 0 ? undefined : { root, off: this.segs.int(e, offCol) >>> 0 };
   }
 
   seq(e: number): NumberView | undefined {
@@ -345,7 +343,7 @@ export class EventTable {
             cause: this.cause(this.int(e, S_SEQ_CAUSE)),
             fmt: seqFmt < 0 ? undefined : this.fmts.list[seqFmt],
           };
-    return new LazyNumber(this.value(e, S_SEQ_ROOT, S_SEQ_OFF), this.value(e, S_ISS_ROOT, S_ISS_OFF), this.fmt(e), this.checker, reason);
+    return new LazyNumber(this.value(e, S_SEQ_ROOT, S_SEQ_OFF), this.snaps.value(this.int(e, S_AFTER), ISS), this.fmt(e), this.checker, reason);
   }
 
   ack(e: number): NumberView | undefined {
@@ -353,7 +351,7 @@ export class EventTable {
     if (!(bits & HAS_ACK)) return undefined;
     const kind = ((bits >> ACK_KIND_SHIFT) & 7) - 1;
     const reason: Reason | undefined = kind < 0 ? undefined : { kind, who: this.str(e, S_FROM), peer: this.str(e, S_TO), at: 0, n: 0, cause: this.cause(this.int(e, S_ACK_CAUSE)), fmt: this.fmt(e) };
-    return new LazyNumber(this.value(e, S_ACK_ROOT, S_ACK_OFF), this.value(e, S_IRS_ROOT, S_IRS_OFF), this.fmt(e), this.checker, reason);
+    return new LazyNumber(this.value(e, S_ACK_ROOT, S_ACK_OFF), this.snaps.value(this.int(e, S_AFTER), IRS), this.fmt(e), this.checker, reason);
   }
 
   private fmt(e: number): Fmt {
@@ -365,22 +363,13 @@ export class EventTable {
   }
 
   aInt(a: number, col: number): number {
-    return this.aInts[a * A_INTS + col];
+    return this.arrivals.int(a, col);
   }
   setAInt(a: number, col: number, v: number): void {
-    this.aInts[a * A_INTS + col] = v;
+    this.arrivals.setInt(a, col, v);
   }
 }
 
-function putValue(ints: Int32Array, nums: Float64Array, i: number, f: number, v: SeqValue | undefined): void {
-  if (v) {
-    ints[i] = v.root;
-    nums[f] = v.off;
-  } else {
-    ints[i] = -1;
-    nums[f] = 0;
-  }
-}
 
 /** Flag names of a flag bit set (the checker's, shared per combination). */
 export type FlagNames = (bits: number) => ast.FlagName[];

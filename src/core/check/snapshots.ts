@@ -29,53 +29,126 @@ export class Interner<T> {
     return i;
   }
 
+  /**
+   * `of`, remembering the last two values asked at each of a few call sites (`slot`, 0 to 7):
+   * the same names and classes come back segment after segment (two endpoints take turns), and
+   * comparing with them is cheaper than a lookup.
+   */
+  at(slot: number, v: T): number {
+    const k = slot * 2;
+    const seen = this.seen;
+    if (seen[k] === v) return this.seenIndex[k];
+    if (seen[k + 1] === v) return this.seenIndex[k + 1];
+    const i = this.of(v);
+    seen[k + 1] = seen[k];
+    this.seenIndex[k + 1] = this.seenIndex[k];
+    seen[k] = v;
+    this.seenIndex[k] = i;
+    return i;
+  }
+  private readonly seen: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
+  private readonly seenIndex = new Int32Array(16);
+
   get length(): number {
     return this.list.length;
   }
 
   truncate(n: number): void {
+    if (this.list.length <= n) return;
     while (this.list.length > n) this.index.delete(this.list.pop()!);
+    this.seen.fill(undefined);
   }
 }
 
-/** A typed array `n` elements larger or more (the old contents copied). */
-export function growInt(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
+const PAGE_SHIFT = 12;
+/** Rows per page of a table's columns. */
+const PAGE_ROWS = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_ROWS - 1;
+/** Rows the first page holds at first (it doubles up to a whole page: a small flow keeps little). */
+const FIRST_ROWS = 32;
 
-export function growFloat(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
-}
+/**
+ * The rows of a table: each row a run of `ni` integers (Int32) and `nf` numbers (Float64), in
+ * pages of 4,096 rows, so that a growing table never copies what it holds. Rows past `count`
+ * (after `truncate`) are written again as the table grows back.
+ */
+export class Rows {
+  count = 0;
+  readonly ints: Int32Array[] = [];
+  readonly nums: Float64Array[] = [];
 
-/** A state's index (the columns hold it, `ALL_STATES` gives it back). */
-const STATE_INDEX = new Map<TcpState, number>(ALL_STATES.map((s, i) => [s, i]));
+  constructor(
+    private readonly ni: number,
+    private readonly nf: number,
+  ) {}
+
+  /** A new row at the end: its number. */
+  push(): number {
+    const r = this.count++;
+    const page = r >>> PAGE_SHIFT;
+    if (page === this.ints.length) {
+      const rows = page === 0 ? FIRST_ROWS : PAGE_ROWS;
+      this.ints.push(new Int32Array(rows * this.ni));
+      this.nums.push(new Float64Array(rows * this.nf));
+    } else if (page === 0 && (r + 1) * this.ni > this.ints[0].length) {
+      const rows = Math.min(PAGE_ROWS, (this.ints[0].length / this.ni) * 2);
+      const ints = new Int32Array(rows * this.ni);
+      ints.set(this.ints[0]);
+      this.ints[0] = ints;
+      const nums = new Float64Array(rows * this.nf);
+      nums.set(this.nums[0]);
+      this.nums[0] = nums;
+    }
+    return r;
+  }
+
+  /** The page of row `r`'s integers, and where the row starts in it (`intAt`). */
+  intPage(r: number): Int32Array {
+    return this.ints[r >>> PAGE_SHIFT];
+  }
+  intAt(r: number): number {
+    return (r & PAGE_MASK) * this.ni;
+  }
+  numPage(r: number): Float64Array {
+    return this.nums[r >>> PAGE_SHIFT];
+  }
+  numAt(r: number): number {
+    return (r & PAGE_MASK) * this.nf;
+  }
+  int(r: number, col: number): number {
+    return this.ints[r >>> PAGE_SHIFT][(r & PAGE_MASK) * this.ni + col];
+  }
+  setInt(r: number, col: number, v: number): void {
+    this.ints[r >>> PAGE_SHIFT][(r & PAGE_MASK) * this.ni + col] = v;
+  }
+  num(r: number, col: number): number {
+    return this.nums[r >>> PAGE_SHIFT][(r & PAGE_MASK) * this.nf + col];
+  }
+}
 
 // Columns of a snapshot row: integers (Int32) and numbers (Float64), each row a run of them.
 const I_STATE = 0;
 const I_ENDPOINT = 1;
 const I_PEER = 2;
 const I_FMT = 3;
-/** Roots of SND.UNA, SND.NXT, RCV.NXT, ISS, IRS (-1: undefined), then their offsets in the numbers. */
+/**
+ * Roots of SND.UNA, SND.NXT, RCV.NXT, ISS, IRS (-1: undefined), then their offsets (an offset is
+ * a 32-bit unsigned number, tcp/seq.ts: kept as its Int32 bits, read back with `>>> 0`).
+ */
 const I_ROOT = 4;
-const INTS = 9;
+const I_OFF = 9;
+const INTS = 14;
 const F_SND_WND = 0;
 const F_RCV_WND = 1;
-const F_OFF = 2;
-const FLOATS = 7;
+const FLOATS = 2;
 const UNA = 0;
 const NXT = 1;
 const RNXT = 2;
-const ISS = 3;
-const IRS = 4;
+export const ISS = 3;
+export const IRS = 4;
 
 export class SnapshotTable {
-  count = 0;
-  private ints = new Int32Array(64 * INTS);
-  private nums = new Float64Array(64 * FLOATS);
+  private readonly rows = new Rows(INTS, FLOATS);
   /** RCV.BUFF and RCV.USER of the rare rows that have them (a flow that speaks of the buffer). */
   private readonly buf = new Map<number, { size?: number; user?: number }>();
 
@@ -88,58 +161,76 @@ export class SnapshotTable {
 
   /** A new row describing `t` now. */
   add(t: Tcb, endpoint: number, peer: number, fmt: number): number {
-    const row = this.count++;
-    if ((row + 1) * INTS > this.ints.length) {
-      this.ints = growInt(this.ints, (row + 1) * INTS);
-      this.nums = growFloat(this.nums, (row + 1) * FLOATS);
-    }
-    const i = row * INTS;
-    const f = row * FLOATS;
-    const ints = this.ints;
-    const nums = this.nums;
-    ints[i + I_STATE] = STATE_INDEX.get(t.state)!;
+    const rows = this.rows;
+    const row = rows.push();
+    const ints = rows.intPage(row);
+    const nums = rows.numPage(row);
+    const i = rows.intAt(row);
+    const f = rows.numAt(row);
+    // (Its index in `ALL_STATES`: eleven interned strings, a scan is quicker than a lookup.)
+    ints[i + I_STATE] = ALL_STATES.indexOf(t.state);
     ints[i + I_ENDPOINT] = endpoint;
     ints[i + I_PEER] = peer;
     ints[i + I_FMT] = fmt;
     nums[f + F_SND_WND] = t.sndWnd === undefined ? NaN : t.sndWnd;
     nums[f + F_RCV_WND] = t.rcvWnd;
-    put(ints, nums, i + I_ROOT + UNA, f + F_OFF + UNA, t.sndUna);
-    put(ints, nums, i + I_ROOT + NXT, f + F_OFF + NXT, t.sndNxt);
-    put(ints, nums, i + I_ROOT + RNXT, f + F_OFF + RNXT, t.rcvNxt);
-    put(ints, nums, i + I_ROOT + ISS, f + F_OFF + ISS, t.iss);
-    put(ints, nums, i + I_ROOT + IRS, f + F_OFF + IRS, t.irs);
+    put(ints, i + I_ROOT + UNA, i + I_OFF + UNA, t.sndUna);
+    put(ints, i + I_ROOT + NXT, i + I_OFF + NXT, t.sndNxt);
+    put(ints, i + I_ROOT + RNXT, i + I_OFF + RNXT, t.rcvNxt);
+    put(ints, i + I_ROOT + ISS, i + I_OFF + ISS, t.iss);
+    put(ints, i + I_ROOT + IRS, i + I_OFF + IRS, t.irs);
     if (t.rcvBuf !== undefined || t.rcvRead !== undefined) this.buf.set(row, { size: t.rcvBuf, user: rcvUser(t) });
     else if (this.buf.size > 0) this.buf.delete(row);
     return row;
   }
 
+  /**
+   * A row describing `t` now, seen by `endpoint` (whose peer is `peer`) with formatter `fmt`:
+   * `last`, the TCB's last row (-1 for none), while it still describes it, else a new row.
+   */
+  snapshot(last: number, t: Tcb, endpoint: string, peer: string, fmt: number): number {
+    if (last >= 0 && last < this.rows.count) {
+      const names = this.names.list;
+      const ep = this.rows.int(last, I_ENDPOINT);
+      const pe = this.rows.int(last, I_PEER);
+      if (names[ep] === endpoint && names[pe] === peer) return this.matches(last, t, ep, pe, fmt) ? last : this.add(t, ep, pe, fmt);
+    }
+    return this.add(t, this.names.of(endpoint), this.names.of(peer), fmt);
+  }
+
   /** Does row `row` still describe `t`, as seen by `endpoint` with formatter `fmt`? */
   matches(row: number, t: Tcb, endpoint: number, peer: number, fmt: number): boolean {
-    const i = row * INTS;
-    const f = row * FLOATS;
-    const ints = this.ints;
-    const nums = this.nums;
+    const rows = this.rows;
+    const ints = rows.intPage(row);
+    const nums = rows.numPage(row);
+    const i = rows.intAt(row);
+    const f = rows.numAt(row);
+    // (What a segment changes first: SND.NXT, RCV.NXT.)
+    if (
+      !same(ints, i + I_ROOT + NXT, i + I_OFF + NXT, t.sndNxt) ||
+      !same(ints, i + I_ROOT + RNXT, i + I_OFF + RNXT, t.rcvNxt) ||
+      !same(ints, i + I_ROOT + UNA, i + I_OFF + UNA, t.sndUna) ||
+      !same(ints, i + I_ROOT + ISS, i + I_OFF + ISS, t.iss) ||
+      !same(ints, i + I_ROOT + IRS, i + I_OFF + IRS, t.irs)
+    )
+      return false;
     if (ints[i + I_ENDPOINT] !== endpoint || ints[i + I_PEER] !== peer || ints[i + I_FMT] !== fmt) return false;
     if (ALL_STATES[ints[i + I_STATE]] !== t.state || nums[f + F_RCV_WND] !== t.rcvWnd) return false;
     const w = nums[f + F_SND_WND];
     if (t.sndWnd === undefined ? !Number.isNaN(w) : w !== t.sndWnd) return false;
-    if (
-      !same(ints, nums, i + I_ROOT + UNA, f + F_OFF + UNA, t.sndUna) ||
-      !same(ints, nums, i + I_ROOT + NXT, f + F_OFF + NXT, t.sndNxt) ||
-      !same(ints, nums, i + I_ROOT + RNXT, f + F_OFF + RNXT, t.rcvNxt) ||
-      !same(ints, nums, i + I_ROOT + ISS, f + F_OFF + ISS, t.iss) ||
-      !same(ints, nums, i + I_ROOT + IRS, f + F_OFF + IRS, t.irs)
-    )
-      return false;
     const b = this.buf.get(row);
     if (t.rcvBuf === undefined && t.rcvRead === undefined) return b === undefined;
     return b !== undefined && b.size === t.rcvBuf && b.user === rcvUser(t);
   }
 
   /** Back to the first `n` rows (a checkpoint restored). */
+  get count(): number {
+    return this.rows.count;
+  }
+
   truncate(n: number): void {
-    if (this.count <= n) return;
-    this.count = n;
+    if (this.rows.count <= n) return;
+    this.rows.count = n;
     for (const row of this.buf.keys()) if (row >= n) this.buf.delete(row);
   }
 
@@ -149,44 +240,57 @@ export class SnapshotTable {
   }
 
   state(row: number): TcpState {
-    return ALL_STATES[this.ints[row * INTS + I_STATE]];
+    return ALL_STATES[this.rows.int(row, I_STATE)];
+  }
+  /** The indices of a row's endpoint and peer among the names. */
+  endpointIndex(row: number): number {
+    return this.rows.int(row, I_ENDPOINT);
+  }
+  peerIndex(row: number): number {
+    return this.rows.int(row, I_PEER);
   }
   endpoint(row: number): string {
-    return this.names.list[this.ints[row * INTS + I_ENDPOINT]];
+    return this.names.list[this.rows.int(row, I_ENDPOINT)];
   }
   peer(row: number): string {
-    return this.names.list[this.ints[row * INTS + I_PEER]];
+    return this.names.list[this.rows.int(row, I_PEER)];
   }
   sndWnd(row: number): number | undefined {
-    const w = this.nums[row * FLOATS + F_SND_WND];
+    const w = this.rows.num(row, F_SND_WND);
     return Number.isNaN(w) ? undefined : w;
   }
   rcvWnd(row: number): number {
-    return this.nums[row * FLOATS + F_RCV_WND];
+    return this.rows.num(row, F_RCV_WND);
   }
   buffer(row: number): { size?: number; user?: number } | undefined {
     return this.buf.get(row);
   }
-  /** One of the row's sequence variables (UNA..IRS) in the notes' notation, undefined while unknown. */
+  /** One of the row's sequence variables (UNA..IRS). */
+  value(row: number, which: number): SeqValue | undefined {
+    const root = this.rows.int(row, I_ROOT + which);
+    return root < 0 ? undefined : { root, off: this.rows.int(row, I_OFF + which) >>> 0 };
+  }
+
+  /** The same in the notes' notation, undefined while unknown. */
   number(row: number, which: number): string | undefined {
-    const root = this.ints[row * INTS + I_ROOT + which];
-    if (root < 0) return undefined;
-    return this.fmts.list[this.ints[row * INTS + I_FMT]]({ root, off: this.nums[row * FLOATS + F_OFF + which] });
+    const v = this.value(row, which);
+    return v && this.fmts.list[this.rows.int(row, I_FMT)](v);
   }
 }
 
-function put(ints: Int32Array, nums: Float64Array, i: number, f: number, v: SeqValue | undefined): void {
+/** Keep a value as its root (-1: none) at `i` and its offset's 32 bits at `o`. */
+export function put(ints: Int32Array, i: number, o: number, v: SeqValue | undefined): void {
   if (v) {
     ints[i] = v.root;
-    nums[f] = v.off;
+    ints[o] = v.off;
   } else {
     ints[i] = -1;
-    nums[f] = 0;
+    ints[o] = 0;
   }
 }
 
-function same(ints: Int32Array, nums: Float64Array, i: number, f: number, v: SeqValue | undefined): boolean {
-  return v ? ints[i] === v.root && nums[f] === v.off : ints[i] < 0;
+function same(ints: Int32Array, i: number, o: number, v: SeqValue | undefined): boolean {
+  return v ? ints[i] === v.root && ints[o] >>> 0 === v.off : ints[i] < 0;
 }
 
 /** A snapshot row read as a `TcbView`. */

@@ -124,6 +124,11 @@ export interface Tcb {
    * flow writes `ts=` (an imported flow writes it on SYNs); RFC 6191 reads it in TIME-WAIT.
    */
   tsRecent?: number;
+  /**
+   * The model's last snapshot of this TCB (a row of the checker's snapshot table, -1: none),
+   * shared by the next snapshot while it still describes the TCB. Not TCP state.
+   */
+  snapshotRow: number;
 }
 
 export function newTcb(state: TcpState, passive = false): Tcb {
@@ -169,6 +174,7 @@ export function newTcb(state: TcpState, passive = false): Tcb {
     ackedBeforeRcv: undefined,
     accepted: false,
     tsRecent: undefined,
+    snapshotRow: -1,
   };
   if (state !== TcpState.CLOSED && state !== TcpState.LISTEN) {
     // Declared past its SYN (a capture that starts later): the scale both ways is unknown.
