@@ -136,3 +136,12 @@ describe('parser: a bit-style flag with nothing after its `=` ends the statement
     });
   }
 });
+
+describe('checker: the last event of a socket connected to itself is its own arrival', () => {
+  it('names the state after the arrival in both checks (found by the checker fuzz target)', () => {
+    const text = 'C -> C SYN=1, ACK=0, FIN=0 \nclient C 192.168.1.2:52528      \nS: CLOSE_WAIT, C: FIN_WAIT_2';
+    const a = analyze(text);
+    assert.deepEqual(analyzeFindings(text, { piece: 0 }), a.findings);
+    assert.ok(a.findings.some((f) => f.message.includes('(C → C SYN ⇒ C SYN_RCVD)')), a.findings.map((f) => f.message).join(' | '));
+  });
+});

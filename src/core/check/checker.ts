@@ -995,7 +995,8 @@ class Checker {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const ev = this.events[i];
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
-        const v = ev.from === name ? ev.send.after : ev.deliveries[ev.deliveries.length - 1].after;
+        // (Its arrival comes after its sending: a socket connected to itself is both ends.)
+        const v = ev.to === name && ev.deliveries.length > 0 ? ev.deliveries[ev.deliveries.length - 1].after : ev.send.after;
         const flags = ev.flags.join(',') || this.p('segmentWord');
         const r = ev as SegmentRecord;
         return { start: r.start, end: r.end, what: `${ev.from} → ${ev.to} ${flags} ⇒ ${name} ${v.state}` };
