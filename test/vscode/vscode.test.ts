@@ -34,6 +34,7 @@ import { CAPTURED, CHECKS, FILES, type BrowserAnswer, type BrowserAsk, type Figu
 import { analyze } from '../../src/core/index';
 import { exportSegments } from '../../src/core/export';
 import { writePcap } from '../../src/core/import/pcapwrite';
+import { packageVsix } from '../package/pack';
 
 /** The code-servers the suite runs on: the oldest VS Code the extension accepts and the newest tried. */
 const VERSIONS = [
@@ -436,17 +437,12 @@ function complaints(userData: string): string[] {
 }
 
 /**
- * The .vsix as `npm run package` makes it (the production bundles, then vsce), written into `dir`;
- * afterwards dist/ is rebuilt as `npm run build` leaves it, for whatever runs next.
+ * The .vsix as `npm run package` makes it (the production bundles, then vsce, in a staged copy
+ * of the project: test/package/pack.ts), written into `dir`.
  */
 function packageExtension(dir: string): string {
   const out = path.join(dir, 'tcpflow.vsix');
-  execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: ROOT, stdio: 'pipe' });
-  try {
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, VSCE_STORE: 'file' } });
-  } finally {
-    execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
-  }
+  packageVsix(out);
   return out;
 }
 
