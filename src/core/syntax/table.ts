@@ -46,6 +46,11 @@ const KIND_CODE: Record<ast.Statement['kind'], RowKind> = {
   numbers: RowKind.Numbers,
 };
 
+/** Columns per plain row: bytes (flags, fields), numbers (seq, ack, len, win), offsets (three name ends). */
+const BITS = 2;
+const NUMS = 4;
+const OFFS = 3;
+
 /** Characters parsed at a time while the table fills (then rounded up to a line end). */
 const PIECE = 1 << 12;
 
@@ -83,15 +88,10 @@ export class StatementTable {
    * fields, values and the offsets of its names are in the columns below (0 elsewhere).
    */
   plain: Uint8Array = new Uint8Array(64);
-  private pFlags: Uint8Array = new Uint8Array(64);
-  private pFields: Uint8Array = new Uint8Array(64);
-  private pSeq: Uint32Array = new Uint32Array(64);
-  private pAck: Uint32Array = new Uint32Array(64);
-  private pLen: Uint32Array = new Uint32Array(64);
-  private pWin: Uint32Array = new Uint32Array(64);
-  private pFromEnd: Int32Array = new Int32Array(64);
-  private pToStart: Int32Array = new Int32Array(64);
-  private pToEnd: Int32Array = new Int32Array(64);
+  /** Per plain row, `BITS` bytes (flags, fields), `NUMS` numbers (seq, ack, len, win) and `OFFS` offsets (the sender's name end, the receiver's name start and end). */
+  private pBits: Uint8Array = new Uint8Array(64 * BITS);
+  private pNums: Uint32Array = new Uint32Array(64 * NUMS);
+  private pOffs: Int32Array = new Int32Array(64 * OFFS);
   /** Statements kept as trees: every row that is not a segment, and segments asked for by `statement`. */
   private readonly nodes: (ast.Statement | undefined)[] = [];
   /** The trees of the last rows parsed, `fresh[i - freshBase]` (none for a plain row), until the next piece replaces them. */
@@ -193,15 +193,17 @@ export class StatementTable {
     this.start[i] = p.start;
     this.end[i] = p.stmtEnd;
     this.plain[i] = 1;
-    this.pFlags[i] = p.flags;
-    this.pFields[i] = p.fields;
-    this.pSeq[i] = p.value[PlainField.Seq];
-    this.pAck[i] = p.value[PlainField.Ack];
-    this.pLen[i] = p.fields & (1 << PlainField.Len) ? p.value[PlainField.Len] : 0;
-    this.pWin[i] = p.fields & (1 << PlainField.Win) ? p.value[PlainField.Win] : 0;
-    this.pFromEnd[i] = p.fromEnd;
-    this.pToStart[i] = p.toStart;
-    this.pToEnd[i] = p.toEnd;
+    this.pBits[i * BITS] = p.flags;
+    this.pBits[i * BITS + 1] = p.fields;
+    const v = p.value;
+    const n = i * NUMS;
+    this.pNums[n] = v[PlainField.Seq];
+    this.pNums[n + 1] = v[PlainField.Ack];
+    this.pNums[n + 2] = p.fields & (1 << PlainField.Len) ? v[PlainField.Len] : 0;
+    this.pNums[n + 3] = p.fields & (1 << PlainField.Win) ? v[PlainField.Win] : 0;
+    this.pOffs[i * OFFS] = p.fromEnd;
+    this.pOffs[i * OFFS + 1] = p.toStart;
+    this.pOffs[i * OFFS + 2] = p.toEnd;
     this.nodes.push(undefined);
     this.statementsCache = undefined;
     if (this.keepComments && p.commentStart >= 0) this.pushComment(p.commentStart, p.commentEnd);
@@ -213,17 +215,19 @@ export class StatementTable {
    */
   plainRow(i: number, out: PlainSegment): boolean {
     if (this.plain[i] !== 1) return false;
-    out.flags = this.pFlags[i];
-    out.fields = this.pFields[i];
-    out.value[PlainField.Seq] = this.pSeq[i];
-    out.value[PlainField.Ack] = this.pAck[i];
-    out.value[PlainField.Len] = this.pLen[i];
-    out.value[PlainField.Win] = this.pWin[i];
+    out.flags = this.pBits[i * BITS];
+    out.fields = this.pBits[i * BITS + 1];
+    const v = out.value;
+    const n = i * NUMS;
+    v[PlainField.Seq] = this.pNums[n];
+    v[PlainField.Ack] = this.pNums[n + 1];
+    v[PlainField.Len] = this.pNums[n + 2];
+    v[PlainField.Win] = this.pNums[n + 3];
     out.start = this.start[i];
     out.stmtEnd = this.end[i];
-    out.fromEnd = this.pFromEnd[i];
-    out.toStart = this.pToStart[i];
-    out.toEnd = this.pToEnd[i];
+    out.fromEnd = this.pOffs[i * OFFS];
+    out.toStart = this.pOffs[i * OFFS + 1];
+    out.toEnd = this.pOffs[i * OFFS + 2];
     return true;
   }
 
@@ -234,15 +238,9 @@ export class StatementTable {
     this.start = grow(this.start, n);
     this.end = grow(this.end, n);
     this.plain = growBytes(this.plain, n);
-    this.pFlags = growBytes(this.pFlags, n);
-    this.pFields = growBytes(this.pFields, n);
-    this.pSeq = growU32(this.pSeq, n);
-    this.pAck = growU32(this.pAck, n);
-    this.pLen = growU32(this.pLen, n);
-    this.pWin = growU32(this.pWin, n);
-    this.pFromEnd = grow(this.pFromEnd, n);
-    this.pToStart = grow(this.pToStart, n);
-    this.pToEnd = grow(this.pToEnd, n);
+    this.pBits = growBytes(this.pBits, n * BITS);
+    this.pNums = growU32(this.pNums, n * NUMS);
+    this.pOffs = grow(this.pOffs, n * OFFS);
   }
 
   /** Append a row; `keep`: keep its tree (segments are parsed again when asked for). */
@@ -371,15 +369,9 @@ export class StatementTable {
     t.start.set(old.start.subarray(0, keep));
     t.end.set(old.end.subarray(0, keep));
     t.plain.set(old.plain.subarray(0, keep));
-    t.pFlags.set(old.pFlags.subarray(0, keep));
-    t.pFields.set(old.pFields.subarray(0, keep));
-    t.pSeq.set(old.pSeq.subarray(0, keep));
-    t.pAck.set(old.pAck.subarray(0, keep));
-    t.pLen.set(old.pLen.subarray(0, keep));
-    t.pWin.set(old.pWin.subarray(0, keep));
-    t.pFromEnd.set(old.pFromEnd.subarray(0, keep));
-    t.pToStart.set(old.pToStart.subarray(0, keep));
-    t.pToEnd.set(old.pToEnd.subarray(0, keep));
+    t.pBits.set(old.pBits.subarray(0, keep * BITS));
+    t.pNums.set(old.pNums.subarray(0, keep * NUMS));
+    t.pOffs.set(old.pOffs.subarray(0, keep * OFFS));
     for (let i = 0; i < keep; i++) {
       const node = old.nodes[i];
       t.nodes.push(node && node.kind !== 'segment' ? node : undefined);
@@ -395,15 +387,9 @@ export class StatementTable {
       t.end[j] = old.end[i] + delta;
       if (old.plain[i] === 1) {
         t.plain[j] = 1;
-        t.pFlags[j] = old.pFlags[i];
-        t.pFields[j] = old.pFields[i];
-        t.pSeq[j] = old.pSeq[i];
-        t.pAck[j] = old.pAck[i];
-        t.pLen[j] = old.pLen[i];
-        t.pWin[j] = old.pWin[i];
-        t.pFromEnd[j] = old.pFromEnd[i] + delta;
-        t.pToStart[j] = old.pToStart[i] + delta;
-        t.pToEnd[j] = old.pToEnd[i] + delta;
+        t.pBits.set(old.pBits.subarray(i * BITS, (i + 1) * BITS), j * BITS);
+        t.pNums.set(old.pNums.subarray(i * NUMS, (i + 1) * NUMS), j * NUMS);
+        for (let k = 0; k < OFFS; k++) t.pOffs[j * OFFS + k] = old.pOffs[i * OFFS + k] + delta;
       }
       const node = old.nodes[i];
       if (node && node.kind !== 'segment') {
