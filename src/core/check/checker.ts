@@ -377,9 +377,9 @@ class Checker {
 
   /**
    * Header prediction (the fast path TCP implementations take for the commonest segment, after
-   * Van Jacobson): a findings-only check takes a plain line with no tree when it is the segment
-   * both sides expect, and otherwise returns false before changing anything (the line then goes
-   * the long way, `segment`). Expected means: ACK (and maybe PSH) and nothing else, seq and ack
+   * Van Jacobson): the check takes a plain line (read by `analyzeFindings`, or a plain row of the
+   * table, `row`) with no tree when it is the segment both sides expect, and otherwise returns
+   * false before changing anything (the line then goes the long way, `segment`). Expected means: ACK (and maybe PSH) and nothing else, seq and ack
    * written as numbers, equal to the sender's SND.NXT and RCV.NXT; the sender ESTABLISHED or
    * CLOSE-WAIT (where it may send anything but a SYN, RFC 9293 §3.10.2) and within the send
    * window (§3.8.6); the receiver synchronized past SYN-RECEIVED, the segment acceptable to it
@@ -387,7 +387,8 @@ class Checker {
    * application protocol running. Such a segment gets no finding on either side, and the
    * effects are the long way's: `applySend` at the sender, `receiveAcceptable` at the receiver
    * (with ACK set, acceptable and no SYN, RST or FIN, it has no outcome the checker reports), the
-   * two endpoints' last events. test/core/plain.test.ts checks both ways give the same findings.
+   * two endpoints' last events; the editor's analysis keeps the model's part as the long way
+   * does. test/core/plain.test.ts checks both ways give the same findings and the same model.
    */
   private predicted(p: PlainSegment, row: number): boolean {
     if (!ackOnlyShape(p)) return false;
