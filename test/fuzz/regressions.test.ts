@@ -145,3 +145,13 @@ describe('checker: the last event of a socket connected to itself is its own arr
     assert.ok(a.findings.some((f) => f.message.includes('(C → C SYN ⇒ C SYN_RCVD)')), a.findings.map((f) => f.message).join(' | '));
   });
 });
+
+describe('checker: a segment written `as` its own sender answers a pending RST in both checks', () => {
+  it('withdraws the warning the same way (found by the checker fuzz target)', () => {
+    const text = 'client C\nserver S\nC -> S SYN seq=x\nS -> C SYN ACK seq=y ack=x+1\nC -> S ACK seq=x+1 ack=y+1\nS -> C [SYN, RST] "GET / HTTP/1.1"\nC -> S ACK=0 as C ack=0\n';
+    const a = analyze(text);
+    assert.deepEqual(analyzeFindings(text, { piece: 0 }), a.findings);
+    assert.deepEqual(analyzeFindings(text), a.findings);
+    assert.ok(!a.findings.some((f) => f.code === 'TF2008'), 'the challenge ACK C writes answers the RST');
+  });
+});

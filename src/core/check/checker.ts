@@ -1461,8 +1461,9 @@ class Checker {
       noteLast(st.as ? this.endpoints.get(st.from.text)! : sender, st, LastEventKind.Segment, st.from.text, to, flags, s.state);
       // Only the segments after a delayed one or after a pending RST can decide a pending RST
       // (see `finalFindings`): a clean flow keeps no trail.
-      // (A spoofed segment is no reply of the spoofed endpoint's: the full check keys it by its writer.)
-      if (!st.as && (this.inflight.size > 0 || this.pendingRst.length > 0)) {
+      // (A spoofed segment is no reply of the spoofed endpoint's: the full check keys it by its
+      // writer, which is that endpoint only when it writes `as` its own name.)
+      if ((!st.as || st.as.text === st.from.text) && (this.inflight.size > 0 || this.pendingRst.length > 0)) {
         const trail = (c.trail ??= [[], []]);
         trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
       }
