@@ -155,3 +155,12 @@ describe('checker: a segment written `as` its own sender answers a pending RST i
     assert.ok(!a.findings.some((f) => f.code === 'TF2008'), 'the challenge ACK C writes answers the RST');
   });
 });
+
+describe('checker: an RST a receiver owes, written by it `as` another endpoint, is judged alike in both checks', () => {
+  it('keys the spoofed segment by its writer in the findings-only check too (found by the checker fuzz target)', () => {
+    const text = 'numbers relative\nclient C\nserver S backlog=1\nclient A\nC -> A [SYN] \nA -> C [RST] as S\n';
+    const a = analyze(text);
+    assert.deepEqual(analyzeFindings(text, { piece: 0 }), a.findings);
+    assert.deepEqual(analyzeFindings(text), a.findings);
+  });
+});

@@ -1462,10 +1462,13 @@ class Checker {
       // Only the segments after a delayed one or after a pending RST can decide a pending RST
       // (see `finalFindings`): a clean flow keeps no trail.
       // (A spoofed segment is no reply of the spoofed endpoint's: the full check keys it by its
-      // writer, which is that endpoint only when it writes `as` its own name.)
-      if ((!st.as || st.as.text === st.from.text) && (this.inflight.size > 0 || this.pendingRst.length > 0)) {
-        const trail = (c.trail ??= [[], []]);
-        trail[from === c.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
+      // writer, so it goes to the trail of the writer's connection with the receiver, if any.)
+      if (this.inflight.size > 0 || this.pendingRst.length > 0) {
+        const tc = st.as && st.as.text !== st.from.text ? this.endpoints.get(st.from.text)?.conns.get(to) : c;
+        if (tc) {
+          const trail = (tc.trail ??= [[], []]);
+          trail[st.from.text === tc.a ? 0 : 1].push(trailEntry(st.start, seg, this.senderFault === SENDER_REFUSED));
+        }
       }
     } else {
       ev = this.record(row, st.start, st.end, st.delay?.value.text, st.from.text, to, flags, seg, !!(seg.seq || st.seq), sendClass, fate, c, sBefore, this.snapshot(s, from, to, c), seqWhy, ackWhy);
