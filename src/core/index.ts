@@ -7,7 +7,6 @@ import { LineIndex } from './syntax/text';
 import { syntaxArg } from './l10n/strings';
 import { checkSteps, CheckResume, findingsCheck } from './check/checker';
 import { FINDINGS, Finding, Locale, formatMessage } from './check/findings';
-import type * as ast from './syntax/ast';
 import type { File } from './syntax/ast';
 import { shiftStatement } from './syntax/shift';
 import { StatementTable, TableFile } from './syntax/table';
