@@ -89,7 +89,7 @@ export function* analyzeSteps(text: string, options: AnalyzeOptions = {}, slice 
   } else {
     // Parsed a piece at a time as the check reads it: each piece's segment trees are checked
     // while fresh and dropped; the table keeps their rows (syntax/table.ts).
-    table = new StatementTable(text, true, true, options.plainLines ?? true);
+    table = new StatementTable(text, true, true, options.plainLines ?? true, lines.lineCount);
   }
   const file = new TableFile(text, table);
   if (slice !== Infinity) yield;

@@ -17,7 +17,7 @@ import { phrase, PhraseKey } from '../l10n/strings';
 import type { Delivery, EndpointInfo, FlowEvent, Model, SegmentEvent, SendClass, SymbolInfo, TcbView } from '../model';
 import { AppTracker } from '../app/app';
 import { userCall } from '../tcp/calls';
-import { ArrivalView, EventTable, EventTableMark, Fate, NO_FINDINGS, Reason, ReasonKind, SegmentRecord } from './records';
+import { ArrivalView, Deferred, DeferredRecord, EventTable, EventTableMark, Fate, NO_FINDINGS, Reason, ReasonKind, SegmentRecord } from './records';
 import { Fmt, Interner, SnapshotTable } from './snapshots';
 import { RowKind, StatementTable, TableFile } from '../syntax/table';
 import { parseDeclarations } from '../syntax/parser';
@@ -225,7 +225,14 @@ class Checker {
   private readonly findings: Finding[] = [];
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly conns = new Map<string, Connection>();
-  private readonly events: FlowEvent[] = [];
+  /**
+   * The model's events in order. A deferred segment (`materialize`) is its index in the event
+   * table until the model's events are first read (`eventList`): no object per segment while
+   * checking.
+   */
+  private readonly events: (FlowEvent | number)[] = [];
+  /** Below this index, `events` holds no index (`eventList`). */
+  private eventsMade = 0;
   private readonly symbols: SymbolInfo[] = [];
   /** Endpoint name -> its references, as start and end offsets in pairs (no object per reference). */
   private readonly endpointRefs = new Map<string, number[]>();
@@ -269,6 +276,9 @@ class Checker {
   /** The pair of endpoints of the last predicted segment, their connection and TCBs. */
   private pair?: { x: Endpoint; y: Endpoint; c: Connection; tx: Tcb; ty: Tcb };
   private readonly predictedSeg: Seg = predictedSeg();
+  /** Runs of deferred segments (`materialize`), in event order; the one still growing. */
+  private readonly runs: DeferredRun[] = [];
+  private openRun?: DeferredRun;
 
   /**
    * `lean`: a findings-only check (`FindingsCheck`). It keeps no events, views, references or
@@ -330,30 +340,26 @@ class Checker {
       }
       // A plain row (no tree, `syntax/plain.ts`) is taken by header prediction, or made into its tree.
       if (table.plain[i] === 1 && table.plainRow(i, reader) && this.predicted(reader, i)) continue;
+      this.openRun = undefined;
       this.statement(table.peek(i), i);
     }
     if (!file) this.declarations = endpointRows(table);
     const findings = this.finish(typeof base === 'number' ? base : base());
     const finalStates: TcbView[] = [];
     for (const c of this.conns.values()) for (const [name, t] of c.tcbs) finalStates.push(this.view(t, name, name === c.a ? c.b : c.a, c));
-    const refs = this.endpointRefs;
     let spans: Map<string, ast.Span[]> | undefined;
+    const refSpans = (): Map<string, ast.Span[]> => this.refSpans();
+    const eventList = (): FlowEvent[] => this.eventList();
     const model: Model = {
       title: this.title,
       endpoints: [...this.endpoints.values()].map((e) => e.info),
-      events: this.events,
+      get events(): FlowEvent[] {
+        return eventList();
+      },
       symbols: this.symbols,
       // Spans made when first read (rename, references), from the pairs of offsets kept.
       get endpointRefs(): Map<string, ast.Span[]> {
-        if (!spans) {
-          spans = new Map();
-          for (const [name, list] of refs) {
-            const out: ast.Span[] = [];
-            for (let i = 0; i < list.length; i += 2) out.push({ start: list[i], end: list[i + 1] });
-            spans.set(name, out);
-          }
-        }
-        return spans;
+        return (spans ??= refSpans());
       },
       finalStates,
     };
@@ -459,32 +465,169 @@ class Checker {
       noteLast(to, why, LastEventKind.Segment, name, peer, flags, r.state);
       return true;
     }
-    // The model's part, as the long way keeps it: both names' references, the sender's TCB
-    // before and after, the reasons behind the expected seq and ack, the event, its arrival.
-    this.refAt(name, p.start, p.fromEnd);
-    this.refAt(peer, p.toStart, p.toEnd);
-    const before = this.snapshot(s, name, peer, c);
-    const sendClass: SendClass = isDuplicateAck(s, r, seg) ? 'dup-ack' : 'new';
-    const seqWhy = this.sndNxtReason(from, s, c);
-    const ackWhy = this.rcvNxtReason(from, to, s);
+    // The model's part is kept deferred: the event's TCB snapshots, reasons and arrival are made
+    // when first read (`materialize`), from a copy of the pair's TCBs taken where its run of
+    // predicted segments began; the two names' references likewise (`refSpans`).
+    let run = this.openRun;
+    if (!run || run.c !== c) run = this.openRun = this.startRun(pair, row);
+    run.count++;
+    this.events.push(row);
     applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
     s.lastAckSent = rcvNxt;
-    const ev = this.record(row, p.start, end, undefined, name, peer, flags, seg, true, sendClass, 'delivered', c, before, this.snapshot(s, name, peer, c), seqWhy, ackWhy);
     // Arrived.
-    const rBefore = this.snapshot(r, peer, name, c);
     if (r.unacceptableAck) r.unacceptableAck = undefined;
-    const out = receiveAcceptable(r, seg, this.clock, { kind: 'data', who: name, start: p.start, end, len }, (c.fmtAll ??= (v) => this.fmt(v, c)));
-    this.evs.arrive(ev.index, p.start, end, rBefore, this.snapshot(r, peer, name, c), out.kind, undefined, false);
+    receiveAcceptable(r, seg, this.clock, { kind: 'data', who: name, start: p.start, end, len }, (c.fmtAll ??= (v) => this.fmt(v, c)));
     return true;
   }
 
-  /** A reference to endpoint `name` at these offsets (`ref` without a name node). */
-  private refAt(name: string, start: number, end: number): void {
-    const list = this.endpointRefs.get(name);
-    if (list) {
-      list.push(start);
-      list.push(end);
-    } else this.endpointRefs.set(name, [start, end]);
+  /** A new run of deferred segments on `pair`'s connection, starting with the next event, of statement row `row`. */
+  private startRun(pair: { x: Endpoint; y: Endpoint; c: Connection; tx: Tcb; ty: Tcb }, row: number): DeferredRun {
+    const c = pair.c;
+    const fmt = this.fmtFrozen(c);
+    const run: DeferredRun = {
+      index: this.runs.length,
+      row,
+      count: 0,
+      event: this.events.length,
+      base: -1,
+      c,
+      x: pair.x,
+      y: pair.y,
+      xRefs: this.endpointRefs.get(pair.x.info.name)?.length ?? 0,
+      yRefs: this.endpointRefs.get(pair.y.info.name)?.length ?? 0,
+      tx: copyTcb(pair.tx),
+      ty: copyTcb(pair.ty),
+      fmt,
+      fmtIndex: c.frozen!.index,
+      clock: this.clock,
+    };
+    this.runs.push(run);
+    return run;
+  }
+
+  /**
+   * Make the model of a deferred run (`DeferredRecord`): its segments replayed in order on
+   * copies of the TCBs as they were before the first, each kept as the long way keeps a sent and
+   * delivered segment — the sender's snapshots before and after, the reasons behind its seq and
+   * ack, its arrival with the receiver's snapshots — by the machine's own `applySend` and
+   * `receiveAcceptable`. Nothing else touched the two TCBs in between (a run ends at any other
+   * statement and at a checkpoint), so the replay sees what the check saw. The events are added
+   * to the table then, in order; the index of the first is returned (and kept as `base`).
+   */
+  materialize(deferred: Deferred): number {
+    const run = deferred as DeferredRun;
+    if (run.base >= 0) return run.base;
+    // (Only an event of an analysis that a later one resumed from, read after that, can name a run the check no longer has.)
+    if (this.runs[run.index] !== run) throw new Error('tcpflow: this segment event belongs to an analysis a later one has replaced');
+    if (run === this.openRun) this.openRun = undefined;
+    run.base = this.evs.segmentCount;
+    const tx = copyTcb(run.tx);
+    const ty = copyTcb(run.ty);
+    const { c, fmt, fmtIndex } = run;
+    const fmtAll = (c.fmtAll ??= (v) => this.fmt(v, c));
+    const reader = new PlainSegment(this.table.text);
+    const seg = predictedSeg();
+    const xName = run.x.info.name;
+    const yName = run.y.info.name;
+    for (let row = run.row; row < run.row + run.count; row++) {
+      if (!this.table.plainRow(row, reader)) throw new Error(`tcpflow: deferred segment of row ${row} lost its line`);
+      const p = reader;
+      const forward = nameAt(p.text, p.start, p.fromEnd, xName);
+      const s = forward ? tx : ty;
+      const r = forward ? ty : tx;
+      const name = forward ? xName : yName;
+      const peer = forward ? yName : xName;
+      const rcvNxt = s.rcvNxt!;
+      const len = p.fields & (1 << PlainField.Len) ? p.value[PlainField.Len] : 0;
+      seg.len = len;
+      seg.win = p.fields & (1 << PlainField.Win) ? p.value[PlainField.Win] : undefined;
+      seg.seq = s.sndNxt;
+      seg.ackNo = rcvNxt;
+      const end = p.stmtEnd;
+      const before = (s.snapshotRow = this.snaps.snapshot(s.snapshotRow, s, name, peer, fmtIndex));
+      const sendClass: SendClass = isDuplicateAck(s, r, seg) ? 'dup-ack' : 'new';
+      const seqWhy: Reason = { kind: ReasonKind.SndNxt, who: name, peer: '', at: 0, n: 0, value: s.sndNxt, cause: s.sndNxtWhy, fmt };
+      const ackWhy: Reason = { kind: ReasonKind.RcvNxt, who: name, peer, at: 0, n: 0, cause: s.rcvNxtWhy };
+      applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
+      s.lastAckSent = rcvNxt;
+      const after = (s.snapshotRow = this.snaps.snapshot(s.snapshotRow, s, name, peer, fmtIndex));
+      const e = this.evs.add(row, p.start, end, undefined, name, peer, p.flags, seg, true, sendClass, 'delivered', c.key, fmtIndex, before, after, seqWhy, ackWhy);
+      const rBefore = (r.snapshotRow = this.snaps.snapshot(r.snapshotRow, r, peer, name, fmtIndex));
+      if (r.unacceptableAck) r.unacceptableAck = undefined;
+      const out = receiveAcceptable(r, seg, run.clock, { kind: 'data', who: name, start: p.start, end, len }, fmtAll);
+      const rAfter = (r.snapshotRow = this.snaps.snapshot(r.snapshotRow, r, peer, name, fmtIndex));
+      this.evs.arrive(e, p.start, end, rBefore, rAfter, out.kind, undefined, false);
+    }
+    run.madeEnd = this.evs.mark();
+    return run.base;
+  }
+
+  /** The model's events, every deferred segment's row replaced by its record (once). */
+  private eventList(): FlowEvent[] {
+    const list = this.events;
+    let r = -1;
+    for (let i = this.eventsMade; i < list.length; i++) {
+      if (typeof list[i] !== 'number') continue;
+      if (r < 0 || i >= this.runs[r].event + this.runs[r].count) r = this.runOfEvent(i);
+      const run = this.runs[r];
+      list[i] = new DeferredRecord(this.evs, run, i - run.event);
+    }
+    this.eventsMade = list.length;
+    return list as FlowEvent[];
+  }
+
+  /** Event `i`, its record made if it is a deferred segment's row. */
+  private eventAt(i: number): FlowEvent {
+    const ev = this.events[i];
+    if (typeof ev !== 'number') return ev;
+    const run = this.runs[this.runOfEvent(i)];
+    return (this.events[i] = new DeferredRecord(this.evs, run, i - run.event));
+  }
+
+  /** The run (its index) that event `i`, a deferred segment, belongs to. */
+  private runOfEvent(i: number): number {
+    let lo = 0;
+    let hi = this.runs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.runs[mid].event <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Every endpoint's references as spans, in the order the check met them: those the check kept
+   * (`ref`), with each deferred run's put in where the run began (read from its rows' offsets).
+   */
+  private refSpans(): Map<string, ast.Span[]> {
+    const out = new Map<string, ast.Span[]>();
+    for (const name of this.endpointRefs.keys()) out.set(name, []);
+    const taken = new Map<string, number>();
+    const copy = (name: string, upTo: number): ast.Span[] => {
+      const list = this.endpointRefs.get(name) ?? [];
+      let spans = out.get(name);
+      if (!spans) out.set(name, (spans = []));
+      for (let i = taken.get(name) ?? 0; i < upTo; i += 2) spans.push({ start: list[i], end: list[i + 1] });
+      taken.set(name, Math.max(upTo, taken.get(name) ?? 0));
+      return spans;
+    };
+    const reader = new PlainSegment(this.table.text);
+    for (const run of this.runs) {
+      if (run.count === 0) continue;
+      const x = copy(run.x.info.name, run.xRefs);
+      const y = copy(run.y.info.name, run.yRefs);
+      for (let row = run.row; row < run.row + run.count; row++) {
+        if (!this.table.plainRow(row, reader)) throw new Error(`tcpflow: deferred segment of row ${row} lost its line`);
+        const from = { start: reader.start, end: reader.fromEnd };
+        const to = { start: reader.toStart, end: reader.toEnd };
+        const forward = nameAt(reader.text, reader.start, reader.fromEnd, run.x.info.name);
+        x.push(forward ? from : to);
+        y.push(forward ? to : from);
+      }
+    }
+    for (const [name, list] of this.endpointRefs) copy(name, list.length);
+    return out;
   }
 
   /** The endpoint a name in the text names (its offsets), or undefined if none is declared so. */
@@ -519,6 +662,8 @@ class Checker {
   /** Save what statement `index` and later may change. Append-only lists save their lengths. */
   private save(index: number): void {
     if (this.checkpoints.length > 0 && this.checkpoints[this.checkpoints.length - 1].index >= index) return;
+    // A run of deferred segments never spans a checkpoint (a restore keeps or drops it whole).
+    this.openRun = undefined;
     const symbolRefs: number[] = this.symbols.map((s) => s.refs.length);
     const endpointRefs: [string, number][] = [];
     for (const [name, list] of this.endpointRefs) endpointRefs.push([name, list.length]);
@@ -566,6 +711,7 @@ class Checker {
     if (!cp || cp.index !== index) throw new Error(`tcpflow: no checkpoint at statement ${index}`);
     this.findings.length = cp.findings;
     this.events.length = cp.events;
+    if (this.eventsMade > cp.events) this.eventsMade = cp.events;
     this.symbols.length = cp.symbols;
     this.rootNames.length = cp.rootNames;
     this.pendingRst.length = cp.pendingRst;
@@ -585,6 +731,17 @@ class Checker {
     }
     this.flagged.length = cp.flagged;
     this.evs.truncate(cp.tables);
+    // Deferred runs: those after the checkpoint go; one made since lost the rows it made, and is
+    // deferred again (its copies of the TCBs are as they were).
+    const m = cp.tables;
+    while (this.runs.length > 0 && this.runs[this.runs.length - 1].event >= cp.events) this.runs.pop();
+    this.openRun = undefined;
+    for (const run of this.runs) {
+      const end = run.madeEnd;
+      if (!end || (end.segments <= m.segments && end.arrivals <= m.arrivals && end.snapshots <= m.snapshots && end.whys <= m.whys && end.fmts <= m.fmts)) continue;
+      run.base = -1;
+      run.madeEnd = undefined;
+    }
     cp.symbolRefs.forEach((n, i) => (this.symbols[i].refs.length = n));
     truncateMap(this.endpointRefs, cp.endpointRefs.length);
     for (const [name, n] of cp.endpointRefs) this.endpointRefs.get(name)!.length = n;
@@ -994,7 +1151,7 @@ class Checker {
       return last && { start: last.start, end: last.end, what: last.what(name, this.p('segmentWord')) };
     }
     for (let i = this.events.length - 1; i >= 0; i--) {
-      const ev = this.events[i];
+      const ev = this.eventAt(i);
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
         // (Its arrival comes after its sending: a socket connected to itself is both ends.)
         const v = ev.to === name && ev.deliveries.length > 0 ? ev.deliveries[ev.deliveries.length - 1].after : ev.send.after;
@@ -1712,7 +1869,7 @@ class Checker {
       // Each direction's segments in source order, to find "the next one after the finding" by
       // binary search rather than a scan per pending reply.
       const byDirection = new Map<string, SegmentEvent[]>();
-      for (const e of this.events) {
+      for (const e of this.eventList()) {
         if (e.kind !== 'segment') continue;
         const key = `${e.from}\u0000${e.to}`;
         const list = byDirection.get(key);
@@ -1762,6 +1919,33 @@ class Checker {
 }
 
 /** What a checkpoint holds: lengths of the append-only lists, copies of the rest. */
+/**
+ * Consecutive predicted segments on one connection, whose model is made when first read
+ * (`Checker.materialize`): where they are, the connection and its two endpoints, copies of their
+ * TCBs from before the first segment, the formatter and clock then, and, once the model is
+ * made, the index of its first event in the table (`base`) and the table's lengths after it.
+ */
+interface DeferredRun extends Deferred {
+  /** Its place in the checker's list of runs. */
+  index: number;
+  /** The statement row of its first segment (its segments are rows `row` to `row + count - 1`) and the first's place among the events. */
+  row: number;
+  count: number;
+  event: number;
+  c: Connection;
+  x: Endpoint;
+  y: Endpoint;
+  /** Lengths of the two names' lists of kept references (`endpointRefs`) where the run began. */
+  xRefs: number;
+  yRefs: number;
+  tx: Tcb;
+  ty: Tcb;
+  fmt: Fmt;
+  fmtIndex: number;
+  clock: number;
+  madeEnd?: EventTableMark;
+}
+
 interface Checkpoint {
   index: number;
   findings: number;

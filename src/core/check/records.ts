@@ -14,10 +14,23 @@ import { Fmt, IRS, ISS, Interner, Rows, SnapshotTable, SnapshotView, put } from 
 
 export type { Fmt } from './snapshots';
 
-/** Puts a `Reason` into words (the checker, which knows the lines and the locale), and gives a row's statement. */
+/**
+ * Puts a `Reason` into words (the checker, which knows the lines and the locale), gives a row's
+ * statement, and makes a deferred run's events (`DeferredRecord`).
+ */
 export interface Explainer {
   say(r: Reason | undefined): string;
   statementAt(row: number): ast.Statement;
+  /** Keep the events of `run` in the table (its `base` set); their first index. */
+  materialize(run: Deferred): number;
+}
+
+/**
+ * A run of segment events the check kept no row for (the checker's header prediction): `base`
+ * is the table index of its first event once they are made, -1 until then.
+ */
+export interface Deferred {
+  base: number;
 }
 
 export const enum ReasonKind {
@@ -150,6 +163,11 @@ export class EventTable {
     /** Flag names of a bit set of flags. */
     readonly flagNames: FlagNames,
   ) {}
+
+  /** How many segments are kept (the index the next one gets). */
+  get segmentCount(): number {
+    return this.segs.count;
+  }
 
   /** Keep a segment; its index. Numbers, snapshot rows and formatters as the checker has them. */
   add(
@@ -380,10 +398,15 @@ export type FlagNames = (bits: number) => ast.FlagName[];
  */
 export class SegmentRecord implements SegmentEvent {
   constructor(
-    private readonly t: EventTable,
-    /** Its index in the table. */
-    readonly index: number,
+    protected readonly t: EventTable,
+    /** Its index in the table (see `index`). */
+    private readonly i: number,
   ) {}
+
+  /** Its index in the table. */
+  get index(): number {
+    return this.i;
+  }
 
   get kind(): 'segment' {
     return 'segment';
@@ -471,6 +494,37 @@ export class SegmentRecord implements SegmentEvent {
   toJSON(): SegmentEvent {
     const { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection } = this;
     return { kind, stmt, start, end, from, to, flags, seq, ack, len, sendClass, send, fate, delayId, deliveries, findings, connection };
+  }
+}
+
+/**
+ * A segment event of a deferred run (`Deferred`), the `k`-th of it: its row in the table is made
+ * with the whole run's the first time anything but its kind is read. It has no findings (the
+ * check defers only segments that have none).
+ */
+export class DeferredRecord extends SegmentRecord {
+  constructor(
+    t: EventTable,
+    private readonly run: Deferred,
+    private readonly k: number,
+  ) {
+    super(t, -1);
+  }
+  override get index(): number {
+    const base = this.run.base;
+    return (base >= 0 ? base : this.t.checker.materialize(this.run)) + this.k;
+  }
+  override get raw(): number[] {
+    return NO_FINDINGS;
+  }
+  override set raw(_list: number[]) {
+    throw new Error('tcpflow: a deferred segment event cannot take findings');
+  }
+  override get findings(): number[] {
+    return NO_FINDINGS;
+  }
+  override set findings(_list: number[]) {
+    throw new Error('tcpflow: a deferred segment event cannot take findings');
   }
 }
 

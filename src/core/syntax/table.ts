@@ -116,8 +116,11 @@ export class StatementTable {
     filling = true,
     /** False parses every line, plain ones too (the reference header prediction is tested against). */
     private readonly plainRows = true,
+    /** Rows to make room for at once (the text's line count, when known: a table has no more rows than lines). */
+    rows = 0,
   ) {
     this.next = filling ? 0 : text.length;
+    if (rows > 64) this.room(rows);
   }
 
   /** A table of statements already parsed (a tree built elsewhere, such as a Markdown note's diagram): every row keeps its tree. */
