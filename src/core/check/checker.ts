@@ -226,13 +226,16 @@ class Checker {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly conns = new Map<string, Connection>();
   /**
-   * The model's events in order. A deferred segment (`materialize`) is its index in the event
-   * table until the model's events are first read (`eventList`): no object per segment while
-   * checking.
+   * The check's events in order, a run of deferred segments (`materialize`) as one entry: no
+   * object or entry per predicted segment while checking. The model's list (`eventList`) is
+   * made from it when first read.
    */
-  private readonly events: (FlowEvent | number)[] = [];
-  /** Below this index, `events` holds no index (`eventList`). */
-  private eventsMade = 0;
+  private readonly events: (FlowEvent | DeferredRun)[] = [];
+  /** The model's events (`eventList`): made from `events` up to `listed`. */
+  private readonly list: FlowEvent[] = [];
+  private listed = 0;
+  /** Segments in the runs of `events` (so that the model's count of events is known without making them). */
+  private deferredTotal = 0;
   private readonly symbols: SymbolInfo[] = [];
   /** Endpoint name -> its references, as start and end offsets in pairs (no object per reference). */
   private readonly endpointRefs = new Map<string, number[]>();
@@ -471,7 +474,7 @@ class Checker {
     let run = this.openRun;
     if (!run || run.c !== c) run = this.openRun = this.startRun(pair, row);
     run.count++;
-    this.events.push(row);
+    this.deferredTotal++;
     applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
     s.lastAckSent = rcvNxt;
     // Arrived.
@@ -488,7 +491,8 @@ class Checker {
       index: this.runs.length,
       row,
       count: 0,
-      event: this.events.length,
+      kind: 'run',
+      slot: this.events.length,
       base: -1,
       c,
       x: pair.x,
@@ -502,6 +506,7 @@ class Checker {
       clock: this.clock,
     };
     this.runs.push(run);
+    this.events.push(run);
     return run;
   }
 
@@ -562,38 +567,19 @@ class Checker {
     return run.base;
   }
 
-  /** The model's events, every deferred segment's row replaced by its record (once). */
+  /** The model's events: `events` with each run's segments made into records, each once. */
   private eventList(): FlowEvent[] {
-    const list = this.events;
-    let r = -1;
-    for (let i = this.eventsMade; i < list.length; i++) {
-      if (typeof list[i] !== 'number') continue;
-      if (r < 0 || i >= this.runs[r].event + this.runs[r].count) r = this.runOfEvent(i);
-      const run = this.runs[r];
-      list[i] = new DeferredRecord(this.evs, run, i - run.event);
+    const list = this.list;
+    const events = this.events;
+    // (A run whose records are made grows no more.)
+    this.openRun = undefined;
+    for (let i = this.listed; i < events.length; i++) {
+      const ev = events[i];
+      if (ev.kind === 'run') for (let k = 0; k < ev.count; k++) list.push(new DeferredRecord(this.evs, ev, k));
+      else list.push(ev);
     }
-    this.eventsMade = list.length;
-    return list as FlowEvent[];
-  }
-
-  /** Event `i`, its record made if it is a deferred segment's row. */
-  private eventAt(i: number): FlowEvent {
-    const ev = this.events[i];
-    if (typeof ev !== 'number') return ev;
-    const run = this.runs[this.runOfEvent(i)];
-    return (this.events[i] = new DeferredRecord(this.evs, run, i - run.event));
-  }
-
-  /** The run (its index) that event `i`, a deferred segment, belongs to. */
-  private runOfEvent(i: number): number {
-    let lo = 0;
-    let hi = this.runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.runs[mid].event <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    this.listed = events.length;
+    return list;
   }
 
   /**
@@ -684,6 +670,8 @@ class Checker {
       index,
       findings: this.findings.length,
       events: this.events.length,
+      listEvents: this.events.length - this.runs.length + this.deferredTotal,
+      deferredTotal: this.deferredTotal,
       symbols: this.symbols.length,
       rootNames: this.rootNames.length,
       pendingRst: this.pendingRst.length,
@@ -711,7 +699,11 @@ class Checker {
     if (!cp || cp.index !== index) throw new Error(`tcpflow: no checkpoint at statement ${index}`);
     this.findings.length = cp.findings;
     this.events.length = cp.events;
-    if (this.eventsMade > cp.events) this.eventsMade = cp.events;
+    this.deferredTotal = cp.deferredTotal;
+    if (this.listed > cp.events) {
+      this.listed = cp.events;
+      this.list.length = cp.listEvents;
+    }
     this.symbols.length = cp.symbols;
     this.rootNames.length = cp.rootNames;
     this.pendingRst.length = cp.pendingRst;
@@ -734,7 +726,7 @@ class Checker {
     // Deferred runs: those after the checkpoint go; one made since lost the rows it made, and is
     // deferred again (its copies of the TCBs are as they were).
     const m = cp.tables;
-    while (this.runs.length > 0 && this.runs[this.runs.length - 1].event >= cp.events) this.runs.pop();
+    while (this.runs.length > 0 && this.runs[this.runs.length - 1].slot >= cp.events) this.runs.pop();
     this.openRun = undefined;
     for (const run of this.runs) {
       const end = run.madeEnd;
@@ -1151,7 +1143,10 @@ class Checker {
       return last && { start: last.start, end: last.end, what: last.what(name, this.p('segmentWord')) };
     }
     for (let i = this.events.length - 1; i >= 0; i--) {
-      const ev = this.eventAt(i);
+      const entry = this.events[i];
+      // A run's segments all go between its two endpoints and arrive: its last one is theirs.
+      const ev = entry.kind !== 'run' ? entry : entry.x.info.name === name || entry.y.info.name === name ? new DeferredRecord(this.evs, entry, entry.count - 1) : undefined;
+      if (!ev) continue;
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
         // (Its arrival comes after its sending: a socket connected to itself is both ends.)
         const v = ev.to === name && ev.deliveries.length > 0 ? ev.deliveries[ev.deliveries.length - 1].after : ev.send.after;
@@ -1928,10 +1923,11 @@ class Checker {
 interface DeferredRun extends Deferred {
   /** Its place in the checker's list of runs. */
   index: number;
-  /** The statement row of its first segment (its segments are rows `row` to `row + count - 1`) and the first's place among the events. */
+  kind: 'run';
+  /** The statement row of its first segment (its segments are rows `row` to `row + count - 1`), and its place in the checker's `events`. */
   row: number;
   count: number;
-  event: number;
+  slot: number;
   c: Connection;
   x: Endpoint;
   y: Endpoint;
@@ -1950,6 +1946,9 @@ interface Checkpoint {
   index: number;
   findings: number;
   events: number;
+  /** The model's count of events then, and of deferred segments among them. */
+  listEvents: number;
+  deferredTotal: number;
   symbols: number;
   rootNames: number;
   pendingRst: number;

@@ -92,8 +92,8 @@ export class StatementTable {
   private pBits: Uint8Array = new Uint8Array(64 * BITS);
   private pNums: Uint32Array = new Uint32Array(64 * NUMS);
   private pOffs: Int32Array = new Int32Array(64 * OFFS);
-  /** Statements kept as trees: every row that is not a segment, and segments asked for by `statement`. */
-  private readonly nodes: (ast.Statement | undefined)[] = [];
+  /** Statements kept as trees, by row: every row that is not a segment, and segments asked for by `statement` (none for a plain row). */
+  private readonly nodes = new Map<number, ast.Statement>();
   /** The trees of the last rows parsed, `fresh[i - freshBase]` (none for a plain row), until the next piece replaces them. */
   private fresh: readonly (ast.Statement | undefined)[] = [];
   private freshBase = 0;
@@ -207,7 +207,6 @@ export class StatementTable {
     this.pOffs[i * OFFS] = p.fromEnd;
     this.pOffs[i * OFFS + 1] = p.toStart;
     this.pOffs[i * OFFS + 2] = p.toEnd;
-    this.nodes.push(undefined);
     this.statementsCache = undefined;
     if (this.keepComments && p.commentStart >= 0) this.pushComment(p.commentStart, p.commentEnd);
   }
@@ -253,8 +252,7 @@ export class StatementTable {
     this.kind[i] = KIND_CODE[st.kind];
     this.start[i] = st.start;
     this.end[i] = st.end;
-    // (Dense: one entry per row, so that the list never turns into a dictionary.)
-    this.nodes.push(keep ? st : undefined);
+    if (keep) this.nodes.set(i, st);
     this.statementsCache = undefined;
   }
 
@@ -274,7 +272,7 @@ export class StatementTable {
    * just parsed, the kept one, or its line parsed again.
    */
   peek(i: number): ast.Statement {
-    const kept = this.nodes[i];
+    const kept = this.nodes.get(i);
     if (kept) return kept;
     const f = i - this.freshBase;
     const fresh = f >= 0 && f < this.fresh.length ? this.fresh[f] : undefined;
@@ -283,7 +281,9 @@ export class StatementTable {
 
   /** Row `i`'s tree, the same object every time it is asked for (kept from then on). */
   statement(i: number): ast.Statement {
-    return (this.nodes[i] ??= this.peek(i));
+    let st = this.nodes.get(i);
+    if (!st) this.nodes.set(i, (st = this.peek(i)));
+    return st;
   }
 
   /** The statements as a list (every segment's tree is made and kept: for adapters that walk them all). */
@@ -375,9 +375,14 @@ export class StatementTable {
     t.pBits.set(old.pBits.subarray(0, keep * BITS));
     t.pNums.set(old.pNums.subarray(0, keep * NUMS));
     t.pOffs.set(old.pOffs.subarray(0, keep * OFFS));
-    for (let i = 0; i < keep; i++) {
-      const node = old.nodes[i];
-      t.nodes.push(node && node.kind !== 'segment' ? node : undefined);
+    const moved = keep + mid.statements.length - tail;
+    for (const [i, node] of old.nodes) {
+      if (node.kind === 'segment') continue;
+      if (i < keep) t.nodes.set(i, node);
+      else if (i >= tail) {
+        if (delta !== 0) shift(node);
+        t.nodes.set(i + moved, node);
+      }
     }
     t.count = keep;
     t.freshBase = keep;
@@ -394,11 +399,6 @@ export class StatementTable {
         t.pNums.set(old.pNums.subarray(i * NUMS, (i + 1) * NUMS), j * NUMS);
         for (let k = 0; k < OFFS; k++) t.pOffs[j * OFFS + k] = old.pOffs[i * OFFS + k] + delta;
       }
-      const node = old.nodes[i];
-      if (node && node.kind !== 'segment') {
-        if (delta !== 0) shift(node);
-        t.nodes.push(node);
-      } else t.nodes.push(undefined);
     }
     for (let i = 0; i < old.commentCount && old.commentStart[i] < offset; i++) t.pushComment(old.commentStart[i], old.commentEnd[i]);
     for (const c of mid.comments) t.pushComment(c.start, c.end);
