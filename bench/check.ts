@@ -13,12 +13,16 @@
  * 2. In process, steady (a fresh process, warm-up, best of 6): `analyzeFindings` (what `check`
  *    runs) and `analyze` (findings, tree and model: what the language server runs) of a
  *    100,000-segment flow of the same kind. Aims: analyzeFindings >= 2,000,000 segments/s;
- *    analyze as fast as analyzeFindings (ratio printed).
+ *    analyze as fast as analyzeFindings (ratio printed). Beside them, `analyze` and then every
+ *    segment event's views read as the editor's outline, inlay hints and hover read them ("+
+ *    model read"): the model of predicted segments is made when first read, so this is its
+ *    whole cost.
  * 3. Editing: `analyze(text, { previous })` after typing into a comment in the middle of a
  *    2,000- and a 50,000-segment flow (bench/server.ts's document), the core's part of the
  *    language server's didChange -> publishDiagnostics; p50 and p95 of the CPU time of 60 edits
- *    (30 at 50,000) after 5 warm-up edits, in a fresh process. (bench/server.ts measures the
- *    whole round trip over LSP, one build at a time.)
+ *    (30 at 50,000) after 5 warm-up edits, in a fresh process; and the same with the whole
+ *    model read after each edit. (bench/server.ts measures the whole round trip over LSP, one
+ *    build at a time.)
  * 4. Start-up: the time `require()` of the minified CLI bundle takes in a fresh process (best of
  *    10), and Node's own start-up (`node -e 0`) beside it. Aim: the bundle loads in < 60 ms.
  *
@@ -91,6 +95,8 @@ function child<T>(dir: string, core: string, body: string): T {
     script,
     `const core = require(${JSON.stringify(core)});
 function best(runs, fn) { let b = Infinity; for (let i = 0; i < runs; i++) { const t0 = performance.now(); fn(); b = Math.min(b, performance.now() - t0); } return b; }
+// What the editor's views read of every segment (outline, inlay hints, hover): both TCBs after it, its numbers' text.
+function readModel(a) { let n = 0; for (const ev of a.model.events) { if (ev.kind !== 'segment') continue; const d = ev.deliveries; n += ev.send.after.state.length + (d.length ? d[d.length - 1].after.state.length : 0) + (ev.seq ? ev.seq.text.length : 0) + (ev.ack ? ev.ack.text.length : 0); } return n; }
 ${body}`,
   );
   try {
@@ -106,9 +112,11 @@ interface Row {
   processCpuMs: number;
   findingsMs: number;
   analyzeMs: number;
+  /** `analyze` and then every segment event's views read (the model made in full). */
+  modelMs: number;
   loadMs: number;
-  /** p50/p95 CPU ms of a resumed analysis after an edit, by document size. */
-  edit: Record<number, [number, number]>;
+  /** p50/p95 CPU ms of a resumed analysis after an edit, by document size; then with the whole model read after it. */
+  edit: Record<number, [number, number, number, number]>;
 }
 
 const EDIT_SIZES = [2000, 50000];
@@ -126,19 +134,26 @@ for (const n of ${JSON.stringify(EDIT_SIZES)}) {
   let text = flow(n);
   const mid = text.indexOf('# chunk', text.length >> 1);
   let a = core.analyze(text);
+  readModel(a);
   const cpu = [];
+  const read = [];
   for (let i = 0; i < (n > 10000 ? 35 : 65); i++) {
     const at = text.indexOf('\\n', mid);
     const next = i % 2 === 0 ? text.slice(0, at) + 'x' + text.slice(at) : text.slice(0, at - 1) + text.slice(at);
     const c0 = process.cpuUsage();
     a = core.analyze(next, { previous: a });
     const c = process.cpuUsage(c0);
+    readModel(a);
+    const r = process.cpuUsage(c0);
     if (a.findings.length !== 0) throw new Error('findings in the edited flow');
-    if (i >= 5) cpu.push((c.user + c.system) / 1000);
+    if (i >= 5) {
+      cpu.push((c.user + c.system) / 1000);
+      read.push((r.user + r.system) / 1000);
+    }
     text = next;
   }
-  cpu.sort((x, y) => x - y);
-  edit[n] = [cpu[Math.floor(cpu.length * 0.5)], cpu[Math.min(cpu.length - 1, Math.floor(cpu.length * 0.95))]];
+  const p = (xs, q) => xs.sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+  edit[n] = [p(cpu, 0.5), p(cpu, 0.95), p(read, 0.5), p(read, 0.95)];
 }
 `;
 
@@ -170,7 +185,7 @@ export async function benchCheck(): Promise<void> {
     const steadySegments = count(fs.readFileSync(steadyFile, 'utf8'));
     console.log(`check: ${fmt(bigSegments)}-segment flow (${(bigText.length / 1e6).toFixed(1)} MB) for the whole process, ${fmt(steadySegments)} segments in process; load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPU(s), Node ${process.version}`);
 
-    const rows = new Map<string, Row>(builds.map((b) => [b.name, { name: b.name, processMs: Infinity, processCpuMs: Infinity, findingsMs: Infinity, analyzeMs: Infinity, loadMs: Infinity, edit: {} }]));
+    const rows = new Map<string, Row>(builds.map((b) => [b.name, { name: b.name, processMs: Infinity, processCpuMs: Infinity, findingsMs: Infinity, analyzeMs: Infinity, modelMs: Infinity, loadMs: Infinity, edit: {} }]));
     let nodeMs = Infinity;
     // Rounds interleave the builds, so that a busy spell of the machine hits both.
     for (let round = 0; round < 3; round++) {
@@ -180,19 +195,21 @@ export async function benchCheck(): Promise<void> {
         if (r.stdout.trim() !== '') throw new Error(`${b.name}: tcpflow check reported findings:\n${r.stdout.slice(0, 2000)}`);
         row.processMs = Math.min(row.processMs, r.ms);
         row.processCpuMs = Math.min(row.processCpuMs, r.cpuMs);
-        const steady = child<{ findingsMs: number; analyzeMs: number; n: number; m: number; edit: Record<number, [number, number]> }>(
+        const steady = child<{ findingsMs: number; analyzeMs: number; modelMs: number; n: number; m: number; edit: Record<number, [number, number, number, number]> }>(
           dir,
           b.core,
           `const text = require('node:fs').readFileSync(${JSON.stringify(steadyFile)}, 'utf8');
 let n = -1, m = -1;
 const findingsMs = best(6, () => (n = core.analyzeFindings(text).length));
 const analyzeMs = best(6, () => (m = core.analyze(text).findings.length));
+const modelMs = best(3, () => readModel(core.analyze(text)));
 ${round === 0 ? EDIT_BODY : 'const edit = {};'}
-process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m, edit }));`,
+process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, modelMs, n, m, edit }));`,
         );
         if (steady.n !== 0 || steady.m !== 0) throw new Error(`${b.name}: the steady flow has findings (${steady.n}, ${steady.m})`);
         row.findingsMs = Math.min(row.findingsMs, steady.findingsMs);
         row.analyzeMs = Math.min(row.analyzeMs, steady.analyzeMs);
+        row.modelMs = Math.min(row.modelMs, steady.modelMs);
         if (round === 0) row.edit = steady.edit;
         for (let i = 0; i < 4; i++) {
           const out = execFileSync(process.execPath, ['-e', `const t0 = performance.now(); require(${JSON.stringify(b.cli)}); process.stdout.write(String(performance.now() - t0));`], { encoding: 'utf8' });
@@ -213,7 +230,7 @@ process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m, edit }));`,
       }
     }
 
-    const head = ['build', 'check process', 'x tshark', 'CPU', 'x tshark CPU', 'analyzeFindings', 'segments/s', 'analyze', 'segments/s', 'analyze/findings', 'bundle load'];
+    const head = ['build', 'check process', 'x tshark', 'CPU', 'x tshark CPU', 'analyzeFindings', 'segments/s', 'analyze', 'segments/s', 'analyze/findings', '+ model read', 'bundle load'];
     const table = [...rows.values()].map((r) => [
       r.name,
       secs(r.processMs),
@@ -225,6 +242,7 @@ process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m, edit }));`,
       `${r.analyzeMs.toFixed(0)} ms`,
       fmt(steadySegments / (r.analyzeMs / 1000)),
       (r.analyzeMs / r.findingsMs).toFixed(2),
+      `${r.modelMs.toFixed(0)} ms`,
       `${r.loadMs.toFixed(1)} ms`,
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
@@ -233,6 +251,7 @@ process.stdout.write(JSON.stringify({ findingsMs, analyzeMs, n, m, edit }));`,
     for (const t of table) console.log(line(t));
     for (const n of EDIT_SIZES) {
       console.log(`  edit in a ${fmt(n)}-segment flow, analyze with previous (CPU ms): ${[...rows.values()].map((r) => `${r.name} p50 ${r.edit[n][0].toFixed(1)}, p95 ${r.edit[n][1].toFixed(1)}`).join('; ')}`);
+      console.log(`    and then the whole model read (CPU ms): ${[...rows.values()].map((r) => `${r.name} p50 ${r.edit[n][2].toFixed(1)}, p95 ${r.edit[n][3].toFixed(1)}`).join('; ')}`);
     }
     console.log(`  tshark TCP analysis of the same capture: ${tsharkMs ? `${secs(tsharkMs)} (CPU ${secs(tsharkCpuMs!)})` : 'not installed'}; node -e 0: ${nodeMs.toFixed(0)} ms`);
     const cur = rows.get('current')!;

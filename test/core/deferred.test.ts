@@ -120,6 +120,23 @@ describe('deferred model of predicted segments', () => {
     }
   });
 
+  it('keeps what was made of the runs before an edit when the edit resumes the check', () => {
+    const text = flow(7, 600);
+    const opts: AnalyzeOptions = { checkpointEvery: 32 };
+    const first = analyze(text, opts);
+    events(first);
+    const made = (a: Analysis): number => (a.resume as unknown as { checker: { runs: { base: number }[] } }).checker.runs.filter((r) => r.base >= 0).length;
+    const all = runs(first);
+    assert.equal(made(first), all);
+    // A changed number near the end: the runs before the checkpoint before it stay made.
+    const lines = text.split('\n');
+    const at = lines.length - 6;
+    lines[at] = lines[at].replace(/\d+/, (d) => String(Number(d) + 1));
+    const next = analyze(lines.join('\n'), { ...opts, previous: first });
+    assert.ok(made(next) >= all - 3, `${made(next)} of ${all} runs still made`);
+    assert.deepEqual(events(next), events(analyze(lines.join('\n'), { ...opts, plainLines: false })));
+  });
+
   it('says so when an event of a replaced analysis is read', () => {
     const text = flow(3, 300);
     const first = analyze(text, { checkpointEvery: 16 });

@@ -264,6 +264,11 @@ class Checker {
   /** TCB snapshots and segment events as columns (records.ts, snapshots.ts): no object per snapshot. */
   private readonly snaps = new SnapshotTable(this.strings, this.fmts);
   private readonly evs = new EventTable(this, this.snaps, this.strings, this.fmts, flagList);
+  /**
+   * The model of deferred runs once made (`materialize`): a table of its own, which restoring a
+   * checkpoint does not cut (a run before the checkpoint keeps what was made of it).
+   */
+  private readonly made = new EventTable(this, new SnapshotTable(this.strings, this.fmts), this.strings, this.fmts, flagList);
   /** Segment events that have findings (their `raw` list), in order. */
   private readonly flagged: SegmentRecord[] = [];
   private readonly checkpoints: Checkpoint[] = [];
@@ -334,9 +339,15 @@ class Checker {
       for (let i = 0; i < table.count; i++) if (table.kind[i] === RowKind.Endpoint) this.declare(table.peek(i) as ast.EndpointStmt);
     }
     let pause = start + slice;
+    // The next multiple of `checkpointEvery` after 0 from `start` on (a comparison per row, not a division).
+    const every = this.checkpointEvery;
+    let checkpoint = start > 0 ? Math.ceil(start / every) * every : every;
     const reader = new PlainSegment(table.text);
     for (let i = start; table.has(i); i++) {
-      if (i % this.checkpointEvery === 0 && i > 0) this.save(i);
+      if (i === checkpoint) {
+        this.save(i);
+        checkpoint += every;
+      }
       if (i === pause) {
         pause += slice;
         yield;
@@ -525,9 +536,13 @@ class Checker {
     // (Only an event of an analysis that a later one resumed from, read after that, can name a run the check no longer has.)
     if (this.runs[run.index] !== run) throw new Error('tcpflow: this segment event belongs to an analysis a later one has replaced');
     if (run === this.openRun) this.openRun = undefined;
-    run.base = this.evs.segmentCount;
+    const made = this.made;
+    const snaps = made.snaps;
+    run.base = made.segmentCount;
     const tx = copyTcb(run.tx);
     const ty = copyTcb(run.ty);
+    // (Their last snapshots are rows of the check's table, not of this one.)
+    tx.snapshotRow = ty.snapshotRow = -1;
     const { c, fmt, fmtIndex } = run;
     const fmtAll = (c.fmtAll ??= (v) => this.fmt(v, c));
     const reader = new PlainSegment(this.table.text);
@@ -549,21 +564,21 @@ class Checker {
       seg.seq = s.sndNxt;
       seg.ackNo = rcvNxt;
       const end = p.stmtEnd;
-      const before = (s.snapshotRow = this.snaps.snapshot(s.snapshotRow, s, name, peer, fmtIndex));
+      const before = (s.snapshotRow = snaps.snapshot(s.snapshotRow, s, name, peer, fmtIndex));
       const sendClass: SendClass = isDuplicateAck(s, r, seg) ? 'dup-ack' : 'new';
       const seqWhy: Reason = { kind: ReasonKind.SndNxt, who: name, peer: '', at: 0, n: 0, value: s.sndNxt, cause: s.sndNxtWhy, fmt };
       const ackWhy: Reason = { kind: ReasonKind.RcvNxt, who: name, peer, at: 0, n: 0, cause: s.rcvNxtWhy };
       applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
       s.lastAckSent = rcvNxt;
-      const after = (s.snapshotRow = this.snaps.snapshot(s.snapshotRow, s, name, peer, fmtIndex));
-      const e = this.evs.add(row, p.start, end, undefined, name, peer, p.flags, seg, true, sendClass, 'delivered', c.key, fmtIndex, before, after, seqWhy, ackWhy);
-      const rBefore = (r.snapshotRow = this.snaps.snapshot(r.snapshotRow, r, peer, name, fmtIndex));
+      const after = (s.snapshotRow = snaps.snapshot(s.snapshotRow, s, name, peer, fmtIndex));
+      const e = made.add(row, p.start, end, undefined, name, peer, p.flags, seg, true, sendClass, 'delivered', c.key, fmtIndex, before, after, seqWhy, ackWhy);
+      const rBefore = (r.snapshotRow = snaps.snapshot(r.snapshotRow, r, peer, name, fmtIndex));
       if (r.unacceptableAck) r.unacceptableAck = undefined;
       const out = receiveAcceptable(r, seg, run.clock, { kind: 'data', who: name, start: p.start, end, len }, fmtAll);
-      const rAfter = (r.snapshotRow = this.snaps.snapshot(r.snapshotRow, r, peer, name, fmtIndex));
-      this.evs.arrive(e, p.start, end, rBefore, rAfter, out.kind, undefined, false);
+      const rAfter = (r.snapshotRow = snaps.snapshot(r.snapshotRow, r, peer, name, fmtIndex));
+      made.arrive(e, p.start, end, rBefore, rAfter, out.kind, undefined, false);
     }
-    run.madeEnd = this.evs.mark();
+    run.madeEnd = made.mark();
     return run.base;
   }
 
@@ -575,7 +590,7 @@ class Checker {
     this.openRun = undefined;
     for (let i = this.listed; i < events.length; i++) {
       const ev = events[i];
-      if (ev.kind === 'run') for (let k = 0; k < ev.count; k++) list.push(new DeferredRecord(this.evs, ev, k));
+      if (ev.kind === 'run') for (let k = 0; k < ev.count; k++) list.push(new DeferredRecord(this.made, ev, k));
       else list.push(ev);
     }
     this.listed = events.length;
@@ -723,17 +738,13 @@ class Checker {
     }
     this.flagged.length = cp.flagged;
     this.evs.truncate(cp.tables);
-    // Deferred runs: those after the checkpoint go; one made since lost the rows it made, and is
-    // deferred again (its copies of the TCBs are as they were).
-    const m = cp.tables;
+    // Deferred runs after the checkpoint go, and what was made of them when it was made last.
     while (this.runs.length > 0 && this.runs[this.runs.length - 1].slot >= cp.events) this.runs.pop();
     this.openRun = undefined;
-    for (const run of this.runs) {
-      const end = run.madeEnd;
-      if (!end || (end.segments <= m.segments && end.arrivals <= m.arrivals && end.snapshots <= m.snapshots && end.whys <= m.whys && end.fmts <= m.fmts)) continue;
-      run.base = -1;
-      run.madeEnd = undefined;
-    }
+    let kept: EventTableMark = { segments: 0, arrivals: 0, whys: 0, snapshots: 0, fmts: 0 };
+    for (const run of this.runs) if (run.madeEnd && run.madeEnd.segments > kept.segments) kept = run.madeEnd;
+    // (The formatters are the check's, cut above.)
+    this.made.truncate({ ...kept, fmts: this.fmts.length });
     cp.symbolRefs.forEach((n, i) => (this.symbols[i].refs.length = n));
     truncateMap(this.endpointRefs, cp.endpointRefs.length);
     for (const [name, n] of cp.endpointRefs) this.endpointRefs.get(name)!.length = n;
@@ -1145,7 +1156,7 @@ class Checker {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const entry = this.events[i];
       // A run's segments all go between its two endpoints and arrive: its last one is theirs.
-      const ev = entry.kind !== 'run' ? entry : entry.x.info.name === name || entry.y.info.name === name ? new DeferredRecord(this.evs, entry, entry.count - 1) : undefined;
+      const ev = entry.kind !== 'run' ? entry : entry.x.info.name === name || entry.y.info.name === name ? new DeferredRecord(this.made, entry, entry.count - 1) : undefined;
       if (!ev) continue;
       if (ev.kind === 'segment' && (ev.from === name || (ev.to === name && ev.deliveries.length > 0))) {
         // (Its arrival comes after its sending: a socket connected to itself is both ends.)
@@ -1918,7 +1929,8 @@ class Checker {
  * Consecutive predicted segments on one connection, whose model is made when first read
  * (`Checker.materialize`): where they are, the connection and its two endpoints, copies of their
  * TCBs from before the first segment, the formatter and clock then, and, once the model is
- * made, the index of its first event in the table (`base`) and the table's lengths after it.
+ * made, the index of its first event in the checker's `made` table (`base`) and that table's
+ * lengths after it.
  */
 interface DeferredRun extends Deferred {
   /** Its place in the checker's list of runs. */

@@ -120,7 +120,12 @@ export class StatementTable {
     rows = 0,
   ) {
     this.next = filling ? 0 : text.length;
-    if (rows > 64) this.room(rows);
+    if (rows > 64) {
+      this.room(rows);
+      // (Comments too: an import writes one on every line.)
+      this.commentStart = new Int32Array(rows);
+      this.commentEnd = new Int32Array(rows);
+    }
   }
 
   /** A table of statements already parsed (a tree built elsewhere, such as a Markdown note's diagram): every row keeps its tree. */
