@@ -407,8 +407,9 @@ class Checker {
    * application protocol running. Such a segment gets no finding on either side, and the
    * effects are the long way's: `applySend` at the sender, `receiveAcceptable` at the receiver
    * (with ACK set, acceptable and no SYN, RST or FIN, it has no outcome the checker reports), the
-   * two endpoints' last events; the editor's analysis keeps the model's part as the long way
-   * does. test/core/plain.test.ts checks both ways give the same findings and the same model.
+   * two endpoints' last events; the editor's analysis defers the model's part to its first read
+   * (`materialize`), which makes it as the long way does. test/core/plain.test.ts checks both
+   * ways give the same findings and the same model.
    */
   private predicted(p: PlainSegment, row: number): boolean {
     if (!ackOnlyShape(p)) return false;
