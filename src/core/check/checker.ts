@@ -217,6 +217,9 @@ function predictedSeg(): Seg {
   return seg;
 }
 
+/** A run of deferred segments shorter than this is made when it ends (`Checker.endRun`). */
+const EAGER_RUN = 8;
+
 /** Statements between two checkpoints of a check (state saved for resuming after an edit). */
 const CHECKPOINT_EVERY = 1024;
 
@@ -354,9 +357,10 @@ class Checker {
       }
       // A plain row (no tree, `syntax/plain.ts`) is taken by header prediction, or made into its tree.
       if (table.plain[i] === 1 && table.plainRow(i, reader) && this.predicted(reader, i)) continue;
-      this.openRun = undefined;
+      if (this.openRun) this.endRun();
       this.statement(table.peek(i), i);
     }
+    if (this.openRun) this.endRun();
     if (!file) this.declarations = endpointRows(table);
     const findings = this.finish(typeof base === 'number' ? base : base());
     const finalStates: TcbView[] = [];
@@ -540,8 +544,10 @@ class Checker {
     const made = this.made;
     const snaps = made.snaps;
     run.base = made.segmentCount;
-    const tx = copyTcb(run.tx);
-    const ty = copyTcb(run.ty);
+    // The copies are replayed on, and needed no more.
+    const tx = run.tx!;
+    const ty = run.ty!;
+    run.tx = run.ty = undefined;
     // (Their last snapshots are rows of the check's table, not of this one.)
     tx.snapshotRow = ty.snapshotRow = -1;
     const { c, fmt, fmtIndex } = run;
@@ -581,6 +587,17 @@ class Checker {
     }
     run.madeEnd = made.mark();
     return run.base;
+  }
+
+  /**
+   * The run that is growing ends (the next statement goes the long way, or a checkpoint comes).
+   * A short one is made at once: the copies of two TCBs it holds would outweigh what its
+   * segments' model takes.
+   */
+  private endRun(): void {
+    const run = this.openRun!;
+    this.openRun = undefined;
+    if (run.count < EAGER_RUN) this.materialize(run);
   }
 
   /** The model's events: `events` with each run's segments made into records, each once. */
@@ -665,7 +682,7 @@ class Checker {
   private save(index: number): void {
     if (this.checkpoints.length > 0 && this.checkpoints[this.checkpoints.length - 1].index >= index) return;
     // A run of deferred segments never spans a checkpoint (a restore keeps or drops it whole).
-    this.openRun = undefined;
+    if (this.openRun) this.endRun();
     const symbolRefs: number[] = this.symbols.map((s) => s.refs.length);
     const endpointRefs: [string, number][] = [];
     for (const [name, list] of this.endpointRefs) endpointRefs.push([name, list.length]);
@@ -1947,8 +1964,9 @@ interface DeferredRun extends Deferred {
   /** Lengths of the two names' lists of kept references (`endpointRefs`) where the run began. */
   xRefs: number;
   yRefs: number;
-  tx: Tcb;
-  ty: Tcb;
+  /** (Until the run is made: then they are replayed on and let go.) */
+  tx?: Tcb;
+  ty?: Tcb;
   fmt: Fmt;
   fmtIndex: number;
   clock: number;
