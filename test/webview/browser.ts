@@ -163,10 +163,11 @@ window.acquireVsCodeApi = (() => {
     taken = true;
     return {
       postMessage: (m) => {
-        const copy = JSON.parse(JSON.stringify(m));
+        const text = JSON.stringify(m);
+        if (typeof window.__toHost === 'function') window.__toHost(text);
+        const copy = JSON.parse(text);
         window.__posted.push(copy);
         window.dispatchEvent(new CustomEvent('tf-posted', { detail: copy }));
-        if (typeof window.__toHost === 'function') window.__toHost(JSON.stringify(m));
       },
       getState: () => window.__state,
       setState: (s) => { window.__state = s; },
