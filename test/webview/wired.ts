@@ -64,6 +64,7 @@ export async function openWired(browser: Browser, harness: Harness, text: string
     wake = [];
     for (const f of w) f();
   });
+  // The protocol reports binding calls only to a session with the Runtime domain on.
   await cdp.send('Runtime.enable');
   await cdp.send('Runtime.addBinding', { name: '__toHost' });
   panel.webview.postMessage = (m: Record<string, unknown>) => {
