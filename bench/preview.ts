@@ -22,7 +22,9 @@
  * The first runs of each row are not counted: they bring both sides' JIT to the state of
  * steady typing (the extension's analysis and Mermaid alike).
  *
- * Run alone with `node --import tsx bench/preview.ts`; `bench/run.ts` calls `benchPreview()`.
+ * Run alone with `node --import tsx bench/preview.ts` (`PREVIEW_ROWS=10` for the 10-message row
+ * alone, `10,100,1000,10000` for any of the rows, without the unchanged-text and burst parts);
+ * `bench/run.ts` calls `benchPreview()`.
  */
 import { analyze } from '../src/core/index';
 import { DEFAULT_PREVIEW_SETTINGS, buildPreviewMessage } from '../src/core/render/preview';
@@ -154,8 +156,12 @@ export async function benchPreview(): Promise<void> {
   try {
     const all = { 'tcpflow.preview.maxMessages': Number.MAX_SAFE_INTEGER };
     const rows: Row[] = [];
-    for (const n of [10, 100, 1000]) rows.push(await measure(browser, harness, `${n.toLocaleString('en-US')} messages`, bigFlow(n), all, n < 1000 ? RUNS * 2 - 1 : RUNS, warmRuns(n)));
-    rows.push(await measure(browser, harness, '10,000 segments, window of 300', bigFlow(10_000), {}, RUNS, warmRuns(300), 5000));
+    // `PREVIEW_ROWS=10` (or `10,100`) times only those rows, for repeating one on a busy machine.
+    const only = process.env.PREVIEW_ROWS?.split(',').map(Number);
+    for (const n of [10, 100, 1000]) {
+      if (!only || only.includes(n)) rows.push(await measure(browser, harness, `${n.toLocaleString('en-US')} messages`, bigFlow(n), all, n < 1000 ? RUNS * 2 - 1 : RUNS, warmRuns(n)));
+    }
+    if (!only || only.includes(10_000)) rows.push(await measure(browser, harness, '10,000 segments, window of 300', bigFlow(10_000), {}, RUNS, warmRuns(300), 5000));
 
     const widths = [30, 9, 7, 8, 9, 13, 13, 6, 6, 6];
     const header = ['flow', 'extension', 'page', 'Mermaid', 'transport', 'keystroke→SVG', 'Mermaid alone', 'ratio', 'ours', 'added'];
@@ -173,6 +179,7 @@ export async function benchPreview(): Promise<void> {
     console.log('A build over 30 ms and over a quarter of the last drawing waits for a typing pause as long as one build');
     console.log('(at most 150 ms): the windowed row includes that wait.');
 
+    if (only) return;
     await unchanged(browser, harness);
     await burst(browser, harness);
   } finally {
