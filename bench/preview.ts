@@ -36,8 +36,8 @@ import { bigFlow } from '../test/render/flows';
 import type { Browser } from 'playwright-core';
 
 const RUNS = 11;
-/** Runs not counted, per row: 10 up to 100 messages, 3 above (where one run is long). */
-const warmRuns = (messages: number): number => (messages <= 100 ? 10 : 3);
+/** Runs not counted, per row: 30 up to 100 messages, 3 above (where one run is long). */
+const warmRuns = (messages: number): number => (messages <= 100 ? 30 : 3);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
