@@ -13,7 +13,18 @@
  * the page. The two alternate run by run, so that the machine's load falls on both alike.
  * Neither includes the browser's painting of the SVG.
  *
- * Run alone with `node --import tsx bench/preview.ts`; `bench/run.ts` calls `benchPreview()`.
+ * The transport (test/webview/wired.ts) stands in for VS Code's channel between the extension
+ * host and the webview, and is counted in "keystroke -> SVG": an update goes from Node to the
+ * page as JSON text over Chromium's debugging protocol (one `Runtime.evaluate`, no reply
+ * awaited) and the page hands it to the webview's listener with `window.postMessage`, a
+ * structured clone, as VS Code's webview host does; the page's answer comes back as JSON text
+ * through a protocol binding (one notification). Each way is one message, as in VS Code.
+ * The first runs of each row are not counted: they bring both sides' JIT to the state of
+ * steady typing (the extension's analysis and Mermaid alike).
+ *
+ * Run alone with `node --import tsx bench/preview.ts` (`PREVIEW_ROWS=10` for the 10-message row
+ * alone, `10,100,1000,10000` for any of the rows, without the unchanged-text and burst parts);
+ * `bench/run.ts` calls `benchPreview()`.
  */
 import { analyze } from '../src/core/index';
 import { DEFAULT_PREVIEW_SETTINGS, buildPreviewMessage } from '../src/core/render/preview';
@@ -25,7 +36,8 @@ import { bigFlow } from '../test/render/flows';
 import type { Browser } from 'playwright-core';
 
 const RUNS = 11;
-const WARM = 2;
+/** Runs not counted, per row: 30 up to 100 messages, 3 above (where one run is long). */
+const warmRuns = (messages: number): number => (messages <= 100 ? 30 : 3);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,7 +77,7 @@ interface Row {
   added: number;
 }
 
-async function measure(browser: Browser, harness: Harness, label: string, base: string, config: Record<string, unknown>, runs: number, cursorLine?: number): Promise<Row> {
+async function measure(browser: Browser, harness: Harness, label: string, base: string, config: Record<string, unknown>, runs: number, warm: number, cursorLine?: number): Promise<Row> {
   const w = await openWired(browser, harness, base, { config });
   if (cursorLine !== undefined) w.editor.selection = new Selection(new Position(cursorLine, 0), new Position(cursorLine, 0));
   try {
@@ -83,7 +95,7 @@ async function measure(browser: Browser, harness: Harness, label: string, base: 
     const transport: number[] = [];
     const pageMermaid: number[] = [];
     const added: number[] = [];
-    for (let i = 0; i < WARM + runs; i++) {
+    for (let i = 0; i < warm + runs; i++) {
       const text = variant(base, i);
       const m = buildPreviewMessage(analyze(text), settings, { version: 0, cursorLine });
       if (m.command !== 'update') throw new Error(`${label}: not drawable`);
@@ -117,7 +129,7 @@ async function measure(browser: Browser, harness: Harness, label: string, base: 
         k = await key();
       }
       if (k.mermaid !== m.mermaid) throw new Error(`${label}: the page drew other text than the yardstick`);
-      if (i < WARM) continue;
+      if (i < warm) continue;
       extension.push(k.extension);
       page.push(k.page);
       keystroke.push(k.total);
@@ -144,24 +156,30 @@ export async function benchPreview(): Promise<void> {
   try {
     const all = { 'tcpflow.preview.maxMessages': Number.MAX_SAFE_INTEGER };
     const rows: Row[] = [];
-    for (const n of [10, 100, 1000]) rows.push(await measure(browser, harness, `${n.toLocaleString('en-US')} messages`, bigFlow(n), all, n < 1000 ? RUNS * 2 - 1 : RUNS));
-    rows.push(await measure(browser, harness, '10,000 segments, window of 300', bigFlow(10_000), {}, RUNS, 5000));
+    // `PREVIEW_ROWS=10` (or `10,100`) times only those rows, for repeating one on a busy machine.
+    const only = process.env.PREVIEW_ROWS?.split(',').map(Number);
+    for (const n of [10, 100, 1000]) {
+      if (!only || only.includes(n)) rows.push(await measure(browser, harness, `${n.toLocaleString('en-US')} messages`, bigFlow(n), all, n < 1000 ? RUNS * 2 - 1 : RUNS, warmRuns(n)));
+    }
+    if (!only || only.includes(10_000)) rows.push(await measure(browser, harness, '10,000 segments, window of 300', bigFlow(10_000), {}, RUNS, warmRuns(300), 5000));
 
     const widths = [30, 9, 7, 8, 9, 13, 13, 6, 6, 6];
     const header = ['flow', 'extension', 'page', 'Mermaid', 'transport', 'keystroke→SVG', 'Mermaid alone', 'ratio', 'ours', 'added'];
-    console.log(`\npreview: keystroke to new SVG in Chromium, beside Mermaid's own render in the same page (medians, ms; ${RUNS * 2 - 1} runs up to 100 messages, ${RUNS} above)`);
+    console.log(`\npreview: keystroke to new SVG in Chromium, beside Mermaid's own render in the same page (medians, ms; ${RUNS * 2 - 1} runs up to 100 messages after ${warmRuns(100)} not counted, ${RUNS} above after ${warmRuns(1000)})`);
     console.log(pad(header, widths));
     console.log(pad(widths.map((x) => '-'.repeat(x)), widths));
     const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
     for (const r of rows) console.log(pad([r.label, ms(r.extension), ms(r.page), ms(r.pageMermaid), ms(r.transport), ms(r.keystroke), ms(r.alone), `${r.ratio.toFixed(2)}x`, `${r.ours.toFixed(2)}x`, pct(r.added)], widths));
     console.log('extension = document change to the update posted (its wait, analysis, diagram text); page = message in to');
     console.log('SVG in place (page clock), Mermaid = the webview\'s own Mermaid render within it; transport = the rest: Node');
-    console.log('to page and back through playwright (VS Code has its own); Mermaid alone = the yardstick, beside each keystroke.');
+    console.log('to page and back (JSON text over the debugging protocol, one message each way, then postMessage in the page;');
+    console.log('VS Code has its own channel); Mermaid alone = the yardstick, beside each keystroke.');
     console.log('ratio = keystroke→SVG / Mermaid alone; ours = (extension + page) / Mermaid alone; added = (extension + page -');
     console.log('Mermaid) / Mermaid alone, what the path adds to Mermaid\'s work. Each is the median of run-by-run values.');
     console.log('A build over 30 ms and over a quarter of the last drawing waits for a typing pause as long as one build');
     console.log('(at most 150 ms): the windowed row includes that wait.');
 
+    if (only) return;
     await unchanged(browser, harness);
     await burst(browser, harness);
   } finally {

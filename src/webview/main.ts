@@ -297,11 +297,12 @@ async function draw(m: UpdateMessage, force: boolean): Promise<void> {
   const size = fitViewBox(svg);
   annotate(svg, m);
   shown = { mermaid: m.mermaid, theme, message: m, width: size.width, height: size.height };
-  // The pane's width is read while the page's layout is still clean (before the swap).
+  // The pane's width as last laid out: reading it lays nothing out.
   if (autoFit) zoom = fittedZoom(size.width);
   svg.setAttribute('width', String(Math.round(size.width * zoom)));
   svg.setAttribute('height', String(Math.round(size.height * zoom)));
-  zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+  const label = `${Math.round(zoom * 100)}%`;
+  if (zoomLabel.textContent !== label) zoomLabel.textContent = label;
   // One swap: the old diagram goes and the new one comes before anything is laid out, so the
   // scroll position stays (clamped only if the new diagram is smaller).
   canvas.replaceChildren(svg);
@@ -395,14 +396,23 @@ function fitWidth(): void {
   if (avail > 0) setZoom(avail / shown.width);
 }
 
+/**
+ * The pane's inner width as last laid out, kept by the ResizeObserver below (which sees every
+ * change of it, the scroll bar's coming and going included): a render reads it without making
+ * the browser lay the page out again (Mermaid's render leaves the layout dirty).
+ */
+let paneWidth: number | undefined;
+
 /** The zoom that shows a diagram this wide whole in the pane: 1 when it fits, less when not. */
 function fittedZoom(width: number): number {
-  const avail = viewport.clientWidth - 32;
+  const avail = (paneWidth ?? viewport.clientWidth) - 32;
   if (avail <= 0 || width <= avail) return 1;
   return Math.max(0.1, avail / width);
 }
 
 new ResizeObserver(() => {
+  // Called after layout: reading the width here costs nothing.
+  paneWidth = viewport.clientWidth;
   if (!autoFit || !shown) return;
   const z = fittedZoom(shown.width);
   if (Math.abs(z - zoom) < 0.001) return;

@@ -255,14 +255,35 @@ step(10, async () => {
   figures.previewAskedAt = asked;
 });
 
+/** The preview page's theme for VS Code's colour theme (as the extension tells it). */
+function themeOf(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contrast' | 'high-contrast-light' {
+  switch (kind) {
+    case vscode.ColorThemeKind.Dark:
+      return 'dark';
+    case vscode.ColorThemeKind.HighContrast:
+      return 'high-contrast';
+    case vscode.ColorThemeKind.HighContrastLight:
+      return 'high-contrast-light';
+    default:
+      return 'light';
+  }
+}
+
 step(11, async () => {
   const editor = await vscode.window.showTextDocument(flowDoc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
   const end = flowDoc.lineAt(flowDoc.lineCount - 1).range.end;
-  const typed = Date.now();
+  // The page notes when each new SVG goes in; the edit's time is taken here, on the same wall clock.
+  const watching = await askBrowser({ kind: 'watchPreview' });
+  assert.ok(watching.ok, `the preview's page can be watched: ${JSON.stringify(watching.seen)}`);
+  const typed = performance.timeOrigin + performance.now();
   assert.ok(await editor.edit((e) => e.insert(end, 'C -> S  FIN ACK  seq=x+1 ack=y+1\n')));
   const answer = await askBrowser({ kind: 'preview', arrows: 4, labels: ['FIN'], fitted: true });
   assert.ok(answer.ok, `the webview redrew the flow: ${JSON.stringify(answer.seen)}`);
-  if (answer.seenAt) figures.keystrokeToSvgMs = answer.seenAt - typed;
+  if (answer.drawnAt) figures.keystrokeToSvgMs = Math.round((answer.drawnAt - typed) * 10) / 10;
+  // The yardstick beside it: Mermaid alone, in the same frame, on the same text. A figure only.
+  const alone = await askBrowser({ kind: 'mermaidAlone', flow: flowDoc.getText(), theme: themeOf(vscode.window.activeColorTheme.kind), runs: 5 });
+  if (alone.ok && Array.isArray(alone.seen)) figures.mermaidAloneMs = alone.seen as number[];
+  else figures.mermaidAloneError = JSON.stringify(alone.seen).slice(0, 300);
   if (mode.bareWebview) figures.bareWebviewLaterMs = await bareWebview();
   assert.deepEqual(vscode.languages.getDiagnostics(flowDoc.uri), [], 'the FIN is right');
   await flowDoc.save();

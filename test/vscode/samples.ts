@@ -167,7 +167,16 @@ export interface Figures {
   activationMs?: number;
   firstDiagnosticMs?: number;
   previewFirstRenderMs?: number;
+  /**
+   * From the edit (in the extension host) to the new SVG in the preview's page (a
+   * MutationObserver there), both read on the machine's one wall clock with sub-millisecond
+   * resolution (`performance.timeOrigin + performance.now()`).
+   */
   keystrokeToSvgMs?: number;
+  /** Mermaid alone (a second Mermaid loaded into the preview's frame) rendering the same text: each run, ms. */
+  mermaidAloneMs?: number[];
+  /** Why Mermaid alone could not be timed (a figure, never a failed check). */
+  mermaidAloneError?: string;
   /** When (Date.now()) Open Preview to the Side was invoked: the browser's timeline of the first preview is told from there. */
   previewAskedAt?: number;
   /** When (Date.now()) the experiment's first bare webview was made. */
@@ -198,6 +207,16 @@ export type BrowserAsk = (
       /** Date.now() when the preview was asked for: the outer test prints the page's loading from then on. */
       since?: number;
     }
+  /**
+   * The preview's page starts noting when (`performance.timeOrigin + performance.now()`) each new
+   * SVG goes in, and how many arrows it has: later `preview` asks answer `drawnAt`.
+   */
+  | { kind: 'watchPreview' }
+  /**
+   * A second Mermaid, loaded into the preview's frame, renders the diagram text the preview draws
+   * for `flow` (in the run's language and `theme`) `runs` times; `seen` is each render's ms.
+   */
+  | { kind: 'mermaidAlone'; flow: string; theme: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light'; runs: number }
   /** A status bar item shows this text; `tooltip`: hovered, it shows this; `click`: then the test clicks it. */
   | { kind: 'statusbar'; text: string; tooltip?: string; click?: boolean }
   /** A notification toast shows this text. */
@@ -228,6 +247,8 @@ export interface BrowserAnswer {
   ok: boolean;
   /** When (Date.now(), same machine) the browser first saw what was asked. */
   seenAt?: number;
+  /** A `preview` ask after `watchPreview`: when the page put in the first SVG with the asked arrows (page clock, wall time). */
+  drawnAt?: number;
   /** What was seen last, for the failure message. */
   seen?: unknown;
 }

@@ -16,7 +16,10 @@
  * Each version runs twice, in English and with the display language zh-cn, through the same list
  * of checks (samples.ts CHECKS); what they expect to read in each language comes from words.ts.
  * Every run prints its timings (activation, first diagnostic, preview first render, keystroke to
- * new SVG), the .vsix size, and the browser's timeline of the first preview's loading.
+ * new SVG beside Mermaid alone rendering the same text in the preview's frame, and their ratio),
+ * the .vsix size, and the browser's timeline of the first preview's loading. Keystroke to SVG
+ * runs from the edit, timed in the extension host, to the new SVG going into the page, timed
+ * there by a MutationObserver: both on the machine's wall clock, read to a fraction of a ms.
  *
  * Runs on its own after the main suite (scripts/test.sh): packaging rebuilds dist/, and each
  * version starts a whole VS Code.
@@ -28,10 +31,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, chromiumMissing, ROOT } from '../webview/browser';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium, chromiumMissing, mermaidBundle, ROOT } from '../webview/browser';
 import { CAPTURED, CHECKS, FILES, type BrowserAnswer, type BrowserAsk, type Figures, type RunMode } from './samples';
 import { analyze } from '../../src/core/index';
+import { DEFAULT_PREVIEW_SETTINGS, buildPreviewMessage } from '../../src/core/render/preview';
+import { mermaidConfig } from '../../src/webview/mermaid-config';
 import { exportSegments } from '../../src/core/export';
 import { writePcap } from '../../src/core/import/pcapwrite';
 import { packageVsix } from '../package/pack';
@@ -202,7 +207,7 @@ async function startCodeServer(dir: string, version: Version, workspace: string,
 }
 
 /** What a frame shows of a webview, or the workbench of the status bar; evaluated as text so that nothing of tsx's output reaches the page. */
-const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette' | 'killServer'>, string> = {
+const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette' | 'killServer' | 'watchPreview' | 'mermaidAlone'>, string> = {
   statusbar: `(() => {
     const items = Array.from(document.querySelectorAll('.statusbar-item'), (e) => (e.textContent || '').trim()).filter((t) => t);
     if (items.length === 0) return null;
@@ -289,7 +294,7 @@ interface Seen {
   error: string | null;
 }
 
-function satisfies(ask: Exclude<BrowserAsk, { kind: 'palette' | 'killServer' }>, seen: Seen): boolean {
+function satisfies(ask: LookAsk, seen: Seen): boolean {
   const labels = seen.labels.join('\n');
   if (seen.error || !('labels' in ask ? ask.labels : []).every((l) => labels.includes(l))) return false;
   switch (ask.kind) {
@@ -377,8 +382,93 @@ async function lookAtTooltip(page: Page, target: ReturnType<Page['locator']>, te
   }
 }
 
+/**
+ * Keystroke to new SVG (edit in the extension host to SVG in the page, one wall clock) beside
+ * Mermaid alone rendering the same text in the same frame (the median of its runs), and their ratio.
+ */
+function keystrokeFigure(f: Figures): string {
+  const key = f.keystrokeToSvgMs === undefined ? 'keystroke to new SVG not measured' : `keystroke to new SVG ${f.keystrokeToSvgMs} ms`;
+  const runs = f.mermaidAloneMs;
+  if (!runs || runs.length === 0) return `${key}; Mermaid alone not measured (${f.mermaidAloneError ?? 'no answer'})`;
+  const sorted = [...runs].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  const ratio = f.keystrokeToSvgMs === undefined ? '' : `, ratio ${(f.keystrokeToSvgMs / median).toFixed(2)}x`;
+  return `${key}; Mermaid alone in the preview's frame ${median} ms (median of ${runs.join(', ')})${ratio}`;
+}
+
+/** The asks answered by looking at what a frame shows. */
+type LookAsk = Exclude<BrowserAsk, { kind: 'palette' | 'killServer' | 'watchPreview' | 'mermaidAlone' }>;
+
+/** The frame of the tcpflow preview's page (its toolbar and canvas), once it has drawn a diagram. */
+async function previewFrame(page: Page, timeoutMs = 30_000): Promise<Frame | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      if (await frame.evaluate(`!!document.querySelector('#canvas svg') && !!document.getElementById('zoom-fit')`).catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) return undefined;
+    await sleep(100);
+  }
+}
+
+/**
+ * In the preview's page: note when each new SVG goes into the canvas (a MutationObserver, called
+ * as soon as the page's update has swapped it in) and how many arrows it has, on the page's wall
+ * clock (`performance.timeOrigin + performance.now()`, as the extension host reads its own).
+ */
+async function watchPreview(page: Page): Promise<BrowserAnswer> {
+  const frame = await previewFrame(page);
+  if (!frame) return { ok: false, seen: 'no frame holds the preview' };
+  await frame.evaluate(`(() => {
+    window.__tfDrawn = [];
+    const canvas = document.getElementById('canvas');
+    new MutationObserver(() => {
+      const at = performance.timeOrigin + performance.now();
+      const svg = canvas.querySelector('svg');
+      if (svg) window.__tfDrawn.push({ at, arrows: Number(svg.getAttribute('data-tf-arrows')) });
+    }).observe(canvas, { childList: true });
+  })()`);
+  return { ok: true };
+}
+
+/**
+ * Mermaid alone beside the preview: a second Mermaid (the same package, bundled on its own) is
+ * loaded into the preview's frame, given the page's configuration for `theme`, and renders the
+ * diagram text the extension makes of `flow` (built here with the same core functions), `runs`
+ * times; `seen` is each render's ms in the page. The page's policy does not apply to what the
+ * debugging protocol evaluates, so nothing of the page is changed for it.
+ */
+async function mermaidAlone(page: Page, ask: Extract<BrowserAsk, { kind: 'mermaidAlone' }>, locale: RunMode['locale']): Promise<BrowserAnswer> {
+  const frame = await previewFrame(page);
+  if (!frame) return { ok: false, seen: 'no frame holds the preview' };
+  const message = buildPreviewMessage(analyze(ask.flow, { locale }), DEFAULT_PREVIEW_SETTINGS, { version: 0 });
+  if (message.command !== 'update') return { ok: false, seen: `the flow is not drawable: ${JSON.stringify(message)}` };
+  try {
+    await frame.evaluate(await mermaidBundle());
+    const ms = await frame.evaluate(
+      `(async ([text, config, runs, arrows]) => {
+        const m = window.mermaid;
+        m.initialize(config);
+        const out = [];
+        for (let i = 0; i < runs; i++) {
+          const s = performance.now();
+          const { svg } = await m.render('tf-alone-' + i, text);
+          out.push(Math.round((performance.now() - s) * 10) / 10);
+          const drawn = (svg.match(/data-et="message"/g) || []).length;
+          if (drawn !== arrows) throw new Error('Mermaid alone drew ' + drawn + ' arrows, the preview ' + arrows);
+        }
+        return out;
+      })(${JSON.stringify([message.mermaid, mermaidConfig(ask.theme), ask.runs, message.arrows.length])})`,
+    );
+    return { ok: true, seen: ms };
+  } catch (e) {
+    return { ok: false, seen: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 /** Look in every frame of the page (webviews are nested iframes) until one shows what is asked. */
-async function lookAt(page: Page, ask: Exclude<BrowserAsk, { kind: 'palette' | 'killServer' }>, timeoutMs = 30_000): Promise<BrowserAnswer> {
+async function lookAt(page: Page, ask: LookAsk, timeoutMs = 30_000): Promise<BrowserAnswer> {
   const deadline = Date.now() + timeoutMs;
   let seen: Seen | undefined;
   for (;;) {
@@ -389,7 +479,12 @@ async function lookAt(page: Page, ask: Exclude<BrowserAsk, { kind: 'palette' | '
       const got = (await frame.evaluate(probe).catch(() => null)) as Seen | null;
       if (!got) continue;
       seen = got;
-      if (satisfies(ask, got)) return { ok: true, seen, seenAt: Date.now() };
+      if (satisfies(ask, got)) {
+        const seenAt = Date.now();
+        // After watchPreview: when the page put in the first SVG with these arrows.
+        const drawnAt = ask.kind === 'preview' ? ((await frame.evaluate(`(window.__tfDrawn || []).find((d) => d.arrows === ${ask.arrows})?.at`).catch(() => undefined)) as number | undefined) : undefined;
+        return { ok: true, seen, seenAt, ...(typeof drawnAt === 'number' ? { drawnAt } : {}) };
+      }
     }
     if (Date.now() > deadline) return { ok: false, seen: seen ?? `no frame holds the ${ask.kind} view; frames: ${page.frames().map((f) => f.url().split('?')[0]).join(', ')}` };
     await sleep(100);
@@ -612,6 +707,8 @@ async function endToEnd(t: import('node:test').TestContext, version: Version, mo
         let answer: BrowserAnswer;
         if (ask.kind === 'palette') answer = await lookAtPalette(page, ask, shotFile);
         else if (ask.kind === 'killServer') answer = killLanguageServer(server.group);
+        else if (ask.kind === 'watchPreview') answer = await watchPreview(page);
+        else if (ask.kind === 'mermaidAlone') answer = await mermaidAlone(page, ask, mode.locale);
         else {
           answer = await lookAt(page, ask);
           if (answer.ok && shotFile) {
@@ -639,7 +736,7 @@ async function endToEnd(t: import('node:test').TestContext, version: Version, mo
     const f = report.figures;
     const figureLine =
       `figures, VS Code ${version.vscode} (${mode.locale}): activation ${f.activationMs} ms after opening a .tcpflow file; first diagnostic ${f.firstDiagnosticMs} ms (cold); ` +
-      `preview first render ${f.previewFirstRenderMs} ms; keystroke to new SVG ${f.keystrokeToSvgMs} ms (the browser looks every 100 ms); .vsix ${(fs.statSync(vsix).size / 1e6).toFixed(2)} MB` +
+      `preview first render ${f.previewFirstRenderMs} ms; ${keystrokeFigure(f)}; .vsix ${(fs.statSync(vsix).size / 1e6).toFixed(2)} MB` +
       (mode.bareWebview ? `; bare webview before the preview ${f.bareWebviewFirstMs} ms, after it ${f.bareWebviewLaterMs} ms` : '');
     t.diagnostic(figureLine);
     fs.appendFileSync(path.join(SHOTS, 'e2e-figures.txt'), `${figureLine}\n`);

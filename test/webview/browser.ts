@@ -150,8 +150,8 @@ export async function serve(files: Record<string, { type: string; body: string |
 
 /**
  * Records what the webview posts; set up before the webview's script runs. A page given a
- * `__toHost` binding (playwright's `exposeBinding`) also hands every message to Node, as VS Code
- * hands them to the extension.
+ * `__toHost` binding (the debugging protocol's `Runtime.addBinding`, see wired.ts) also hands
+ * every message to Node as JSON text, as VS Code hands them to the extension.
  */
 const STAND_IN = `
 window.__posted = [];
@@ -163,10 +163,11 @@ window.acquireVsCodeApi = (() => {
     taken = true;
     return {
       postMessage: (m) => {
-        const copy = JSON.parse(JSON.stringify(m));
+        const text = JSON.stringify(m);
+        if (typeof window.__toHost === 'function') window.__toHost(text);
+        const copy = JSON.parse(text);
         window.__posted.push(copy);
         window.dispatchEvent(new CustomEvent('tf-posted', { detail: copy }));
-        if (typeof window.__toHost === 'function') window.__toHost(copy);
       },
       getState: () => window.__state,
       setState: (s) => { window.__state = s; },

@@ -50,17 +50,30 @@ export async function openWired(browser: Browser, harness: Harness, text: string
   const answers: Answer[] = [];
   const sent: Answer[] = [];
   let wake: (() => void)[] = [];
-  await page.exposeBinding('__toHost', (_source, message: Record<string, unknown>) => {
+  // VS Code's channel, stood in for by the browser's own debugging protocol with nothing on top:
+  // each message crosses as JSON text, one way, with no reply awaited, as VS Code sends its
+  // webview messages between processes. The page turns it back into an object and hands it on
+  // with `window.postMessage` (a structured clone), as VS Code's webview host does.
+  const cdp = await page.context().newCDPSession(page);
+  cdp.on('Runtime.bindingCalled', (e: { name: string; payload: string }) => {
+    if (e.name !== '__toHost') return;
+    const message = JSON.parse(e.payload) as Record<string, unknown>;
     answers.push({ message, at: performance.now() });
     panel.receive.fire(message);
     const w = wake;
     wake = [];
     for (const f of w) f();
   });
+  // The protocol reports binding calls only to a session with the Runtime domain on.
+  await cdp.send('Runtime.enable');
+  await cdp.send('Runtime.addBinding', { name: '__toHost' });
   panel.webview.postMessage = (m: Record<string, unknown>) => {
     panel.posted.push(m);
     sent.push({ message: m, at: performance.now() });
-    return page.evaluate((x) => window.postMessage(x, '*'), m).then(() => true);
+    return cdp
+      .send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` })
+      .then(() => true)
+      .catch(() => false);
   };
   const waitFor = async (from: number, pred: (m: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Answer> => {
     const deadline = Date.now() + timeoutMs;
