@@ -258,6 +258,7 @@ export { LineIndex } from './syntax/text';
 export type { Span, Position } from './syntax/text';
 export * from './check/findings';
 export type * from './model';
+export { eventStart } from './model';
 export type * as ast from './syntax/ast';
 export { TcpState, ALL_STATES, STATE_DOCS, stateDoc, rfcName, lookupState } from './tcp/states';
 export { RULE } from './tcp/machine';

@@ -122,6 +122,11 @@ export interface OtherEvent {
 
 export type FlowEvent = SegmentEvent | AssertEvent | CallEvent | WaitEvent | DeliverEvent | OtherEvent;
 
+/** Where an event's statement starts, read without making a segment's tree (or its model). */
+export function eventStart(ev: FlowEvent): number {
+  return ev.kind === 'segment' ? ev.start : ev.stmt.start;
+}
+
 export interface EndpointInfo {
   name: string;
   role: ast.EndpointRole;

@@ -11,7 +11,7 @@
  * Nothing after the current line can change what is expected on it, so it is left out.
  */
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, Range } from 'vscode-languageserver';
-import { ALL_STATES, analyze, parse } from '../core/index';
+import { ALL_STATES, analyze, eventStart, parse } from '../core/index';
 import type { Analysis, AssertEvent, Locale, NumberView, SegmentEvent, ast } from '../core/index';
 import { Scanner, TokenKind } from '../core/index';
 import { TLS_MESSAGES } from '../core/index';
@@ -230,8 +230,8 @@ function expected(ctx: Ctx, sender: string, receiver: string, needAck: boolean):
   let event: SegmentEvent | undefined;
   for (let i = probe.model.events.length - 1; i >= 0; i--) {
     const ev = probe.model.events[i];
-    if (ev.stmt.start < ctx.lineStart) break;
-    if (ev.kind === 'segment' && ev.stmt.start === ctx.lineStart) event = ev;
+    if (eventStart(ev) < ctx.lineStart) break;
+    if (ev.kind === 'segment' && ev.start === ctx.lineStart) event = ev;
   }
   if (!event) return undefined;
   let relative = false;
@@ -279,7 +279,7 @@ function computedState(ctx: Ctx, endpoint: string, peer: string | undefined): st
   const probe = runProbe(ctx, `${endpoint}${peer ? `[${peer}]` : ''}: CLOSED`);
   for (let i = probe.model.events.length - 1; i >= 0; i--) {
     const ev = probe.model.events[i];
-    if (ev.stmt.start < ctx.lineStart) break;
+    if (eventStart(ev) < ctx.lineStart) break;
     if (ev.kind === 'assert' && ev.stmt.start === ctx.lineStart) return (ev as AssertEvent).results[0]?.actual;
   }
   return undefined;
@@ -289,7 +289,7 @@ function computedState(ctx: Ctx, endpoint: string, peer: string | undefined): st
 function inFlight(a: Analysis, lineStart: number): string[] {
   const ids: string[] = [];
   for (const ev of a.model.events) {
-    if (ev.stmt.start >= lineStart) break;
+    if (eventStart(ev) >= lineStart) break;
     if (ev.kind !== 'segment' || ev.fate !== 'delayed' || !ev.delayId) continue;
     if (ev.deliveries.some((d) => d.at.start < lineStart)) continue;
     ids.push(ev.delayId);

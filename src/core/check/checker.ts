@@ -306,6 +306,13 @@ class Checker {
     this.table = tableOf(file);
   }
 
+  rowStart(row: number): number {
+    return this.table.start[row];
+  }
+  rowEnd(row: number): number {
+    return this.table.end[row];
+  }
+
   /** Row `row`'s statement, the same object every time (the model's events read theirs through it). */
   statementAt(row: number): ast.Statement {
     return this.table.statement(row);

@@ -23,6 +23,9 @@ export interface Explainer {
   statementAt(row: number): ast.Statement;
   /** Keep the events of `run` in the table (its `base` set); their first index. */
   materialize(run: Deferred): number;
+  /** Where statement row `row` starts and ends. */
+  rowStart(row: number): number;
+  rowEnd(row: number): number;
 }
 
 /**
@@ -31,6 +34,8 @@ export interface Explainer {
  */
 export interface Deferred {
   base: number;
+  /** The statement row of its first segment (the others follow it, one row each). */
+  row: number;
 }
 
 export const enum ReasonKind {
@@ -513,6 +518,22 @@ export class DeferredRecord extends SegmentRecord {
   override get index(): number {
     const base = this.run.base;
     return (base >= 0 ? base : this.t.checker.materialize(this.run)) + this.k;
+  }
+  // What is known without the model: where it is, and that it arrived as sent.
+  override get start(): number {
+    return this.t.checker.rowStart(this.run.row + this.k);
+  }
+  override get end(): number {
+    return this.t.checker.rowEnd(this.run.row + this.k);
+  }
+  override get stmt(): ast.SegmentStmt {
+    return this.t.checker.statementAt(this.run.row + this.k) as ast.SegmentStmt;
+  }
+  override get fate(): Fate {
+    return 'delivered';
+  }
+  override get delayId(): string | undefined {
+    return undefined;
   }
   override get raw(): number[] {
     return NO_FINDINGS;

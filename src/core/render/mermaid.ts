@@ -10,7 +10,7 @@
 import type { Analysis } from '../index';
 import type { Locale } from '../check/findings';
 import type * as ast from '../syntax/ast';
-import type { CallEvent, Delivery, DeliverEvent, NumberView, SegmentEvent, TcbView, WaitEvent } from '../model';
+import { eventStart, type CallEvent, type Delivery, type DeliverEvent, type NumberView, type SegmentEvent, type TcbView, type WaitEvent } from '../model';
 import { phrase } from '../l10n/strings';
 import { ParticipantIds, mermaidAddress, mermaidText, wrapText } from './escape';
 import { word } from './strings';
@@ -248,18 +248,18 @@ class Renderer {
     const inferred = (seg: SegmentEvent): Phase | undefined => {
       if (explicit) return explicitPhase;
       lastInferred = inferPhase(seg, this.deliveryOf(seg), lastInferred);
-      return this.inferredPhase(lastInferred, this.line(seg.stmt.start));
+      return this.inferredPhase(lastInferred, this.line(seg.start));
     };
 
     for (const ev of model.events) {
-      flushLoose(ev.stmt.start);
+      flushLoose(eventStart(ev));
       switch (ev.kind) {
         case 'segment': {
           const index = count++;
           // A segment that arrives later is drawn at its `deliver`; what stays here (the sender's
           // state) takes the phase of the segment without moving the bare-ACK chain.
           const drawnHere = !(ev.fate === 'delayed' && this.deliveredLater.has(ev));
-          const phase = drawnHere ? inferred(ev) : explicit ? explicitPhase : this.inferredPhase(inferPhase(ev, undefined, lastInferred), this.line(ev.stmt.start));
+          const phase = drawnHere ? inferred(ev) : explicit ? explicitPhase : this.inferredPhase(inferPhase(ev, undefined, lastInferred), this.line(ev.start));
           items.push({ anchor: index, build: () => this.segmentOut(ev, index), phaseFrom: 'self', phase });
           break;
         }
@@ -335,8 +335,8 @@ class Renderer {
     const line = this.line(ev.stmt.start);
     const out: Out[] = [this.arrow(seg, '->>', line, index, [], true)];
     // (A `cross` segment arrives at its own line, after the other sends of its run.)
-    const crossed = ev.stmt.start === seg.stmt.start;
-    out.push(this.note([seg.from, seg.to], [word(crossed ? 'crossedInFlight' : 'sentAtLine', this.locale, this.line(seg.stmt.start) + 1)], line));
+    const crossed = ev.stmt.start === seg.start;
+    out.push(this.note([seg.from, seg.to], [word(crossed ? 'crossedInFlight' : 'sentAtLine', this.locale, this.line(seg.start) + 1)], line));
     out.push(...seg.findings.map((i) => this.findingNote(i, [seg.from, seg.to]))); // bounded: one event's notes
     const d = seg.deliveries.find((x) => x.at.start === ev.stmt.start) ?? seg.deliveries[0];
     if (d) out.push(...this.deliveryNotes(d, line)); // bounded: one event's notes

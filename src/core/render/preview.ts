@@ -125,7 +125,7 @@ export function segmentLines(analysis: Analysis): number[] {
   for (const ev of analysis.model.events) {
     if (ev.kind === 'segment') {
       index.set(ev, lines.length);
-      lines.push(analysis.lines.positionAt(ev.stmt.start).line);
+      lines.push(analysis.lines.positionAt(ev.start).line);
     } else if (ev.kind === 'deliver' && ev.segment) {
       const i = index.get(ev.segment);
       if (i !== undefined) lines[i] = analysis.lines.positionAt(ev.stmt.start).line;
