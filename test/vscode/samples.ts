@@ -170,7 +170,8 @@ export interface Figures {
   /**
    * From the edit (in the extension host) to the new SVG in the preview's page (a
    * MutationObserver there), both read on the machine's one wall clock with sub-millisecond
-   * resolution (`performance.timeOrigin + performance.now()`).
+   * resolution (`performance.timeOrigin + performance.now()`), after four edits drawn before it
+   * (Mermaid's first renders in a page are slow).
    */
   keystrokeToSvgMs?: number;
   /** Mermaid alone (a second Mermaid loaded into the preview's frame) rendering the same text: each run, ms. */

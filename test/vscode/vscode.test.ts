@@ -19,7 +19,8 @@
  * new SVG beside Mermaid alone rendering the same text in the preview's frame, and their ratio),
  * the .vsix size, and the browser's timeline of the first preview's loading. Keystroke to SVG
  * runs from the edit, timed in the extension host, to the new SVG going into the page, timed
- * there by a MutationObserver: both on the machine's wall clock, read to a fraction of a ms.
+ * there by a MutationObserver: both on the machine's wall clock, read to a fraction of a ms; four
+ * edits drawn before it warm the page's Mermaid, as typing does.
  *
  * Runs on its own after the main suite (scripts/test.sh): packaging rebuilds dist/, and each
  * version starts a whole VS Code.
@@ -420,8 +421,11 @@ async function previewFrame(page: Page, timeoutMs = 30_000): Promise<Frame | und
 async function watchPreview(page: Page): Promise<BrowserAnswer> {
   const frame = await previewFrame(page);
   if (!frame) return { ok: false, seen: 'no frame holds the preview' };
+  // (Asked again, it starts a new list: one observer for the page.)
   await frame.evaluate(`(() => {
     window.__tfDrawn = [];
+    if (window.__tfWatching) return;
+    window.__tfWatching = true;
     const canvas = document.getElementById('canvas');
     new MutationObserver(() => {
       const at = performance.timeOrigin + performance.now();
