@@ -61,7 +61,8 @@ export function blockAt(doc: vscode.TextDocument, line: number): { text: string;
   return undefined;
 }
 
-function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
+/** The preview page's theme for VS Code's colour theme (what the extension tells the page). */
+export function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
   switch (kind) {
     case vscode.ColorThemeKind.Dark:
       return 'dark';

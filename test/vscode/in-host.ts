@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECKS, FLOW, FORMATTED, MERMAID_NOTE, NOTES, type BrowserAnswer, type BrowserAsk, type Figures, type RunMode } from './samples';
 import { Words } from './words';
+import { themeKind } from '../../src/extension/preview';
 
 /** The directory shared with vscode.test.ts, set when it bundles this file. */
 declare const E2E_DIR: string;
@@ -255,20 +256,6 @@ step(10, async () => {
   figures.previewAskedAt = asked;
 });
 
-/** The preview page's theme for VS Code's colour theme (as the extension tells it). */
-function themeOf(kind: vscode.ColorThemeKind): 'light' | 'dark' | 'high-contrast' | 'high-contrast-light' {
-  switch (kind) {
-    case vscode.ColorThemeKind.Dark:
-      return 'dark';
-    case vscode.ColorThemeKind.HighContrast:
-      return 'high-contrast';
-    case vscode.ColorThemeKind.HighContrastLight:
-      return 'high-contrast-light';
-    default:
-      return 'light';
-  }
-}
-
 step(11, async () => {
   const editor = await vscode.window.showTextDocument(flowDoc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
   const end = flowDoc.lineAt(flowDoc.lineCount - 1).range.end;
@@ -292,7 +279,7 @@ step(11, async () => {
   assert.ok(answer.ok, `the webview redrew the flow: ${JSON.stringify(answer.seen)}`);
   if (answer.drawnAt) figures.keystrokeToSvgMs = Math.round((answer.drawnAt - typed) * 10) / 10;
   // The yardstick beside it: Mermaid alone, in the same frame, on the same text. A figure only.
-  const alone = await askBrowser({ kind: 'mermaidAlone', flow: flowDoc.getText(), theme: themeOf(vscode.window.activeColorTheme.kind), runs: 5 });
+  const alone = await askBrowser({ kind: 'mermaidAlone', flow: flowDoc.getText(), theme: themeKind(vscode.window.activeColorTheme.kind), runs: 5 });
   if (alone.ok && Array.isArray(alone.seen)) figures.mermaidAloneMs = alone.seen as number[];
   else figures.mermaidAloneError = JSON.stringify(alone.seen).slice(0, 300);
   if (mode.bareWebview) figures.bareWebviewLaterMs = await bareWebview();
