@@ -480,29 +480,24 @@ class Checker {
     this.wroteAck = undefined;
     from.lastConn = c;
     to.lastConn = c;
-    if (this.lean) {
-      applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
-      s.lastAckSent = rcvNxt;
-      const why: Why = { kind: 'data', who: name, start: p.start, end, len };
-      noteLast(from, why, LastEventKind.Segment, name, peer, flags, s.state);
-      // Arrived.
-      if (r.unacceptableAck) r.unacceptableAck = undefined;
-      receiveAcceptable(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
-      noteLast(to, why, LastEventKind.Segment, name, peer, flags, r.state);
-      return true;
+    if (!this.lean) {
+      // The model's part is kept deferred: the event's TCB snapshots, reasons and arrival are
+      // made when first read (`materialize`), from a copy of the pair's TCBs taken where its run
+      // of predicted segments began; the two names' references likewise (`refSpans`).
+      let run = this.openRun;
+      if (!run || run.c !== c) run = this.openRun = this.startRun(pair, row);
+      run.count++;
+      this.deferredTotal++;
     }
-    // The model's part is kept deferred: the event's TCB snapshots, reasons and arrival are made
-    // when first read (`materialize`), from a copy of the pair's TCBs taken where its run of
-    // predicted segments began; the two names' references likewise (`refSpans`).
-    let run = this.openRun;
-    if (!run || run.c !== c) run = this.openRun = this.startRun(pair, row);
-    run.count++;
-    this.deferredTotal++;
     applySend(s, seg, { kind: 'data', who: name, start: p.start, end, len });
     s.lastAckSent = rcvNxt;
+    const why: Why = { kind: 'data', who: name, start: p.start, end, len };
+    // (A findings-only check keeps each endpoint's last event for its messages.)
+    if (this.lean) noteLast(from, why, LastEventKind.Segment, name, peer, flags, s.state);
     // Arrived.
     if (r.unacceptableAck) r.unacceptableAck = undefined;
-    receiveAcceptable(r, seg, this.clock, { kind: 'data', who: name, start: p.start, end, len }, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    receiveAcceptable(r, seg, this.clock, why, (c.fmtAll ??= (v) => this.fmt(v, c)));
+    if (this.lean) noteLast(to, why, LastEventKind.Segment, name, peer, flags, r.state);
     return true;
   }
 
@@ -763,13 +758,13 @@ class Checker {
     }
     this.flagged.length = cp.flagged;
     this.evs.truncate(cp.tables);
+    this.fmts.truncate(cp.tables.fmts);
     // Deferred runs after the checkpoint go, and what was made of them when it was made last.
     while (this.runs.length > 0 && this.runs[this.runs.length - 1].slot >= cp.events) this.runs.pop();
     this.openRun = undefined;
     let kept: EventTableMark = { segments: 0, arrivals: 0, whys: 0, snapshots: 0, fmts: 0 };
     for (const run of this.runs) if (run.madeEnd && run.madeEnd.segments > kept.segments) kept = run.madeEnd;
-    // (The formatters are the check's, cut above.)
-    this.made.truncate({ ...kept, fmts: this.fmts.length });
+    this.made.truncate(kept);
     cp.symbolRefs.forEach((n, i) => (this.symbols[i].refs.length = n));
     truncateMap(this.endpointRefs, cp.endpointRefs.length);
     for (const [name, n] of cp.endpointRefs) this.endpointRefs.get(name)!.length = n;

@@ -316,7 +316,10 @@ export class EventTable {
     return { segments: this.segs.count, arrivals: this.arrivals.count, whys: this.whys.count, snapshots: this.snaps.count, fmts: this.fmts.length };
   }
 
-  /** Back to the lengths of `m` (a checkpoint restored): later rows are dropped. */
+  /**
+   * Back to the lengths of `m` (a checkpoint restored): later rows are dropped. (The formatters
+   * are the checker's, shared by its tables: it cuts them.)
+   */
   truncate(m: EventTableMark): void {
     if (this.segs.count > m.segments) {
       this.segs.count = m.segments;
@@ -326,7 +329,6 @@ export class EventTable {
     this.whys.count = Math.min(this.whys.count, m.whys);
     this.whyA = this.whyB = undefined;
     this.snaps.truncate(m.snapshots);
-    this.fmts.truncate(m.fmts);
   }
 
   // ---- reading a segment (`SegmentRecord`) and an arrival (`ArrivalView`) ----

@@ -18,27 +18,35 @@ export interface Position {
   character: number;
 }
 
+function doubled(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 export class LineIndex {
   /** Offset at which each line starts (a typed array: no object per line, nothing for the collector). */
   readonly lineStarts: Int32Array;
 
   constructor(readonly text: string) {
-    let starts = new Int32Array(Math.min(1024, text.length + 1));
+    let starts: Int32Array = new Int32Array(Math.min(1024, text.length + 1));
     let n = 1;
-    const lfOnly = text.indexOf('\r') < 0;
-    // Only LF breaks (the common case): let indexOf find them; otherwise CR LF and a lone CR too.
-    for (let i = lfOnly ? text.indexOf('\n') : 0; i >= 0 && i < text.length; i = lfOnly ? text.indexOf('\n', i + 1) : i + 1) {
-      if (!lfOnly) {
+    const add = (at: number): void => {
+      if (n === starts.length) starts = doubled(starts);
+      starts[n++] = at;
+    };
+    if (text.indexOf('\r') < 0) {
+      // Only LF breaks (the common case): let indexOf find them.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) add(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
-        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-        else if (c !== 10 && c !== 13) continue;
+        if (c === 10) add(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          add(i + 1);
+        }
       }
-      if (n === starts.length) {
-        const more = new Int32Array(n * 2);
-        more.set(starts);
-        starts = more;
-      }
-      starts[n++] = i + 1;
     }
     this.lineStarts = starts.subarray(0, n);
   }
