@@ -273,11 +273,23 @@ step(11, async () => {
   // The page notes when each new SVG goes in; the edit's time is taken here, on the same wall clock.
   const watching = await askBrowser({ kind: 'watchPreview' });
   assert.ok(watching.ok, `the preview's page can be watched: ${JSON.stringify(watching.seen)}`);
+  // When the extension host reports the change (the extension's own listener, registered at
+  // activation, is called first; it builds in a microtask after the listeners).
+  let seen: number | undefined;
+  const listening = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document === flowDoc && seen === undefined) seen = performance.timeOrigin + performance.now();
+  });
   const typed = performance.timeOrigin + performance.now();
   assert.ok(await editor.edit((e) => e.insert(end, fin)));
   const answer = await askBrowser({ kind: 'preview', arrows: 4, labels: ['FIN'], fitted: true });
+  listening.dispose();
   assert.ok(answer.ok, `the webview redrew the flow: ${JSON.stringify(answer.seen)}`);
   if (answer.drawnAt) figures.keystrokeToSvgMs = Math.round((answer.drawnAt - typed) * 10) / 10;
+  if (answer.drawnAt && answer.arrivedAt && seen !== undefined) {
+    figures.editSeenMs = seen - typed;
+    figures.updateInMs = answer.arrivedAt - typed;
+    figures.pageDraw = answer.pageDraw;
+  }
   // The yardstick beside it: Mermaid alone, in the same frame, on the same text. A figure only.
   const alone = await askBrowser({ kind: 'mermaidAlone', flow: flowDoc.getText(), theme: themeKind(vscode.window.activeColorTheme.kind), runs: 5 });
   if (alone.ok && Array.isArray(alone.seen)) figures.mermaidAloneMs = alone.seen as number[];

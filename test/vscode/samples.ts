@@ -174,6 +174,12 @@ export interface Figures {
    * (Mermaid's first renders in a page are slow).
    */
   keystrokeToSvgMs?: number;
+  /** Of it: from the edit until the extension host reports the document's change (VS Code's own trip). */
+  editSeenMs?: number;
+  /** Of it: from the edit until the extension's update reaches the preview's page (its event's time stamp there). */
+  updateInMs?: number;
+  /** The page's own account of that drawing (its "rendered" answer): Mermaid's render, and the whole update. */
+  pageDraw?: { mermaidMs: number; totalMs: number };
   /** Mermaid alone (a second Mermaid loaded into the preview's frame) rendering the same text: each run, ms. */
   mermaidAloneMs?: number[];
   /** Why Mermaid alone could not be timed (a figure, never a failed check). */
@@ -250,6 +256,10 @@ export interface BrowserAnswer {
   seenAt?: number;
   /** A `preview` ask after `watchPreview`: when the page put in the first SVG with the asked arrows (page clock, wall time). */
   drawnAt?: number;
+  /** A `preview` ask after `watchPreview`: when the update that drew it reached the page (page clock, wall time). */
+  arrivedAt?: number;
+  /** A `preview` ask after `watchPreview`: the page's own account of its last drawing (its "rendered" answer). */
+  pageDraw?: { mermaidMs: number; totalMs: number };
   /** What was seen last, for the failure message. */
   seen?: unknown;
 }

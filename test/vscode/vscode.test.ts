@@ -20,7 +20,10 @@
  * the .vsix size, and the browser's timeline of the first preview's loading. Keystroke to SVG
  * runs from the edit, timed in the extension host, to the new SVG going into the page, timed
  * there by a MutationObserver: both on the machine's wall clock, read to a fraction of a ms; four
- * edits drawn before it warm the page's Mermaid, as typing does.
+ * edits drawn before it warm the page's Mermaid, as typing does. It is split where it can be
+ * seen: until the extension host reports the change (VS Code's trip), until the update reaches
+ * the page (the extension's build and VS Code's channel), and the drawing, with the page's own
+ * account of it (Mermaid's part and the whole update).
  *
  * Runs on its own after the main suite (scripts/test.sh): packaging rebuilds dist/, and each
  * version starts a whole VS Code.
@@ -394,7 +397,19 @@ function keystrokeFigure(f: Figures): string {
   const sorted = [...runs].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1];
   const ratio = f.keystrokeToSvgMs === undefined ? '' : `, ratio ${(f.keystrokeToSvgMs / median).toFixed(2)}x`;
-  return `${key}; Mermaid alone in the preview's frame ${median} ms (median of ${runs.join(', ')})${ratio}`;
+  return `${key}${keystrokeParts(f)}; Mermaid alone in the preview's frame ${median} ms (median of ${runs.join(', ')})${ratio}`;
+}
+
+/**
+ * Where the keystroke's time went: VS Code's trip of the edit to the editor and back (until the
+ * extension host reports the change), then the extension's build and VS Code's channel to the
+ * page (until the update reaches it), then the page's drawing (Mermaid and the page's own work).
+ */
+function keystrokeParts(f: Figures): string {
+  if (f.keystrokeToSvgMs === undefined || f.editSeenMs === undefined || f.updateInMs === undefined) return '';
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  const own = f.pageDraw ? `: the page's Mermaid ${r(f.pageDraw.mermaidMs)} ms, its update ${r(f.pageDraw.totalMs)} ms in all` : '';
+  return ` (edit reported to the extension host ${r(f.editSeenMs)} ms, update in the page ${r(f.updateInMs - f.editSeenMs)} ms later, drawn ${r(f.keystrokeToSvgMs - f.updateInMs)} ms after that${own})`;
 }
 
 /** The asks answered by looking at what a frame shows. */
@@ -424,8 +439,15 @@ async function watchPreview(page: Page): Promise<BrowserAnswer> {
   // (Asked again, it starts a new list: one observer for the page.)
   await frame.evaluate(`(() => {
     window.__tfDrawn = [];
+    window.__tfArrived = [];
     if (window.__tfWatching) return;
     window.__tfWatching = true;
+    // When each update from the extension reached the page: the event's own time stamp, taken
+    // as VS Code's channel delivered it (before the page's listener ran).
+    window.addEventListener('message', (e) => {
+      const m = e.data;
+      if (m && m.command === 'update' && Array.isArray(m.arrows)) window.__tfArrived.push({ at: performance.timeOrigin + e.timeStamp, arrows: m.arrows.length });
+    });
     const canvas = document.getElementById('canvas');
     new MutationObserver(() => {
       const at = performance.timeOrigin + performance.now();
@@ -433,6 +455,28 @@ async function watchPreview(page: Page): Promise<BrowserAnswer> {
       if (svg) window.__tfDrawn.push({ at, arrows: Number(svg.getAttribute('data-tf-arrows')) });
     }).observe(canvas, { childList: true });
   })()`);
+  // The page's own account of each drawing (its "rendered" answer: Mermaid's part and the whole),
+  // noted in the webview's host frame as it hands the answer to the port of VS Code's channel.
+  await frame.parentFrame()?.evaluate(`(() => {
+    window.__tfRendered = [];
+    if (window.__tfHearing) return;
+    window.__tfHearing = true;
+    const find = (x, depth) => {
+      if (!x || typeof x !== 'object' || depth > 4) return undefined;
+      if (x.command === 'rendered' && typeof x.totalMs === 'number') return x;
+      for (const v of Object.values(x)) {
+        const hit = find(v, depth + 1);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    const post = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (data, ...rest) {
+      const r = find(data, 0);
+      if (r && !r.skipped) window.__tfRendered.push({ mermaidMs: r.mermaidMs, totalMs: r.totalMs });
+      return post.call(this, data, ...rest);
+    };
+  })()`).catch(() => undefined); // a figure only: a VS Code whose host frame differs goes without it
   return { ok: true };
 }
 
@@ -486,8 +530,16 @@ async function lookAt(page: Page, ask: LookAsk, timeoutMs = 30_000): Promise<Bro
       if (satisfies(ask, got)) {
         const seenAt = Date.now();
         // After watchPreview: when the page put in the first SVG with these arrows.
-        const drawnAt = ask.kind === 'preview' ? ((await frame.evaluate(`(window.__tfDrawn || []).find((d) => d.arrows === ${ask.arrows})?.at`).catch(() => undefined)) as number | undefined) : undefined;
-        return { ok: true, seen, seenAt, ...(typeof drawnAt === 'number' ? { drawnAt } : {}) };
+        const first = (list: string): Promise<number | undefined> =>
+          frame.evaluate(`(window.${list} || []).find((d) => d.arrows === ${ask.kind === 'preview' ? ask.arrows : -1})?.at`).then(
+            (x) => (typeof x === 'number' ? x : undefined),
+            () => undefined,
+          );
+        const drawnAt = ask.kind === 'preview' ? await first('__tfDrawn') : undefined;
+        const arrivedAt = ask.kind === 'preview' ? await first('__tfArrived') : undefined;
+        const drawn = ask.kind === 'preview' && drawnAt !== undefined ? await frame.parentFrame()?.evaluate(`(window.__tfRendered || []).at(-1)`).catch(() => undefined) : undefined;
+        const pageDraw = drawn && typeof drawn === 'object' ? (drawn as { mermaidMs: number; totalMs: number }) : undefined;
+        return { ok: true, seen, seenAt, ...(drawnAt !== undefined ? { drawnAt } : {}), ...(arrivedAt !== undefined ? { arrivedAt } : {}), ...(pageDraw ? { pageDraw } : {}) };
       }
     }
     if (Date.now() > deadline) return { ok: false, seen: seen ?? `no frame holds the ${ask.kind} view; frames: ${page.frames().map((f) => f.url().split('?')[0]).join(', ')}` };
