@@ -28,6 +28,7 @@ interface Optional {
 const OPTIONAL: Optional[] = [
   { name: 'language server', module: './server', exportName: 'benchServer' },
   { name: 'preview', module: './preview', exportName: 'benchPreview' },
+  { name: 'notes preview', module: './notes', exportName: 'benchNotes' },
   { name: 'import', module: './import', exportName: 'benchImport' },
   { name: 'check', module: './check', exportName: 'benchCheck' },
   { name: 'render', module: './render', exportName: 'benchRender' },

@@ -79,12 +79,16 @@ test('a mermaid fence is never tcpflow\'s: without VS Code\'s Mermaid it stays c
 test('the Markdown preview script renders only tcpflow\'s blocks', async () => {
   const { readFileSync } = await import('node:fs');
   const source = readFileSync(`${__dirname}/../src/markdown/preview.ts`, 'utf8');
-  // Every query and match names the one selector, BLOCKS, which is tcpflow's own block.
-  const blocks = /const BLOCKS = '([^']*)'/.exec(source)?.[1];
-  assert.equal(blocks, 'pre[data-tcpflow-diagram]');
-  const selectors = [...source.matchAll(/\b(?:querySelector(?:All)?|matches)(?:<[^>]*>)?\(\s*([^)]*)\)/g)].map((m) => m[1].trim());
-  assert.ok(selectors.length >= 2, 'the script queries the page');
-  assert.deepEqual([...new Set(selectors)], ['BLOCKS']);
+  // Every query, match and look upwards names one of tcpflow's own selectors: its block, and the
+  // Mermaid text the plugin puts in it.
+  const constant = (name: string): string | undefined => new RegExp(`const ${name} = (?:'([^']*)'|\`([^\`]*)\`)`).exec(source)?.slice(1).find((x) => x !== undefined);
+  assert.equal(constant('BLOCK'), '.tcpflow-block');
+  assert.equal(constant('DIAGRAM'), 'pre[data-tcpflow-diagram]');
+  assert.equal(constant('BLOCK_TEXT'), '${BLOCK} > ${DIAGRAM}');
+  assert.equal(constant('OWN_TEXT'), ':scope > ${DIAGRAM}');
+  const selectors = [...source.matchAll(/\b(?:querySelector(?:All)?|matches|closest)(?:<[^>]*>)?\(\s*([^)]*)\)/g)].map((m) => m[1].trim());
+  assert.ok(selectors.length >= 4, 'the script queries the page');
+  assert.deepEqual([...new Set(selectors)].sort(), ['BLOCK', 'BLOCK_TEXT', 'OWN_TEXT']);
   assert.match(source, /startOnLoad: false/, 'its Mermaid never scans the page for .mermaid on its own');
   const code = source.replace(/^import .*$/gm, '');
   assert.doesNotMatch(code, /['"`.]mermaid['"`\s]/, 'no mermaid class or fence named');

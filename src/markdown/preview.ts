@@ -1,29 +1,158 @@
 /**
- * Runs inside VS Code's Markdown preview: turns the Mermaid text emitted by the plugin into SVG.
+ * Runs inside VS Code's Markdown preview: draws the Mermaid text the plugin emits for each
+ * ```tcpflow block (`div.tcpflow-block > pre[data-tcpflow-diagram]`) as SVG.
  *
- * When our script runs, the preview's content may not be in the page yet, and later versions of
- * VS Code replace parts of it in place without always announcing it with
- * `vscode.markdown.updateContent`. So the script draws whatever `pre[data-tcpflow-diagram]` is in
- * the page now, on that event, and whenever such an element is added (a MutationObserver); draws
- * are coalesced into one pass per task, run one at a time (Mermaid's render is not re-entrant),
- * and a block drawn once is replaced by its SVG, so a pass never draws it again.
+ * The preview updates its content by comparing the new HTML with what the page holds and leaving
+ * alone every element that is equal to its new version (same tag, text and attributes, down the
+ * tree). So the script never changes a block's own elements: the drawing goes into the block's
+ * shadow root, beside a slot that still shows the block's findings and source and hides the
+ * Mermaid text. An edit elsewhere in the note leaves the block equal, hence untouched and not
+ * drawn again; an edit of the block changes its text in place, and the old drawing stays until
+ * the new one replaces it (no flash of Mermaid text). Drawings are kept by theme and text, so a
+ * block that comes back, moves, or repeats another is shown again without Mermaid.
+ *
+ * When the script runs, the content may not be in the page yet, and newer versions of VS Code
+ * replace parts of it without always announcing it with `vscode.markdown.updateContent`: the
+ * script looks at the blocks on that event and whenever the page's content changes (a
+ * MutationObserver); looks are coalesced into one pass per task, run one at a time (Mermaid's
+ * render is not re-entrant).
+ *
+ * Safety: the only markup inserted is Mermaid's own output (strict mode, sanitised), into the
+ * shadow root; errors are set as text.
  */
 import mermaid from 'mermaid';
 
-const BLOCKS = 'pre[data-tcpflow-diagram]';
+/** The plugin's block, and the Mermaid text in it: the only elements the script looks for. */
+const BLOCK = '.tcpflow-block';
+const DIAGRAM = 'pre[data-tcpflow-diagram]';
+const BLOCK_TEXT = `${BLOCK} > ${DIAGRAM}`;
+const OWN_TEXT = `:scope > ${DIAGRAM}`;
+/** How many drawings are kept (by theme and text) for blocks that come back. */
+const KEPT = 64;
+
+type Theme = 'dark' | 'default';
+
+/** What Mermaid made of a text: its SVG, or why it could not draw it. */
+type Drawing = { svg: string } | { error: string };
+
+/** A block's shadow root and what it shows. */
+interface Shown {
+  root: ShadowRoot;
+  svg: HTMLDivElement;
+  error: HTMLDivElement;
+  /** The theme and text of what is shown. */
+  key: string;
+}
+
+const shown = new WeakMap<Element, Shown>();
+const kept = new Map<string, Drawing>();
 
 let ids = 0;
 let running = false;
 let again = false;
 let scheduled = false;
-let themed: string | undefined;
+let initialised: Theme | undefined;
 
-function theme(): 'dark' | 'default' {
+function theme(): Theme {
   const c = document.body.classList;
   return c.contains('vscode-dark') || c.contains('vscode-high-contrast') ? 'dark' : 'default';
 }
 
-/** Draws every block still in the page; a request during a pass makes one more pass after it. */
+function sheet(css: string): CSSStyleSheet {
+  const s = new CSSStyleSheet();
+  s.replaceSync(css);
+  return s;
+}
+
+/** The shadow root's own styles; the page's stylesheet does not reach into it. */
+const BASE = sheet(`
+  :host { display: block; }
+  .tcpflow-svg svg { max-width: 100%; height: auto; }
+  .tcpflow-error { color: var(--vscode-editorError-foreground, #e51400); white-space: pre-wrap; }
+  [hidden] { display: none !important; }
+`);
+/** While a drawing is shown, the Mermaid text it was made from is not. */
+const HIDE_TEXT = sheet(`::slotted(${DIAGRAM}) { display: none; }`);
+
+function shadowOf(block: Element): Shown {
+  let s = shown.get(block);
+  if (s) return s;
+  const root = block.shadowRoot ?? block.attachShadow({ mode: 'open' });
+  const svg = document.createElement('div');
+  svg.className = 'tcpflow-svg';
+  const error = document.createElement('div');
+  error.className = 'tcpflow-error';
+  error.hidden = true;
+  root.replaceChildren(svg, error, document.createElement('slot'));
+  s = { root, svg, error, key: '' };
+  shown.set(block, s);
+  return s;
+}
+
+function show(block: Element, key: string, drawing: Drawing): void {
+  const s = shadowOf(block);
+  s.key = key;
+  if ('svg' in drawing) {
+    // Mermaid's output in strict mode, sanitised by it; never text from the file as HTML.
+    s.svg.innerHTML = drawing.svg;
+    s.error.hidden = true;
+    s.error.textContent = '';
+    s.root.adoptedStyleSheets = [BASE, HIDE_TEXT];
+  } else {
+    // The old drawing goes: it no longer stands for the text, which is shown under the error.
+    s.svg.replaceChildren();
+    s.error.textContent = drawing.error;
+    s.error.hidden = false;
+    s.root.adoptedStyleSheets = [BASE];
+  }
+}
+
+function keep(key: string, drawing: Drawing): void {
+  kept.delete(key);
+  kept.set(key, drawing);
+  if (kept.size > KEPT) kept.delete(kept.keys().next().value as string);
+}
+
+async function draw(text: string, t: Theme): Promise<Drawing> {
+  if (t !== initialised) {
+    mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: t });
+    initialised = t;
+  }
+  const id = `tcpflow-md-${++ids}`;
+  try {
+    return { svg: (await mermaid.render(id, text)).svg };
+  } catch (e) {
+    // A failed render may leave its scratch elements behind.
+    document.getElementById(id)?.remove();
+    document.getElementById(`d${id}`)?.remove();
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The blocks whose drawing is not the one their text and the theme call for. */
+function stale(t: Theme): { block: Element; text: string; key: string }[] {
+  const out: { block: Element; text: string; key: string }[] = [];
+  for (const pre of Array.from(document.querySelectorAll(BLOCK_TEXT))) {
+    const block = pre.parentElement as Element;
+    const text = pre.textContent ?? '';
+    if (!text.trim()) {
+      // Nothing to draw (the plugin could not make a diagram): the block shows as it is.
+      const s = shown.get(block);
+      if (s && s.key !== '') {
+        s.key = '';
+        s.svg.replaceChildren();
+        s.error.hidden = true;
+        s.root.adoptedStyleSheets = [BASE];
+      }
+      continue;
+    }
+    const key = `${t}\n${text}`;
+    if (shown.get(block)?.key !== key) out.push({ block, text, key });
+  }
+  return out;
+}
+
+/** Brings every block up to date; a request during a pass makes one more pass after it. */
 async function renderAll(): Promise<void> {
   if (running) {
     again = true;
@@ -34,26 +163,16 @@ async function renderAll(): Promise<void> {
     do {
       again = false;
       const t = theme();
-      if (t !== themed) {
-        mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: t });
-        themed = t;
-      }
-      for (const pre of Array.from(document.querySelectorAll<HTMLElement>(BLOCKS))) {
-        if (!pre.isConnected || pre.hasAttribute('data-tcpflow-error')) continue;
-        const text = pre.textContent ?? '';
-        if (!text.trim()) continue;
-        try {
-          const { svg } = await mermaid.render(`tcpflow-md-${++ids}`, text);
-          // The page may have replaced the block meanwhile: its successor gets its own draw.
-          if (!pre.isConnected) continue;
-          const holder = document.createElement('div');
-          holder.className = 'tcpflow-svg';
-          // The SVG is produced by Mermaid in strict mode from escaped text, never from file HTML.
-          holder.innerHTML = svg;
-          pre.replaceWith(holder);
-        } catch (e) {
-          pre.setAttribute('data-tcpflow-error', String((e as Error).message ?? e));
+      for (const { block, text, key } of stale(t)) {
+        let drawing = kept.get(key);
+        if (!drawing) {
+          drawing = await draw(text, t);
+          keep(key, drawing);
         }
+        // The page may have changed the block meanwhile: the next pass sees to it.
+        const pre = block.querySelector(OWN_TEXT);
+        if (block.isConnected && pre?.textContent === text) show(block, key, drawing);
+        else again = true;
       }
     } while (again);
   } finally {
@@ -70,19 +189,27 @@ function schedule(): void {
   }, 0);
 }
 
-function addsBlock(records: MutationRecord[]): boolean {
+/** Whether a change of the page may concern a block: one added, or the text of one changed. */
+function touchesBlocks(records: MutationRecord[]): boolean {
   for (const r of records) {
+    if (r.type === 'attributes') {
+      if (r.target === document.body) return true;
+      continue;
+    }
+    const target = r.target.nodeType === 1 ? (r.target as Element) : r.target.parentElement;
+    if (target?.closest(BLOCK)) return true;
     for (const node of Array.from(r.addedNodes)) {
       if (node.nodeType !== 1) continue;
       const el = node as Element;
-      if (el.matches(BLOCKS) || el.querySelector(BLOCKS)) return true;
+      if (el.matches(BLOCK) || el.querySelector(BLOCK)) return true;
     }
   }
   return false;
 }
 
+// Content added or changed, and the body's theme class (the theme's drawings are kept apart).
 new MutationObserver((records) => {
-  if (addsBlock(records)) schedule();
-}).observe(document.documentElement, { childList: true, subtree: true });
+  if (touchesBlocks(records)) schedule();
+}).observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class'] });
 window.addEventListener('vscode.markdown.updateContent', schedule);
 schedule();

@@ -312,6 +312,20 @@ step(12, async () => {
   assert.deepEqual(findings.length, 1);
   const answer = await askBrowser({ kind: 'markdown', labels: ['SYN seq=100', 'ack=100'], findings, shot: 'markdown-finding' });
   assert.ok(answer.ok, `the Markdown preview drew the fence: ${JSON.stringify(answer.seen)}`);
+  // Typing in the note's prose: the preview shows the new text and the diagram as it was drawn,
+  // with no new Mermaid render (its SVG keeps the number Mermaid gave it).
+  const drawnId = (answer.seen as { svgId?: string }).svgId;
+  assert.ok(drawnId, 'the drawing has an id');
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const at = new vscode.Position(2, 'The server acknowledges'.length);
+  const word = ' promptly';
+  assert.ok(await editor.edit((e) => e.insert(at, word)));
+  const typed = await askBrowser({ kind: 'markdown', labels: ['SYN seq=100', 'ack=100'], findings, text: `acknowledges${word} the SYN` });
+  assert.ok(typed.ok, `the Markdown preview shows the edit: ${JSON.stringify(typed.seen)}`);
+  assert.equal((typed.seen as { svgId?: string }).svgId, drawnId, 'an edit outside the block does not draw the diagram again');
+  assert.ok(await editor.edit((e) => e.delete(new vscode.Range(at, at.translate(0, word.length)))));
+  assert.equal(doc.getText(), NOTES);
+  await doc.save();
 });
 
 /**

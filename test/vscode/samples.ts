@@ -238,7 +238,13 @@ export type BrowserAsk = (
   /** The test opens the command palette, types `query`, reads the entries (they include `titles`) and closes it. */
   | { kind: 'palette'; query: string; titles: string[] }
   /** VS Code's Markdown preview: a fence drawn as SVG with these labels, and these findings listed. */
-  | { kind: 'markdown'; labels: string[]; findings: string[] }
+  | {
+      kind: 'markdown';
+      labels: string[];
+      findings: string[];
+      /** The preview's text includes this (an edit of the note has reached it). */
+      text?: string;
+    }
   /**
    * VS Code's Markdown preview of MIXED: one tcpflow block drawn with these labels, the Mermaid
    * block drawn by VS Code (`builtinMermaid`, with these texts in its SVG) or left as code, and

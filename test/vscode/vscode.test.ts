@@ -250,32 +250,39 @@ const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette' | 'killServer' | 'wat
     };
   })()`,
   markdown: `(() => {
+    // The script draws into the block's shadow root and leaves the block's own elements as the plugin made them.
     const block = document.querySelector('.tcpflow-block');
     if (!block) return null;
-    const failed = block.querySelector('pre[data-tcpflow-error]');
+    const root = block.shadowRoot;
+    const svg = root && root.querySelector('.tcpflow-svg svg');
+    const failed = root && root.querySelector('.tcpflow-error:not([hidden])');
     return {
-      svg: !!block.querySelector('.tcpflow-svg svg'),
-      labels: Array.from(block.querySelectorAll('.tcpflow-svg svg text.messageText'), (t) => t.textContent || ''),
+      svg: !!svg,
+      svgId: svg ? svg.id : '',
+      labels: svg ? Array.from(svg.querySelectorAll('text.messageText'), (t) => t.textContent || '') : [],
       findings: Array.from(block.querySelectorAll('ul.tcpflow-findings li'), (li) => li.textContent || ''),
-      error: failed ? failed.getAttribute('data-tcpflow-error') : '',
+      text: document.body.textContent || '',
+      error: failed ? failed.textContent : '',
     };
   })()`,
   mixed: `(() => {
-    const blocks = document.querySelectorAll('.tcpflow-block');
+    const blocks = Array.from(document.querySelectorAll('.tcpflow-block'));
     if (blocks.length === 0 || !document.body.textContent.includes('flowchart') && !document.querySelector('.mermaid')) return null;
-    const failed = document.querySelector('pre[data-tcpflow-error]');
+    const roots = blocks.map((b) => b.shadowRoot).filter((r) => r);
+    const failed = roots.map((r) => r.querySelector('.tcpflow-error:not([hidden])')).find((e) => e);
+    const svgs = roots.flatMap((r) => Array.from(r.querySelectorAll('.tcpflow-svg svg')));
     // VS Code's own Mermaid marks its blocks with the class mermaid; without it the fence stays code.
     const mermaid = Array.from(document.querySelectorAll('.mermaid')).filter((e) => !e.closest('.tcpflow-block'));
     const code = Array.from(document.querySelectorAll('pre code')).filter((c) => !c.closest('.tcpflow-block') && (c.textContent || '').includes('flowchart LR'));
     return {
       tcpflowBlocks: blocks.length,
-      tcpflowSvgs: document.querySelectorAll('.tcpflow-block .tcpflow-svg svg').length,
-      labels: Array.from(document.querySelectorAll('.tcpflow-block .tcpflow-svg svg text'), (t) => t.textContent || ''),
-      mermaidInsideTcpflow: document.querySelectorAll('.tcpflow-block .mermaid, .mermaid .tcpflow-block, .mermaid .tcpflow-svg').length,
+      tcpflowSvgs: svgs.length,
+      labels: svgs.flatMap((svg) => Array.from(svg.querySelectorAll('text'), (t) => t.textContent || '')),
+      mermaidInsideTcpflow: document.querySelectorAll('.tcpflow-block .mermaid, .mermaid .tcpflow-block').length + roots.reduce((n, r) => n + r.querySelectorAll('.mermaid').length, 0),
       mermaidSvgs: mermaid.filter((e) => e.querySelector('svg')).length,
       mermaidTexts: mermaid.flatMap((e) => Array.from(e.querySelectorAll('svg'), (svg) => (svg.textContent || '').replace((svg.querySelector('style') || {}).textContent || '', ''))),
       mermaidAsCode: code.length,
-      error: failed ? failed.getAttribute('data-tcpflow-error') : '',
+      error: failed ? failed.textContent : '',
     };
   })()`,
 };
@@ -287,6 +294,10 @@ interface Seen {
   fitTitle?: string | null;
   arrows?: number;
   svg?: boolean;
+  /** The Markdown preview's first tcpflow drawing: its SVG's id (Mermaid numbers its renders). */
+  svgId?: string;
+  /** The Markdown preview's whole text. */
+  text?: string;
   labels: string[];
   findings?: string[];
   tcpflowBlocks?: number;
@@ -317,7 +328,7 @@ function satisfies(ask: LookAsk, seen: Seen): boolean {
         (ask.fitTitle === undefined || seen.fitTitle === ask.fitTitle)
       );
     case 'markdown':
-      return seen.svg === true && ask.findings.every((f) => seen.findings?.some((s) => s.includes(f)));
+      return seen.svg === true && ask.findings.every((f) => seen.findings?.some((s) => s.includes(f))) && (ask.text === undefined || (seen.text ?? '').includes(ask.text));
     case 'mixed': {
       // Exactly one block is tcpflow's, drawn; the Mermaid fence is nobody's but VS Code's.
       if (seen.tcpflowBlocks !== 1 || seen.tcpflowSvgs !== 1 || seen.mermaidInsideTcpflow !== 0) return false;
