@@ -10,12 +10,13 @@
  * equal to its new version left alone, then `vscode.markdown.updateContent`.
  *
  * Two kinds of keystroke, each typed letter by letter: in a paragraph (the blocks are unchanged)
- * and in one block (its flow's title). For each: Mermaid renders per keystroke (the script's
- * scratch elements, counted in the page) and the time from the update to every block showing the
- * drawing of its current text (page clock; the page's work, one task after another).
+ * and in one block (its flow's title). For each: the note's render to HTML with the plugin (in
+ * Node, as the extension host does it at every change), Mermaid renders per keystroke (the
+ * script's scratch elements, counted in the page) and the time from the update to every block
+ * showing the drawing of its current text (page clock; the page's work, one task after another).
  *
- * `BENCH_BASELINE=<git revision>` runs that revision's preview script on the same keystrokes, in
- * the same browser, for a before/after comparison.
+ * `BENCH_BASELINE=<git revision>` runs that revision's plugin and preview script on the same
+ * keystrokes, in the same browser, for a before/after comparison.
  *
  * Run alone with `node --import tsx bench/notes.ts`; `bench/run.ts` calls `benchNotes()`.
  */
@@ -31,14 +32,23 @@ import { ROOT, chromiumMissing, launchChromium, openPage } from '../test/webview
 
 const KEYS = 12;
 
+interface Keys {
+  /** The note's render to HTML (Node). */
+  html: number;
+  renders: number;
+  ms: number;
+}
+
 interface Figures {
   label: string;
   blocks: number;
   firstMs: number;
   firstRenders: number;
-  prose: { renders: number; ms: number };
-  block: { renders: number; ms: number };
+  prose: Keys;
+  block: Keys;
 }
+
+type Plugin = typeof tcpflowMarkdownPlugin;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -114,25 +124,29 @@ function update(p: Page, html: string): Promise<{ ms: number; renders: number }>
   }, html);
 }
 
-async function measure(browser: Browser, label: string, script: string, morph: string): Promise<Figures> {
+async function measure(browser: Browser, label: string, plugin: Plugin, script: string, morph: string): Promise<Figures> {
   const md = new MarkdownIt();
-  md.use(tcpflowMarkdownPlugin, { locale: 'en' });
+  md.use(plugin, { locale: 'en' });
   const prose = 'The handshake, as the kernel does it';
   const p = await page(browser, script, morph, '');
   try {
     const first = await update(p, md.render(note(prose, '')));
     const blocks = await p.evaluate(() => document.querySelectorAll('.tcpflow-block').length);
-    const run = async (make: (i: number) => string): Promise<{ renders: number; ms: number }> => {
+    const run = async (make: (i: number) => string): Promise<Keys> => {
+      const html: number[] = [];
       const ms: number[] = [];
       const renders: number[] = [];
       for (let i = 1; i <= KEYS; i++) {
-        const r = await update(p, md.render(make(i)));
+        const t0 = performance.now();
+        const text = md.render(make(i));
+        html.push(performance.now() - t0);
+        const r = await update(p, text);
         ms.push(r.ms);
         renders.push(r.renders);
       }
       // Back to the note as it was, not counted.
       await update(p, md.render(note(prose, '')));
-      return { renders: median(renders), ms: median(ms) };
+      return { html: median(html), renders: median(renders), ms: median(ms) };
     };
     const typed = ' and why'.slice(0, KEYS);
     const proseKeys = await run((i) => note(prose + typed.slice(0, i).padEnd(i, 'x'), ''));
@@ -153,24 +167,30 @@ export async function benchNotes(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-notes-bench-'));
   try {
     const morph = await morphdomScript();
-    const scripts: [string, string][] = [['this tree', await bundle(path.join(ROOT, 'src', 'markdown', 'preview.ts'), ROOT)]];
+    const sides: [string, Plugin, string][] = [['this tree', tcpflowMarkdownPlugin, await bundle(path.join(ROOT, 'src', 'markdown', 'preview.ts'), ROOT)]];
     const rev = process.env.BENCH_BASELINE;
     if (rev) {
       const tar = execFileSync('git', ['-C', ROOT, 'archive', rev, 'src'], { maxBuffer: 1 << 28 });
       execFileSync('tar', ['-x', '-C', scratch], { input: tar });
-      scripts.push([rev, await bundle(path.join(scratch, 'src', 'markdown', 'preview.ts'), scratch)]);
+      const out = path.join(scratch, 'plugin.cjs');
+      await build({ entryPoints: [path.join(scratch, 'src', 'markdown', 'plugin.ts')], absWorkingDir: scratch, bundle: true, outfile: out, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const old = require(out) as { tcpflowMarkdownPlugin: Plugin };
+      sides.push([rev, old.tcpflowMarkdownPlugin, await bundle(path.join(scratch, 'src', 'markdown', 'preview.ts'), scratch)]);
     }
     const rows: Figures[] = [];
-    for (const [label, script] of scripts) rows.push(await measure(browser, label, script, morph));
+    for (const [label, plugin, script] of sides) rows.push(await measure(browser, label, plugin, script, morph));
     const ms = (x: number): string => (x < 10 ? x.toFixed(1) : x.toFixed(0));
-    console.log(`\nnotes: typing in a study note in VS Code's Markdown preview, in Chromium (${rows[0].blocks} tcpflow blocks; medians of ${KEYS} keystrokes; ms until every block shows its drawing, page clock)`);
-    console.log(`${'script'.padEnd(14)}  ${'first show'.padStart(16)}  ${'key in prose'.padStart(20)}  ${'key in a block'.padStart(20)}`);
+    const count = (n: number): string => `${n} render${n === 1 ? '' : 's'}`;
+    console.log(`\nnotes: typing in a study note in VS Code's Markdown preview, in Chromium (${rows[0].blocks} tcpflow blocks; medians of ${KEYS} keystrokes)`);
+    console.log(`${'revision'.padEnd(10)}  ${'first show'.padStart(17)}  ${'key in prose: HTML, page'.padStart(32)}  ${'key in a block: HTML, page'.padStart(32)}`);
     for (const r of rows) {
-      const count = (n: number): string => `${n} render${n === 1 ? '' : 's'}`;
-      const cell = (x: { renders: number; ms: number }): string => `${ms(x.ms)} ms, ${count(x.renders)}`.padStart(20);
-      console.log(`${r.label.padEnd(14)}  ${`${ms(r.firstMs)} ms, ${count(r.firstRenders)}`.padStart(16)}  ${cell(r.prose)}  ${cell(r.block)}`);
+      const cell = (x: Keys): string => `${ms(x.html)} ms, ${ms(x.ms)} ms, ${count(x.renders)}`.padStart(32);
+      console.log(`${r.label.padEnd(10)}  ${`${ms(r.firstMs)} ms, ${count(r.firstRenders)}`.padStart(17)}  ${cell(r.prose)}  ${cell(r.block)}`);
     }
-    console.log('A render is one Mermaid render of a block. A keystroke in prose leaves every block as it was; one in a block changes that block.');
+    console.log('HTML = the note rendered by markdown-it with the plugin (Node, as the extension host does at each change);');
+    console.log('page = from the update to every block showing the drawing of its text (page clock); a render is one');
+    console.log('Mermaid render of a block. A keystroke in prose leaves every block as it was; one in a block changes it.');
   } finally {
     await browser.close();
     fs.rmSync(scratch, { recursive: true, force: true });

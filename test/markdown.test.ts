@@ -93,3 +93,29 @@ test('the Markdown preview script renders only tcpflow\'s blocks', async () => {
   const code = source.replace(/^import .*$/gm, '');
   assert.doesNotMatch(code, /['"`.]mermaid['"`\s]/, 'no mermaid class or fence named');
 });
+
+test('a block rendered again (the preview renders the whole note at each change) is as a fresh render makes it: text, place and language', () => {
+  const flow = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', 'S -> C SYN ACK seq=y ack=x', '```', ''];
+  let locale = 'en';
+  const it = new MarkdownIt();
+  (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale: () => locale });
+  const fresh = (md: string): string => render(md, locale);
+  const notes = [
+    ['# Notes', '', ...flow].join('\n'),
+    // Prose changed above the block, lines the same.
+    ['# Notes on TCP', '', ...flow].join('\n'),
+    // Two lines more above it: its findings move down.
+    ['# Notes', '', 'Prose.', '', ...flow].join('\n'),
+    // The block itself changed.
+    ['# Notes', '', ...flow.map((l) => l.replace('ack=x', 'ack=x+1'))].join('\n'),
+    // Back to the first note: its block as it was.
+    ['# Notes', '', ...flow].join('\n'),
+  ];
+  for (const lang of ['en', 'zh-cn', 'en']) {
+    locale = lang;
+    for (const md of notes) assert.equal(it.render(md), fresh(md), `${lang}: ${JSON.stringify(md.slice(0, 40))}`);
+  }
+  locale = 'en';
+  assert.match(it.render(notes[2]), /<li class="tcpflow-error">9:26 error TF3001/);
+  assert.doesNotMatch(it.render(notes[3]), /tcpflow-error/);
+});

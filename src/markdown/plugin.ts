@@ -39,31 +39,48 @@ export function severityWord(severity: Severity, locale: Locale): string {
   return SEVERITY_WORDS[severity][locale === 'zh-cn' ? 1 : 0];
 }
 
+/** How many blocks' HTML a plugin keeps (by text, place and language) for the next render. */
+const KEPT_BLOCKS = 64;
+
 export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {}): void {
   const localeOption = options.locale;
   const fallback = md.renderer.rules.fence;
+  // The preview renders the whole note at every change; a block whose text, first line and
+  // language are as before gets the HTML it got then, without being analysed again.
+  const kept = new Map<string, string>();
   md.renderer.rules.fence = (tokens, idx, opts, env, self) => {
     const token = tokens[idx];
     const lang = token.info.trim().split(/\s+/)[0];
     if (lang !== 'tcpflow') return fallback ? fallback(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
-    const esc = md.utils.escapeHtml;
     const locale = localeFor(typeof localeOption === 'function' ? localeOption() : localeOption);
-    const a = analyze(token.content, { locale, lineOffset: token.map ? token.map[0] + 1 : 0 });
-    let diagram: string;
-    try {
-      diagram = renderMermaid(a).text;
-    } catch (e) {
-      diagram = '';
-    }
-    const line = token.map ? token.map[0] + 2 : 0;
-    const items = a.findings
-      .map((f) => {
-        const p = a.lines.positionAt(f.start);
-        return `<li class="tcpflow-${f.severity}">${esc(`${line + p.line}:${p.character + 1} ${severityWord(f.severity, locale)} ${f.code} ${f.message}`)}</li>`;
-      })
-      .join('');
-    const list = items ? `<ul class="tcpflow-findings">${items}</ul>` : '';
-    const source = `<details class="tcpflow-source"><summary>tcpflow</summary><pre><code>${esc(token.content)}</code></pre></details>`;
-    return `<div class="tcpflow-block"><pre class="tcpflow-diagram" data-tcpflow-diagram="">${esc(diagram)}</pre>${list}${source}</div>\n`;
+    const key = `${locale}\n${token.map ? token.map[0] : -1}\n${token.content}`;
+    let html = kept.get(key);
+    if (html === undefined) html = block(md, token, locale);
+    kept.delete(key);
+    kept.set(key, html);
+    if (kept.size > KEPT_BLOCKS) kept.delete(kept.keys().next().value as string);
+    return html;
   };
+}
+
+/** A tcpflow fence's HTML: its diagram's Mermaid text (escaped), its findings, its source. */
+function block(md: MarkdownIt, token: FenceToken, locale: Locale): string {
+  const esc = md.utils.escapeHtml;
+  const a = analyze(token.content, { locale, lineOffset: token.map ? token.map[0] + 1 : 0 });
+  let diagram: string;
+  try {
+    diagram = renderMermaid(a).text;
+  } catch (e) {
+    diagram = '';
+  }
+  const line = token.map ? token.map[0] + 2 : 0;
+  const items = a.findings
+    .map((f) => {
+      const p = a.lines.positionAt(f.start);
+      return `<li class="tcpflow-${f.severity}">${esc(`${line + p.line}:${p.character + 1} ${severityWord(f.severity, locale)} ${f.code} ${f.message}`)}</li>`;
+    })
+    .join('');
+  const list = items ? `<ul class="tcpflow-findings">${items}</ul>` : '';
+  const source = `<details class="tcpflow-source"><summary>tcpflow</summary><pre><code>${esc(token.content)}</code></pre></details>`;
+  return `<div class="tcpflow-block"><pre class="tcpflow-diagram" data-tcpflow-diagram="">${esc(diagram)}</pre>${list}${source}</div>\n`;
 }
