@@ -171,8 +171,15 @@ async function renderAll(): Promise<void> {
         }
         // The page may have changed the block meanwhile: the next pass sees to it.
         const pre = block.querySelector(OWN_TEXT);
-        if (block.isConnected && pre?.textContent === text) show(block, key, drawing);
-        else again = true;
+        if (!block.isConnected || pre?.textContent !== text) {
+          again = true;
+          continue;
+        }
+        try {
+          show(block, key, drawing);
+        } catch {
+          // A block that cannot hold our shadow root (another script's is there) keeps its text.
+        }
       }
     } while (again);
   } finally {
