@@ -18,7 +18,9 @@
  * - formatter: only ASCII spaces and tabs change, formatting twice changes nothing more, and the
  *   findings stay the same.
  * - notes: `checkNote`, `readMermaid`, `checkMermaid` and `mermaidToTcpflow` never throw; spans
- *   lie inside the note (a diagram's inside its block); en and zh-cn find the same.
+ *   lie inside the note (a diagram's inside its block); en and zh-cn find the same; the Markdown
+ *   preview's plugin renders a note as a fresh plugin does though it keeps blocks' HTML from the
+ *   notes before.
  * - capture: the pcap/pcapng importer never throws, reports warnings inside the input, gives the
  *   same text streamed in chunks as whole, and writes text that parses without a syntax finding.
  * - packetdrill: the importer returns, or throws `PacketdrillImportError` naming a line of the
@@ -38,6 +40,8 @@ import { importCapture, CaptureImporter, CaptureImportOptions } from '../../src/
 import { importPacketdrill, PacketdrillImportError } from '../../src/core/import/packetdrill';
 import { Analyzer, flowUnits } from '../../src/server/documents';
 import { formatUnit } from '../../src/server/format';
+import MarkdownIt from 'markdown-it';
+import { tcpflowMarkdownPlugin, type MarkdownIt as PluginHost } from '../../src/markdown/plugin';
 import {
   LspMessage, anyFlowText, captureBytes, captureOptions, isNotification, layoutText, locale, lspMessage, noteText, packetdrillDefines, packetdrillText,
   referenceComments, statement, FORMAT_LINES, exampleLines, jsonValue,
@@ -274,8 +278,21 @@ const notes: FuzzTarget = {
   ciRuns: 800,
   async: false,
   arbitrary: noteText,
-  open: () =>
-    sync((md: string) => {
+  open: () => {
+    const withPlugin = (): InstanceType<typeof MarkdownIt> => {
+      const it = new MarkdownIt();
+      (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale: 'en' });
+      return it;
+    };
+    // One plugin for the whole run, keeping blocks' HTML from note to note, as the preview's does.
+    const kept = withPlugin();
+    return sync((md: string) => {
+      const html = bounded('markdown render', () => kept.render(md));
+      assert.equal(html, withPlugin().render(md), 'the note renders as with a fresh plugin');
+      assert.equal(kept.render(md), html, 'rendered again, the same');
+      // Every block two lines further down (a paragraph put above): its findings' lines follow.
+      const moved = `Above.\n\n${md}`;
+      assert.equal(kept.render(moved), withPlugin().render(moved), 'the note moved down renders as with a fresh plugin');
       const en = bounded('checkNote', () => checkNote(md));
       const zh = checkNote(md, { locale: 'zh-cn' });
       findingsInside(en.findings, md.length);
@@ -297,7 +314,8 @@ const notes: FuzzTarget = {
           analyze(flow);
         }
       }
-    }),
+    });
+  },
 };
 
 // ---- importers -------------------------------------------------------------------------------------
