@@ -15,7 +15,8 @@
  * replace parts of it without always announcing it with `vscode.markdown.updateContent`: the
  * script looks at the blocks on that event and whenever the page's content changes (a
  * MutationObserver); looks are coalesced into one pass per task, run one at a time (Mermaid's
- * render is not re-entrant).
+ * render is not re-entrant). A pass shows kept drawings first, then draws the blocks in view,
+ * then the rest, one Mermaid render per task.
  *
  * Safety: the only markup inserted is Mermaid's own output (strict mode, sanitised), into the
  * shadow root; errors are set as text.
@@ -149,7 +150,21 @@ function stale(t: Theme): { block: Element; text: string; key: string }[] {
     const key = `${t}\n${text}`;
     if (shown.get(block)?.key !== key) out.push({ block, text, key });
   }
-  return out;
+  // Kept drawings first (they cost nothing), then what is in view, then the rest in order.
+  const rank = (b: { block: Element; key: string }): number => {
+    if (kept.has(b.key)) return 0;
+    const r = b.block.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight ? 1 : 2;
+  };
+  return out
+    .map((b, i) => ({ b, i, rank: rank(b) }))
+    .sort((x, y) => x.rank - y.rank || x.i - y.i)
+    .map((x) => x.b);
+}
+
+/** Lets the page paint what is drawn and take input before the next Mermaid render. */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Brings every block up to date; a request during a pass makes one more pass after it. */
@@ -163,11 +178,17 @@ async function renderAll(): Promise<void> {
     do {
       again = false;
       const t = theme();
+      let rendered = false;
       for (const { block, text, key } of stale(t)) {
         let drawing = kept.get(key);
         if (!drawing) {
+          // One Mermaid render per task: a long note shows its diagrams one by one, those in view
+          // first, and the page (the whole workbench, where VS Code runs webviews in its own
+          // process) answers input between them.
+          if (rendered) await yieldToPage();
           drawing = await draw(text, t);
           keep(key, drawing);
+          rendered = true;
         }
         // The page may have changed the block meanwhile: the next pass sees to it.
         const pre = block.querySelector(OWN_TEXT);

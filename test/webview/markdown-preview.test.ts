@@ -274,3 +274,29 @@ test("a change of VS Code's theme draws every block in the new theme once; going
   assert.equal(await renders(page), 4);
   await page.close();
 });
+
+test('a long note shows its diagrams one by one, those in view first, and the page answers between them', { skip }, async () => {
+  const count = 8;
+  const flows = Array.from({ length: count }, (_, i) => DIAGRAM.replace('SYN seq=x', `SYN seq=${100 + i}`));
+  const page = await previewPage(flows.map((f) => `<p style="height: 900px">Case</p>${block(f)}`).join(''));
+  const inView = 5;
+  await page.evaluate((i) => document.querySelectorAll('.tcpflow-block')[i].scrollIntoView(), inView);
+  await page.addScriptTag({ content: script });
+  // Looked at from a timer of the page's own: it runs only when the script lets the page go on.
+  const between = await page.waitForFunction(
+    (n) => {
+      const drawn = Array.from(document.querySelectorAll('.tcpflow-block')).filter((b) => b.shadowRoot?.querySelector('.tcpflow-svg svg')).length;
+      return drawn >= 1 && drawn < n ? drawn : false;
+    },
+    count,
+    { polling: 5, timeout: 30_000 },
+  );
+  assert.ok(Number(await between.jsonValue()) < count);
+  await drawn(page, count);
+  // Mermaid numbers its renders: the block in view was drawn first.
+  const order = await page.evaluate(() => Array.from(document.querySelectorAll('.tcpflow-block'), (b) => Number(/(\d+)$/.exec(b.shadowRoot?.querySelector('.tcpflow-svg svg')?.id ?? '')?.[1])));
+  assert.equal(Math.min(...order), order[inView], `render numbers by block: ${order.join(', ')}`);
+  const rest = order.filter((_, i) => i !== inView);
+  assert.deepEqual(rest, [...rest].sort((a, b) => a - b), 'the others in the note\'s order');
+  await page.close();
+});
