@@ -183,8 +183,8 @@ async function renderAll(): Promise<void> {
         let drawing = kept.get(key);
         if (!drawing) {
           // One Mermaid render per task: a long note shows its diagrams one by one, those in view
-          // first, and the page (the whole workbench, where VS Code runs webviews in its own
-          // process) answers input between them.
+          // first, and the page answers input between them (in code-server the preview shares
+          // the workbench's renderer: the whole window waits on a long task).
           if (rendered) await yieldToPage();
           drawing = await draw(text, t);
           keep(key, drawing);
