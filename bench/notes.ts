@@ -28,7 +28,7 @@ import { build } from 'esbuild';
 import MarkdownIt from 'markdown-it';
 import type { Browser, Page } from 'playwright-core';
 import { tcpflowMarkdownPlugin } from '../src/markdown/plugin';
-import { ROOT, chromiumMissing, launchChromium, openPage } from '../test/webview/browser';
+import { ROOT, chromiumMissing, launchChromium, morphdomBundle, openPage } from '../test/webview/browser';
 
 const KEYS = 12;
 
@@ -70,11 +70,6 @@ function note(prose: string, title: string): string {
 
 async function bundle(entry: string, cwd: string): Promise<string> {
   const r = await build({ entryPoints: [entry], absWorkingDir: cwd, nodePaths: [path.join(ROOT, 'node_modules')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'silent', mainFields: ['browser', 'module', 'main'] });
-  return r.outputFiles[0].text;
-}
-
-async function morphdomScript(): Promise<string> {
-  const r = await build({ stdin: { contents: "import morphdom from 'morphdom';\n(window as any).morphdom = morphdom;\n", loader: 'ts', resolveDir: ROOT }, bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, logLevel: 'silent' });
   return r.outputFiles[0].text;
 }
 
@@ -166,7 +161,7 @@ export async function benchNotes(): Promise<void> {
   const browser = await launchChromium();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpflow-notes-bench-'));
   try {
-    const morph = await morphdomScript();
+    const morph = await morphdomBundle();
     const sides: [string, Plugin, string][] = [['this tree', tcpflowMarkdownPlugin, await bundle(path.join(ROOT, 'src', 'markdown', 'preview.ts'), ROOT)]];
     const rev = process.env.BENCH_BASELINE;
     if (rev) {

@@ -72,6 +72,14 @@ export function webviewFiles(): Promise<Map<string, string>> {
   return webviewChunks;
 }
 
+/**
+ * morphdom (the library VS Code's Markdown preview updates its content with), exposed as
+ * `window.morphdom`: the notes tests and benchmark update a page the way that preview does.
+ */
+export function morphdomBundle(): Promise<string> {
+  return bundle('morphdom', { stdin: { contents: "import morphdom from 'morphdom';\n(window as any).morphdom = morphdom;\n", loader: 'ts', resolveDir: ROOT }, absWorkingDir: ROOT });
+}
+
 /** Mermaid alone, exposed as `window.mermaid`, for checking diagram text with its own parser. */
 export function mermaidBundle(): Promise<string> {
   return bundle('mermaid', { stdin: { contents: "import mermaid from 'mermaid';\n(window as any).mermaid = mermaid;\n", loader: 'ts', resolveDir: ROOT }, absWorkingDir: ROOT });

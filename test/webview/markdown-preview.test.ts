@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, chromiumMissing, launchChromium, openPage } from './browser';
+import { ROOT, chromiumMissing, launchChromium, morphdomBundle, openPage } from './browser';
 
 const skip = chromiumMissing();
 const DIAGRAM = 'sequenceDiagram\n  participant C\n  participant S\n  C->>S: SYN seq=x\n  S->>C: SYN, ACK seq=y ack=x+1';
@@ -24,14 +24,10 @@ let morphdomScript: string;
 before(async () => {
   if (skip) return;
   const bundle = (entry: Parameters<typeof build>[0]) => build({ ...entry, absWorkingDir: ROOT, bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, logLevel: 'silent' });
-  const [b, r, m] = await Promise.all([
-    launchChromium(),
-    bundle({ entryPoints: [path.join(ROOT, 'src', 'markdown', 'preview.ts')] }),
-    bundle({ stdin: { contents: "import morphdom from 'morphdom';\n(window as any).morphdom = morphdom;\n", loader: 'ts', resolveDir: ROOT } }),
-  ]);
+  const [b, r, m] = await Promise.all([launchChromium(), bundle({ entryPoints: [path.join(ROOT, 'src', 'markdown', 'preview.ts')] }), morphdomBundle()]);
   browser = b;
   script = r.outputFiles[0].text;
-  morphdomScript = m.outputFiles[0].text;
+  morphdomScript = m;
 });
 
 after(async () => {
