@@ -119,3 +119,27 @@ test('a block rendered again (the preview renders the whole note at each change)
   assert.match(it.render(notes[2]), /<li class="tcpflow-error">9:26 error TF3001/);
   assert.doesNotMatch(it.render(notes[3]), /tcpflow-error/);
 });
+
+test("a block carries the source line, class and direction VS Code's preview puts on every block, and no other attribute", () => {
+  const it = new MarkdownIt();
+  // As VS Code's preview does: every block token gets its source line, `code-line` and `dir`.
+  it.core.ruler.push('lines', (state) => {
+    for (const t of state.tokens) {
+      if (!t.map || t.type === 'inline') continue;
+      t.attrSet('data-line', String(t.map[0]));
+      t.attrJoin('class', 'code-line');
+      t.attrJoin('dir', 'auto');
+    }
+  });
+  // Another rule (or the file, through an attributes plugin) may put anything on the token.
+  it.core.ruler.push('hostile', (state) => {
+    for (const t of state.tokens) if (t.type === 'fence') t.attrSet('onclick', 'alert(1)');
+  });
+  (it as unknown as PluginHost).use(tcpflowMarkdownPlugin, { locale: 'en' });
+  const flow = ['```tcpflow', 'client C', 'server S', 'C -> S SYN seq=x', '```', ''];
+  const html = it.render(['# Notes', '', ...flow].join('\n'));
+  assert.match(html, /<div class="tcpflow-block code-line" data-line="2" dir="auto"><pre class="tcpflow-diagram"/);
+  assert.doesNotMatch(html, /onclick/);
+  // Moved down two lines, the same plugin writes the new line.
+  assert.match(it.render(['# Notes', '', 'Prose.', '', ...flow].join('\n')), /<div class="tcpflow-block code-line" data-line="4" dir="auto">/);
+});

@@ -12,6 +12,8 @@ export interface FenceToken {
   info: string;
   content: string;
   map: [number, number] | null;
+  /** Attributes other rules set on the token (VS Code's preview: `data-line`, `class="code-line"`, `dir`). */
+  attrs?: [string, string][] | null;
 }
 type FenceRule = (tokens: FenceToken[], idx: number, options: unknown, env: unknown, self: { renderToken(tokens: FenceToken[], idx: number, options: unknown): string }) => string;
 export interface MarkdownIt {
@@ -53,9 +55,10 @@ export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {
     const lang = token.info.trim().split(/\s+/)[0];
     if (lang !== 'tcpflow') return fallback ? fallback(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
     const locale = localeFor(typeof localeOption === 'function' ? localeOption() : localeOption);
-    const key = `${locale}\n${token.map ? token.map[0] : -1}\n${token.content}`;
+    const attributes = blockAttributes(md, token);
+    const key = `${locale}\n${token.map ? token.map[0] : -1}\n${attributes}\n${token.content}`;
     let html = kept.get(key);
-    if (html === undefined) html = block(md, token, locale);
+    if (html === undefined) html = block(md, token, locale, attributes);
     kept.delete(key);
     kept.set(key, html);
     if (kept.size > KEPT_BLOCKS) kept.delete(kept.keys().next().value as string);
@@ -63,8 +66,23 @@ export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {
   };
 }
 
+/**
+ * The block's attributes: its class, and the token's source line and direction as VS Code's
+ * preview sets them on every block (its scroll sync and "double-click to switch to the editor"
+ * find blocks by them). No other attribute a rule or the file may put on the token is written.
+ */
+function blockAttributes(md: MarkdownIt, token: FenceToken): string {
+  const classes = ['tcpflow-block'];
+  let rest = '';
+  for (const [name, value] of token.attrs ?? []) {
+    if (name === 'class') classes.push(value);
+    else if (name === 'data-line' || name === 'dir') rest += ` ${name}="${md.utils.escapeHtml(value)}"`;
+  }
+  return `class="${md.utils.escapeHtml(classes.join(' '))}"${rest}`;
+}
+
 /** A tcpflow fence's HTML: its diagram's Mermaid text (escaped), its findings, its source. */
-function block(md: MarkdownIt, token: FenceToken, locale: Locale): string {
+function block(md: MarkdownIt, token: FenceToken, locale: Locale, attributes: string): string {
   const esc = md.utils.escapeHtml;
   const a = analyze(token.content, { locale, lineOffset: token.map ? token.map[0] + 1 : 0 });
   let diagram: string;
@@ -82,5 +100,5 @@ function block(md: MarkdownIt, token: FenceToken, locale: Locale): string {
     .join('');
   const list = items ? `<ul class="tcpflow-findings">${items}</ul>` : '';
   const source = `<details class="tcpflow-source"><summary>tcpflow</summary><pre><code>${esc(token.content)}</code></pre></details>`;
-  return `<div class="tcpflow-block"><pre class="tcpflow-diagram" data-tcpflow-diagram="">${esc(diagram)}</pre>${list}${source}</div>\n`;
+  return `<div ${attributes}><pre class="tcpflow-diagram" data-tcpflow-diagram="">${esc(diagram)}</pre>${list}${source}</div>\n`;
 }

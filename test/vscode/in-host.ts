@@ -312,6 +312,8 @@ step(12, async () => {
   assert.deepEqual(findings.length, 1);
   const answer = await askBrowser({ kind: 'markdown', labels: ['SYN seq=100', 'ack=100'], findings, shot: 'markdown-finding' });
   assert.ok(answer.ok, `the Markdown preview drew the fence: ${JSON.stringify(answer.seen)}`);
+  // The block carries its fence's line, as VS Code's preview gives every block (scroll sync).
+  assert.equal((answer.seen as { dataLine?: string | null }).dataLine, String(NOTES.split('\n').indexOf('```tcpflow')), "the block has its fence's data-line");
   // Typing in the note's prose: the preview shows the new text and the diagram as it was drawn,
   // with no new Mermaid render (its SVG keeps the number Mermaid gave it).
   const drawnId = (answer.seen as { svgId?: string }).svgId;

@@ -259,6 +259,7 @@ const PROBES: Record<Exclude<BrowserAsk['kind'], 'palette' | 'killServer' | 'wat
     return {
       svg: !!svg,
       svgId: svg ? svg.id : '',
+      dataLine: block.getAttribute('data-line'),
       labels: svg ? Array.from(svg.querySelectorAll('text.messageText'), (t) => t.textContent || '') : [],
       findings: Array.from(block.querySelectorAll('ul.tcpflow-findings li'), (li) => li.textContent || ''),
       text: document.body.textContent || '',
@@ -298,6 +299,8 @@ interface Seen {
   svgId?: string;
   /** The Markdown preview's whole text. */
   text?: string;
+  /** The first tcpflow block's `data-line` (its fence's line, as VS Code's preview numbers blocks). */
+  dataLine?: string | null;
   labels: string[];
   findings?: string[];
   tcpflowBlocks?: number;
