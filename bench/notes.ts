@@ -56,15 +56,25 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** The note: a heading, then each example under a paragraph about it. */
+/** The bundled examples, by file name: read once. */
+let examples: [string, string][] | undefined;
+
+/**
+ * The note: a heading, then each example under a paragraph about it. The first paragraph is
+ * `prose`, and the first example's title ends with `title` (the keystrokes type into both).
+ */
 function note(prose: string, title: string): string {
   const dir = path.join(ROOT, 'examples');
+  examples ??= fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.tcpflow'))
+    .sort()
+    .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8').trimEnd()]);
   const parts = ['# Study notes', ''];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.tcpflow')).sort()) {
-    let flow = fs.readFileSync(path.join(dir, f), 'utf8').trimEnd();
-    if (parts.length === 2) flow = /^title /m.test(flow) ? flow.replace(/^title "([^"]*)"/m, `title "$1${title}"`) : `title "${title}"\n${flow}`;
-    parts.push(`${parts.length === 2 ? prose : 'Another case'} (${f}):`, '', '```tcpflow', flow, '```', '');
-  }
+  examples.forEach(([f, text], i) => {
+    const flow = i > 0 ? text : /^title /m.test(text) ? text.replace(/^title "([^"]*)"/m, `title "$1${title}"`) : `title "${title}"\n${text}`;
+    parts.push(`${i === 0 ? prose : 'Another case'} (${f}):`, '', '```tcpflow', flow, '```', '');
+  });
   return parts.join('\n');
 }
 

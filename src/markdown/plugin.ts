@@ -6,6 +6,7 @@
 import { analyze, localeFor } from '../core/index';
 import type { Locale, Severity } from '../core/index';
 import { renderMermaid } from '../core/render/mermaid';
+import { keepRecent } from './recent';
 
 /** The part of markdown-it this plugin uses (kept structural so the plugin needs no runtime import). */
 export interface FenceToken {
@@ -57,11 +58,8 @@ export function tcpflowMarkdownPlugin(md: MarkdownIt, options: PluginOptions = {
     const locale = localeFor(typeof localeOption === 'function' ? localeOption() : localeOption);
     const attributes = blockAttributes(md, token);
     const key = `${locale}\n${token.map ? token.map[0] : -1}\n${attributes}\n${token.content}`;
-    let html = kept.get(key);
-    if (html === undefined) html = block(md, token, locale, attributes);
-    kept.delete(key);
-    kept.set(key, html);
-    if (kept.size > KEPT_BLOCKS) kept.delete(kept.keys().next().value as string);
+    const html = kept.get(key) ?? block(md, token, locale, attributes);
+    keepRecent(kept, key, html, KEPT_BLOCKS);
     return html;
   };
 }

@@ -22,6 +22,7 @@
  * shadow root; errors are set as text.
  */
 import mermaid from 'mermaid';
+import { keepRecent } from './recent';
 
 /** The plugin's block, and the Mermaid text in it: the only elements the script looks for. */
 const BLOCK = '.tcpflow-block';
@@ -90,10 +91,15 @@ function shadowOf(block: Element): Shown {
   return s;
 }
 
-function show(block: Element, key: string, drawing: Drawing): void {
+/** Show `drawing` in the block's shadow root; without one, the block shows as the plugin made it. */
+function show(block: Element, key: string, drawing: Drawing | undefined): void {
   const s = shadowOf(block);
   s.key = key;
-  if ('svg' in drawing) {
+  if (!drawing) {
+    s.svg.replaceChildren();
+    s.error.hidden = true;
+    s.root.adoptedStyleSheets = [BASE];
+  } else if ('svg' in drawing) {
     // Mermaid's output in strict mode, sanitised by it; never text from the file as HTML.
     s.svg.innerHTML = drawing.svg;
     s.error.hidden = true;
@@ -106,12 +112,6 @@ function show(block: Element, key: string, drawing: Drawing): void {
     s.error.hidden = false;
     s.root.adoptedStyleSheets = [BASE];
   }
-}
-
-function keep(key: string, drawing: Drawing): void {
-  kept.delete(key);
-  kept.set(key, drawing);
-  if (kept.size > KEPT) kept.delete(kept.keys().next().value as string);
 }
 
 async function draw(text: string, t: Theme): Promise<Drawing> {
@@ -137,14 +137,8 @@ function stale(t: Theme): { block: Element; text: string; key: string }[] {
     const block = pre.parentElement as Element;
     const text = pre.textContent ?? '';
     if (!text.trim()) {
-      // Nothing to draw (the plugin could not make a diagram): the block shows as it is.
-      const s = shown.get(block);
-      if (s && s.key !== '') {
-        s.key = '';
-        s.svg.replaceChildren();
-        s.error.hidden = true;
-        s.root.adoptedStyleSheets = [BASE];
-      }
+      // Nothing to draw (the plugin could not make a diagram): a drawing shown before goes.
+      if (shown.get(block)?.key) show(block, '', undefined);
       continue;
     }
     const key = `${t}\n${text}`;
@@ -187,7 +181,7 @@ async function renderAll(): Promise<void> {
           // the workbench's renderer: the whole window waits on a long task).
           if (rendered) await yieldToPage();
           drawing = await draw(text, t);
-          keep(key, drawing);
+          keepRecent(kept, key, drawing, KEPT);
           rendered = true;
         }
         // The page may have changed the block meanwhile: the next pass sees to it.
@@ -220,10 +214,6 @@ function schedule(): void {
 /** Whether a change of the page may concern a block: one added, or the text of one changed. */
 function touchesBlocks(records: MutationRecord[]): boolean {
   for (const r of records) {
-    if (r.type === 'attributes') {
-      if (r.target === document.body) return true;
-      continue;
-    }
     const target = r.target.nodeType === 1 ? (r.target as Element) : r.target.parentElement;
     if (target?.closest(BLOCK)) return true;
     for (const node of Array.from(r.addedNodes)) {
@@ -235,9 +225,11 @@ function touchesBlocks(records: MutationRecord[]): boolean {
   return false;
 }
 
-// Content added or changed, and the body's theme class (the theme's drawings are kept apart).
+// Content added or changed.
 new MutationObserver((records) => {
   if (touchesBlocks(records)) schedule();
-}).observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class'] });
+}).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+// The body's theme class (each theme's drawings are kept apart).
+new MutationObserver(schedule).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 window.addEventListener('vscode.markdown.updateContent', schedule);
 schedule();
